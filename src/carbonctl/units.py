@@ -125,6 +125,9 @@ def _install_definitions(registry: pint.UnitRegistry) -> None:
     try:
         for definition in _DEFINITIONS:
             registry.define(definition)
+        for name, expression in _ALIASES.items():
+            if name not in registry:
+                registry.define(f"{name} = {expression}")
     finally:
         logger.setLevel(previous)
 
@@ -146,9 +149,8 @@ def _parse(text: str) -> pint.Quantity:
     normalised = normalise_unit_text(text)
     if not normalised:
         raise UnitError(text, "a unit such as t, 万t, kWh, 万Nm3, GJ")
-    expression = _ALIASES.get(normalised, normalised)
     try:
-        quantity = ureg.parse_expression(expression)
+        quantity = ureg.parse_expression(normalised)
     except Exception as exc:  # pint raises many types on junk input; all mean "not a unit"
         raise UnitError(text, "a unit such as t, 万t, kWh, 万Nm3, GJ") from exc
     if not isinstance(quantity, pint.Quantity) or quantity.dimensionless:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 
 import pint
@@ -201,4 +202,8 @@ def to_co2e(amount: float, gas: str, version: str = "AR5") -> float:
     except KeyError as exc:
         raise UnitError(version, f"one of {', '.join(GWP_CONTEXTS)}") from exc
     quantity = ureg.Quantity(amount, f"t {gas}")
-    return float(quantity.to("t CO2", context).magnitude)
+    with warnings.catch_warnings():
+        # globalwarmingpotentials (under openscm-units) still calls a deprecated importlib API
+        # when the GWP contexts are first loaded; nothing we can fix here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return float(quantity.to("t CO2", context).magnitude)

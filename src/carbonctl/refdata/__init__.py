@@ -88,7 +88,7 @@ def _load(name: str, extras: tuple[Path, ...]) -> pd.DataFrame:
     try:
         file, _ = TABLES[name]
     except KeyError:
-        raise UnknownNameError("reference table", name, _close(name, list(TABLES))) from None
+        raise UnknownNameError("reference table", name, close_matches(name, list(TABLES))) from None
     frames = [_packaged(file)]
     if name in EXTENSIBLE:
         stem = file.removesuffix(".csv")
@@ -143,7 +143,7 @@ def normalise_name(text: object) -> str:
     return re.sub(r"[\s_\-]+", "", cleaned)
 
 
-def _close(name: str, candidates: list[str], n: int = 5) -> list[str]:
+def close_matches(name: str, candidates: list[str], n: int = 5) -> list[str]:
     key = normalise_name(name)
     keyed = {normalise_name(c): c for c in candidates}
     hits = difflib.get_close_matches(key, list(keyed), n=n, cutoff=0.4)
@@ -194,7 +194,7 @@ def find_fuel(name: object) -> Fuel:
     """
     fuel_id = fuel_index().get(normalise_name(name))
     if fuel_id is None:
-        raise UnknownNameError("fuel", name, _close(str(name), fuel_names()))
+        raise UnknownNameError("fuel", name, close_matches(str(name), fuel_names()))
     row = load_table("fuels").set_index("fuel_id").loc[fuel_id]
     return Fuel(fuel_id, row["name_zh"], row["name_en"], row["ceads_name"], row["physical_unit"])
 
@@ -285,7 +285,7 @@ def find_region(text: object) -> Region:
             adcode = province
     if adcode is None:
         names = [*regions["name_zh"], *regions.index]
-        raise UnknownNameError("region", text, _close(str(text), names))
+        raise UnknownNameError("region", text, close_matches(str(text), names))
     row = regions.loc[adcode]
     province = NATIONAL if adcode == NATIONAL else adcode[:2] + "0000"
     grid_region = regions.loc[province, "grid_region"] if province in regions.index else ""
@@ -439,7 +439,7 @@ def find_material(name: object) -> Material:
     materials = load_table("process_materials").set_index("material_id")
     if material_id is None:
         names = [*materials["name_zh"], *materials["name_en"]]
-        raise UnknownNameError("process material", name, _close(str(name), names))
+        raise UnknownNameError("process material", name, close_matches(str(name), names))
     row = materials.loc[material_id]
     value, status, source = process_factor(row["factor_sector"], row["factor_material"])
     return Material(material_id, row["name_zh"], row["name_en"], row["method"], value,
@@ -460,7 +460,7 @@ def gwp(gas: str, version: str = "AR5") -> float:
     keys.update({normalise_name(g.split(" (")[0]): g for g in table["gas"]})
     gas_name = keys.get(normalise_name(gas))
     if gas_name is None:
-        raise UnknownNameError("gas", gas, _close(gas, list(table["gas"])))
+        raise UnknownNameError("gas", gas, close_matches(gas, list(table["gas"])))
     value = table.loc[table["gas"] == gas_name, f"GWP100_{version}"].iloc[0]
     if value == "":
         raise RefdataError(f"no {version} GWP for {gas_name} in gwp.csv")

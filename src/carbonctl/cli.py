@@ -1,0 +1,258 @@
+"""The ``carbonctl`` command: account activity data, build regional inventories, browse the
+reference data, run the demo. Parses input, calls the core, renders; no computation here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carbonctl import __version__, refdata
+from carbonctl.errors import CarbonctlError, UnknownNameError
+
+app = typer.Typer(
+    help="carbonctl — 碳排放双控 carbon emission dual control: accounting and reference data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+refdata_app = typer.Typer(help="Reference data: factor sets, fuels, grid factors (参考数据).",
+                          no_args_is_help=True)
+app.add_typer(refdata_app, name="refdata")
+
+console = Console()
+errors = Console(stderr=True)
+T = TypeVar("T")
+
+#: Exit code for bad input (the CLI contract): nothing is written.
+EXIT_BAD_INPUT = 2
+
+
+class GridBasis(str, Enum):
+    provincial = "provincial"
+    national = "national"
+    ets = "ets"
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run ``action``; a carbonctl error becomes a message on stderr and exit code 2."""
+    try:
+        return action()
+    except CarbonctlError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _wan(tco2: float) -> str:
+    """tCO2 shown in 万吨 (10^4 t), as officials read it."""
+    return f"{tco2 / 1e4:,.2f}"
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(f"carbonctl {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def account(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX activity data.")],
+    factor_set: Annotated[str | None, typer.Option(help="Fuel factor set id.")] = None,
+    grid_basis: Annotated[GridBasis, typer.Option(help="Electricity factor basis.")] = (
+        GridBasis.provincial
+    ),
+    output: Annotated[Path | None, typer.Option(help="Write row results (.csv or .xlsx).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    region: Annotated[str, typer.Option(help="Region for electricity rows without one.")] = (
+        "140000"
+    ),
+    coal_rate: Annotated[
+        float | None,
+        typer.Option(help="Thermal-power coal rate, kgce/kWh, for 等价值 standard coal."),
+    ] = None,
+    uncertainty: Annotated[
+        int, typer.Option(help="Monte Carlo iterations for 95% intervals (0: none).", min=0)
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed for --uncertainty.")] = 20240101,
+) -> None:
+    """Account CO2 of activity data (燃料燃烧, 工业过程, 购入电力, 购入热力)."""
+    from carbonctl.accounting import account as run_account
+    from carbonctl.io import read_activities, write_table
+
+    def work() -> tuple[object, object]:
+        activities = read_activities(input_file, sheet=sheet)
+        result = run_account(activities, factor_set=factor_set, grid_basis=grid_basis.value,
+                             default_region=region, coal_rate_kgce_per_kwh=coal_rate)
+        spread = None
+        if uncertainty:
+            from carbonctl.accounting.uncertainty import monte_carlo
+
+            spread = monte_carlo(result, iterations=uncertainty, seed=seed)
+        if output is not None:
+            write_table(result.rows, output)
+        return result, spread
+
+    result, spread = _guard(work)
+    if as_json:
+        summary = result.summary()
+        if spread is not None:
+            summary["uncertainty"] = spread.to_dict()
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return
+    _print_account(result, spread, output)
+
+
+def _print_account(result, spread, output: Path | None) -> None:
+    rows = result.rows
+    console.print(
+        f"[bold]carbonctl account[/] — {len(rows):,} rows, factor set [cyan]{result.factor_set}"
+        f"[/], grid basis [cyan]{result.grid_basis}[/]"
+    )
+    table = Table(title="CO2 by subject and category (万吨 = 10^4 tCO2)")
+    for column in ("subject 主体", "category 类别", "location-based", "market-based", "tce 当量",
+                   "input rows"):
+        table.add_column(column, justify="right" if "based" in column or "tce" in column else "left")
+    for record in result.by("subject", "category").itertuples(index=False):
+        table.add_row(str(record.subject), str(record.category), _wan(record.tco2),
+                      _wan(record.tco2_market), f"{record.tce:,.1f}", record.input_row_ids)
+    table.add_section()
+    table.add_row("total 合计", "", _wan(result.total_tco2), _wan(result.total_tco2_market),
+                  f"{rows['tce'].sum():,.1f}", "")
+    console.print(table)
+    if spread is not None:
+        total = spread.intervals.query("scope == 'total'").iloc[0]
+        console.print(
+            f"95% interval ({spread.iterations:,} Monte Carlo iterations): "
+            f"{_wan(total.low_tco2)} – {_wan(total.high_tco2)} 万吨 "
+            f"(−{total.minus_pct:.1f}% / +{total.plus_pct:.1f}%); ranges are IPCC defaults "
+            "where the reference data gives none (see `carbonctl refdata show "
+            "uncertainty_defaults`)."
+        )
+    provisional = rows[rows["provisional"].astype(bool)]
+    if len(provisional):
+        console.print(f"[yellow]{len(provisional)} row(s) use a provisional grid factor:[/] "
+                      + "; ".join(sorted(set(provisional["note"]))))
+    flagged = rows[rows["factor_status"].astype(str).str.startswith("UNCONFIRMED")]
+    if len(flagged):
+        console.print(f"[yellow]{len(flagged)} row(s) use an UNCONFIRMED factor:[/] "
+                      + ", ".join(sorted(set(flagged["item"].astype(str)))))
+    if output is not None:
+        console.print(f"row results written to {output}")
+
+
+@app.command()
+def inventory(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="Sector × fuel table.")],
+    factor_set: Annotated[str | None, typer.Option(help="Fuel factor set id.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the CEADs matrix (.csv/.xlsx).")] = (
+        None
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+) -> None:
+    """Regional inventory in the CEADs layout (17 fuels × 47 sectors + process)."""
+    from carbonctl.accounting.inventory import inventory as run_inventory
+    from carbonctl.io import read_inventory, write_table
+
+    def work():
+        result = run_inventory(read_inventory(input_file, sheet=sheet), factor_set=factor_set)
+        if output is not None:
+            write_table(result.matrix(), output)
+        return result
+
+    result = _guard(work)
+    if as_json:
+        sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
+        return
+    _print_inventory(result, output)
+
+
+def _print_inventory(result, output: Path | None) -> None:
+    summary = result.summary()
+    console.print(f"[bold]carbonctl inventory[/] — {summary['rows']:,} rows "
+                  f"({summary['excluded_non_energy_rows']} non-energy rows excluded), factor set "
+                  f"[cyan]{result.factor_set}[/]")
+    table = Table(title="CO2 by key industry 重点行业 (Mt)")
+    for column in ("region", "period", "key industry", "MtCO2", "share"):
+        table.add_column(column, justify="right" if column in ("MtCO2", "share") else "left")
+    for record in result.by_key_industry().itertuples(index=False):
+        table.add_row(str(record.region), str(record.period), str(record.key_industry),
+                      f"{record.tco2 / 1e6:,.2f}", f"{record.share:.1%}")
+    console.print(table)
+    console.print(f"total: {result.total_tco2 / 1e6:,.2f} MtCO2")
+    if output is not None:
+        console.print(f"CEADs matrix written to {output}")
+
+
+@refdata_app.command("list")
+def refdata_list() -> None:
+    """List the reference tables and factor sets."""
+    tables = _guard(refdata.describe_tables)
+    table = Table(title="Reference tables 参考数据")
+    for column in tables.columns:
+        table.add_column(column)
+    for record in tables.itertuples(index=False):
+        table.add_row(*(str(v) for v in record))
+    console.print(table)
+    console.print("factor sets: " + ", ".join(refdata.factor_set_ids()))
+
+
+@refdata_app.command("show")
+def refdata_show(
+    name: Annotated[str, typer.Argument(help="A table name, a fuel or a process material.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
+) -> None:
+    """Show a reference table, or one fuel's parameters in every factor set."""
+    frame = _guard(lambda: _lookup(name))
+    if as_json:
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False) + "\n")
+        return
+    table = Table(title=name, show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for record in frame.itertuples(index=False):
+        table.add_row(*(str(v) for v in record))
+    console.print(table)
+
+
+def _lookup(name: str) -> pd.DataFrame:
+    if name in refdata.TABLES:
+        return refdata.load_table(name)
+    try:
+        fuel = refdata.find_fuel(name)
+    except CarbonctlError:
+        try:
+            material = refdata.find_material(name)
+        except CarbonctlError:
+            # neither: say so with the closest tables, fuels and materials
+            candidates = [*refdata.TABLES, *refdata.fuel_names()]
+            raise UnknownNameError(
+                "table, fuel or material", name, refdata.close_matches(name, candidates)
+            ) from None
+        return pd.DataFrame([material.__dict__])
+    factors = refdata.load_table("fuel_factors")
+    rows = factors[factors["fuel_id"] == fuel.fuel_id]
+    if rows.empty:
+        return pd.DataFrame([{**fuel.__dict__, "note": "no default parameters in any factor set: "
+                              "give measured NCV and carbon content"}])
+    return rows
+
+
+@app.command()
+def demo() -> None:
+    """Run the accounting on the bundled Shanxi examples and print a summary."""
+    from carbonctl.demo import run_demo
+
+    _guard(lambda: run_demo(console))

@@ -115,8 +115,8 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
     rows.attrs = table.attrs
     names = rows["fuel"].map(refdata.normalise_name)
     is_process = names.isin(CEMENT_NAMES).to_numpy()
-    excluded = rows["use"].fillna("energy").map(refdata.normalise_name).isin(NON_ENERGY).to_numpy()
-    excluded &= ~is_process
+    uses = rows["use"].fillna("energy").map(refdata.normalise_name)
+    excluded = uses.isin(NON_ENERGY).to_numpy() & ~is_process
 
     tco2 = np.zeros(len(rows))
     ceads_column = np.full(len(rows), "Process", dtype=object)

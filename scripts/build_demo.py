@@ -22,11 +22,23 @@ OUT = ROOT / "src" / "carbonctl" / "demo" / "data" / "shanxi_inventory_2019.csv"
 
 #: CEADs fuel column -> the catalogue fuel whose physical quantity the demo lists.
 CEADS_TO_FUEL = {
-    "Raw_Coal": "原煤", "Cleaned_Coal": "洗精煤", "Other_Washed_Coal": "其他洗煤",
-    "Briquettes": "型煤", "Coke": "焦炭", "Coke_Oven_Gas": "焦炉煤气", "Other_Gas": "其他煤气",
-    "Other_Coking_Products": "其他焦化产品", "Crude_Oil": "原油", "Gasoline": "汽油",
-    "Kerosene": "一般煤油", "Diesel_Oil": "柴油", "Fuel_Oil": "燃料油", "LPG": "液化石油气",
-    "Refinery_Gas": "炼厂干气", "Other_Petroleum_Products": "其他石油制品", "Natural_Gas": "天然气",
+    "Raw_Coal": "原煤",
+    "Cleaned_Coal": "洗精煤",
+    "Other_Washed_Coal": "其他洗煤",
+    "Briquettes": "型煤",
+    "Coke": "焦炭",
+    "Coke_Oven_Gas": "焦炉煤气",
+    "Other_Gas": "其他煤气",
+    "Other_Coking_Products": "其他焦化产品",
+    "Crude_Oil": "原油",
+    "Gasoline": "汽油",
+    "Kerosene": "一般煤油",
+    "Diesel_Oil": "柴油",
+    "Fuel_Oil": "燃料油",
+    "LPG": "液化石油气",
+    "Refinery_Gas": "炼厂干气",
+    "Other_Petroleum_Products": "其他石油制品",
+    "Natural_Gas": "天然气",
 }
 #: Parameters for fuels without defaults: raw coal takes the GB/T 2589 raw-coal NCV with the
 #: GB/T 32150 bituminous-coal carbon content and oxidation rate; other coking products take tar's.
@@ -59,27 +71,46 @@ def main(argv: list[str]) -> None:
             given = fuel in DEMO_PARAMETERS
             records.append(
                 {
-                    "region": "山西省", "period": "2019", "sector": cell["sector"], "fuel": fuel,
-                    "amount": round(mt * 1e6 / ef, 3), "unit": unit, "use": "energy",
-                    "ncv": ncv if given else "", "carbon_content": cc if given else "",
+                    "region": "山西省",
+                    "period": "2019",
+                    "sector": cell["sector"],
+                    "fuel": fuel,
+                    "amount": round(mt * 1e6 / ef, 3),
+                    "unit": unit,
+                    "use": "energy",
+                    "ncv": ncv if given else "",
+                    "carbon_content": cc if given else "",
                     "oxidation_rate": of if given else "",
                 }
             )
         if float(cell["Process"]) > 0:
             records.append(
                 {
-                    "region": "山西省", "period": "2019", "sector": cell["sector"], "fuel": "水泥",
-                    "amount": round(float(cell["Process"]) * 1e6 / CEMENT_FACTOR, 3), "unit": "t",
-                    "use": "energy", "ncv": "", "carbon_content": "", "oxidation_rate": "",
+                    "region": "山西省",
+                    "period": "2019",
+                    "sector": cell["sector"],
+                    "fuel": "水泥",
+                    "amount": round(float(cell["Process"]) * 1e6 / CEMENT_FACTOR, 3),
+                    "unit": "t",
+                    "use": "energy",
+                    "ncv": "",
+                    "carbon_content": "",
+                    "oxidation_rate": "",
                 }
             )
     # Coal used as chemical feedstock: listed to show that non-energy use is excluded, as in CEADs.
     records.append(
         {
-            "region": "山西省", "period": "2019",
-            "sector": "Raw Chemical Materials and Chemical Products", "fuel": "原煤",
-            "amount": 500000.0, "unit": "t", "use": "非能源", "ncv": 20.908,
-            "carbon_content": 0.0261, "oxidation_rate": 0.93,
+            "region": "山西省",
+            "period": "2019",
+            "sector": "Raw Chemical Materials and Chemical Products",
+            "fuel": "原煤",
+            "amount": 500000.0,
+            "unit": "t",
+            "use": "非能源",
+            "ncv": 20.908,
+            "carbon_content": 0.0261,
+            "oxidation_rate": 0.93,
         }
     )
     frame = pd.DataFrame(records)

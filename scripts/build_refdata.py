@@ -75,9 +75,17 @@ def build_regions(shared: Path) -> None:
     provinces = provinces.assign(level="province", parent_adcode="100000")
     cities = pd.read_csv(shared / "regions" / "shanxi_cities.csv")
     city_en = {
-        "140100": "Taiyuan", "140200": "Datong", "140300": "Yangquan", "140400": "Changzhi",
-        "140500": "Jincheng", "140600": "Shuozhou", "140700": "Jinzhong", "140800": "Yuncheng",
-        "140900": "Xinzhou", "141000": "Linfen", "141100": "Lüliang",
+        "140100": "Taiyuan",
+        "140200": "Datong",
+        "140300": "Yangquan",
+        "140400": "Changzhi",
+        "140500": "Jincheng",
+        "140600": "Shuozhou",
+        "140700": "Jinzhong",
+        "140800": "Yuncheng",
+        "140900": "Xinzhou",
+        "141000": "Linfen",
+        "141100": "Lüliang",
     }
     cities = pd.DataFrame(
         {
@@ -121,8 +129,17 @@ def build_regions(shared: Path) -> None:
             }
         ]
     )
-    columns = ["adcode", "level", "name_zh", "short_name", "name_en", "parent_adcode",
-               "grid_region", "status", "source"]
+    columns = [
+        "adcode",
+        "level",
+        "name_zh",
+        "short_name",
+        "name_en",
+        "parent_adcode",
+        "grid_region",
+        "status",
+        "source",
+    ]
     provinces["adcode"] = provinces["adcode"].astype(str)
     table = pd.concat([country, provinces, cities, counties], ignore_index=True)[columns]
     table.to_csv(OUT / "regions.csv", index=False)

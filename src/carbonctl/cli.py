@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -24,8 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-refdata_app = typer.Typer(help="Reference data: factor sets, fuels, grid factors (参考数据).",
-                          no_args_is_help=True)
+refdata_app = typer.Typer(
+    help="Reference data: factor sets, fuels, grid factors (参考数据).", no_args_is_help=True
+)
 app.add_typer(refdata_app, name="refdata")
 
 console = Console()
@@ -36,7 +37,7 @@ T = TypeVar("T")
 EXIT_BAD_INPUT = 2
 
 
-class GridBasis(str, Enum):
+class GridBasis(StrEnum):
     provincial = "provincial"
     national = "national"
     ets = "ets"
@@ -93,8 +94,13 @@ def account(
 
     def work() -> tuple[object, object]:
         activities = read_activities(input_file, sheet=sheet)
-        result = run_account(activities, factor_set=factor_set, grid_basis=grid_basis.value,
-                             default_region=region, coal_rate_kgce_per_kwh=coal_rate)
+        result = run_account(
+            activities,
+            factor_set=factor_set,
+            grid_basis=grid_basis.value,
+            default_region=region,
+            coal_rate_kgce_per_kwh=coal_rate,
+        )
         spread = None
         if uncertainty:
             from carbonctl.accounting.uncertainty import monte_carlo
@@ -121,15 +127,35 @@ def _print_account(result, spread, output: Path | None) -> None:
         f"[/], grid basis [cyan]{result.grid_basis}[/]"
     )
     table = Table(title="CO2 by subject and category (万吨 = 10^4 tCO2)")
-    for column in ("subject 主体", "category 类别", "location-based", "market-based", "tce 当量",
-                   "input rows"):
-        table.add_column(column, justify="right" if "based" in column or "tce" in column else "left")
+    for column in (
+        "subject 主体",
+        "category 类别",
+        "location-based",
+        "market-based",
+        "tce 当量",
+        "input rows",
+    ):
+        table.add_column(
+            column, justify="right" if "based" in column or "tce" in column else "left"
+        )
     for record in result.by("subject", "category").itertuples(index=False):
-        table.add_row(str(record.subject), str(record.category), _wan(record.tco2),
-                      _wan(record.tco2_market), f"{record.tce:,.1f}", record.input_row_ids)
+        table.add_row(
+            str(record.subject),
+            str(record.category),
+            _wan(record.tco2),
+            _wan(record.tco2_market),
+            f"{record.tce:,.1f}",
+            record.input_row_ids,
+        )
     table.add_section()
-    table.add_row("total 合计", "", _wan(result.total_tco2), _wan(result.total_tco2_market),
-                  f"{rows['tce'].sum():,.1f}", "")
+    table.add_row(
+        "total 合计",
+        "",
+        _wan(result.total_tco2),
+        _wan(result.total_tco2_market),
+        f"{rows['tce'].sum():,.1f}",
+        "",
+    )
     console.print(table)
     if spread is not None:
         total = spread.intervals.query("scope == 'total'").iloc[0]
@@ -142,12 +168,16 @@ def _print_account(result, spread, output: Path | None) -> None:
         )
     provisional = rows[rows["provisional"].astype(bool)]
     if len(provisional):
-        console.print(f"[yellow]{len(provisional)} row(s) use a provisional grid factor:[/] "
-                      + "; ".join(sorted(set(provisional["note"]))))
+        console.print(
+            f"[yellow]{len(provisional)} row(s) use a provisional grid factor:[/] "
+            + "; ".join(sorted(set(provisional["note"])))
+        )
     flagged = rows[rows["factor_status"].astype(str).str.startswith("UNCONFIRMED")]
     if len(flagged):
-        console.print(f"[yellow]{len(flagged)} row(s) use an UNCONFIRMED factor:[/] "
-                      + ", ".join(sorted(set(flagged["item"].astype(str)))))
+        console.print(
+            f"[yellow]{len(flagged)} row(s) use an UNCONFIRMED factor:[/] "
+            + ", ".join(sorted(set(flagged["item"].astype(str))))
+        )
     if output is not None:
         console.print(f"row results written to {output}")
 
@@ -181,15 +211,22 @@ def inventory(
 
 def _print_inventory(result, output: Path | None) -> None:
     summary = result.summary()
-    console.print(f"[bold]carbonctl inventory[/] — {summary['rows']:,} rows "
-                  f"({summary['excluded_non_energy_rows']} non-energy rows excluded), factor set "
-                  f"[cyan]{result.factor_set}[/]")
+    console.print(
+        f"[bold]carbonctl inventory[/] — {summary['rows']:,} rows "
+        f"({summary['excluded_non_energy_rows']} non-energy rows excluded), factor set "
+        f"[cyan]{result.factor_set}[/]"
+    )
     table = Table(title="CO2 by key industry 重点行业 (Mt)")
     for column in ("region", "period", "key industry", "MtCO2", "share"):
         table.add_column(column, justify="right" if column in ("MtCO2", "share") else "left")
     for record in result.by_key_industry().itertuples(index=False):
-        table.add_row(str(record.region), str(record.period), str(record.key_industry),
-                      f"{record.tco2 / 1e6:,.2f}", f"{record.share:.1%}")
+        table.add_row(
+            str(record.region),
+            str(record.period),
+            str(record.key_industry),
+            f"{record.tco2 / 1e6:,.2f}",
+            f"{record.share:.1%}",
+        )
     console.print(table)
     console.print(f"total: {result.total_tco2 / 1e6:,.2f} MtCO2")
     if output is not None:
@@ -245,8 +282,15 @@ def _lookup(name: str) -> pd.DataFrame:
     factors = refdata.load_table("fuel_factors")
     rows = factors[factors["fuel_id"] == fuel.fuel_id]
     if rows.empty:
-        return pd.DataFrame([{**fuel.__dict__, "note": "no default parameters in any factor set: "
-                              "give measured NCV and carbon content"}])
+        return pd.DataFrame(
+            [
+                {
+                    **fuel.__dict__,
+                    "note": "no default parameters in any factor set: "
+                    "give measured NCV and carbon content",
+                }
+            ]
+        )
     return rows
 
 

@@ -137,7 +137,7 @@ _install_definitions(ureg)
 
 
 def normalise_unit_text(text: str) -> str:
-    """Unicode NFKC (full-width ｔ, ｍ³ …), trimmed, superscripts and 10^4 prefixes spelt as 万/亿."""
+    """NFKC (full-width ｔ, ｍ³ …), trimmed, superscripts and 10^4 prefixes spelt as 万/亿."""
     cleaned = unicodedata.normalize("NFKC", str(text)).strip()
     cleaned = cleaned.replace("³", "3").replace("²", "2")
     cleaned = _TEN_THOUSAND.sub("万", cleaned)

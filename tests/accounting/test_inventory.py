@@ -31,8 +31,14 @@ def test_matrix_reproduces_ceads_2019_cell_by_cell(shanxi_2019, data_dir):
     assert list(matrix.index) == list(ceads.index)
     columns = [*ceads_fuels(), "Process", "Scope_1_Total"]
     # quantities were rounded to 0.001 t or 10^4 Nm3: agreement to 1e-6 Mt per cell
-    pd.testing.assert_frame_equal(matrix[columns] / 1e6, ceads[columns], check_exact=False,
-                                  atol=1e-5, check_dtype=False, check_names=False)
+    pd.testing.assert_frame_equal(
+        matrix[columns] / 1e6,
+        ceads[columns],
+        check_exact=False,
+        atol=1e-5,
+        check_dtype=False,
+        check_names=False,
+    )
 
 
 def test_total_matches_the_published_2019_total(shanxi_2019, data_dir):
@@ -59,10 +65,22 @@ def test_key_industry_rollup_matches_the_published_2019_split(shanxi_2019):
 def test_fuels_outside_the_17_land_in_their_ceads_group():
     table = pd.DataFrame(
         [
-            {"region": "山西省", "period": "2023", "sector": "Smelting and Pressing of Ferrous Metals",
-             "fuel": "高炉煤气", "amount": 10, "unit": "万Nm3"},
-            {"region": "山西省", "period": "2023", "sector": "Smelting and Pressing of Ferrous Metals",
-             "fuel": "烟煤", "amount": 100, "unit": "t"},
+            {
+                "region": "山西省",
+                "period": "2023",
+                "sector": "Smelting and Pressing of Ferrous Metals",
+                "fuel": "高炉煤气",
+                "amount": 10,
+                "unit": "万Nm3",
+            },
+            {
+                "region": "山西省",
+                "period": "2023",
+                "sector": "Smelting and Pressing of Ferrous Metals",
+                "fuel": "烟煤",
+                "amount": 100,
+                "unit": "t",
+            },
         ]
     )
     rows = inventory(table).rows

@@ -15,8 +15,14 @@ ROWS = [
     {"category": "combustion", "item": "烟煤", "unit": "t"},
     {"category": "combustion", "item": "天然气", "unit": "万Nm3"},
     {"category": "combustion", "item": "柴油", "unit": "t"},
-    {"category": "combustion", "item": "原煤", "unit": "t", "ncv": 21.0,
-     "carbon_content": 0.026, "oxidation_rate": 0.93},
+    {
+        "category": "combustion",
+        "item": "原煤",
+        "unit": "t",
+        "ncv": 21.0,
+        "carbon_content": 0.026,
+        "oxidation_rate": 0.93,
+    },
     {"category": "process", "item": "石灰石", "unit": "t", "purity": 0.9},
     {"category": "process", "item": "粗钢", "unit": "t"},
     {"category": "electricity", "item": "电力", "unit": "MWh"},
@@ -28,12 +34,16 @@ UNIT_TWINS = {"t": ("万t", 1e4), "MWh": ("万kWh", 10.0), "GJ": ("TJ", 1e3), "�
 
 amounts = st.floats(min_value=0.0, max_value=1e7, allow_nan=False, allow_infinity=False)
 table_rows = st.lists(
-    st.tuples(st.integers(0, len(ROWS) - 1), amounts, st.sampled_from(["A", "B", "C"]),
-              st.sampled_from(["2021", "2022", "2023-05", "2024"])),
-    min_size=1, max_size=25,
+    st.tuples(
+        st.integers(0, len(ROWS) - 1),
+        amounts,
+        st.sampled_from(["A", "B", "C"]),
+        st.sampled_from(["2021", "2022", "2023-05", "2024"]),
+    ),
+    min_size=1,
+    max_size=25,
 )
-relaxed = settings(max_examples=40, deadline=None,
-                   suppress_health_check=[HealthCheck.too_slow])
+relaxed = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def build(spec) -> pd.DataFrame:
@@ -50,8 +60,7 @@ def test_emissions_are_linear_in_the_amount(spec, k):
     base = account(table).rows
     scaled = account(table.assign(amount=table["amount"] * k)).rows
     np.testing.assert_allclose(scaled["tco2"], base["tco2"] * k, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(scaled["tco2_market"], base["tco2_market"] * k, rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(scaled["tco2_market"], base["tco2_market"] * k, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(scaled["tce"], base["tce"] * k, rtol=1e-9, atol=1e-9)
 
 

@@ -14,8 +14,20 @@ from carbonctl.accounting import account
 from carbonctl.units import conversion_factor, to_co2e
 
 WE1 = [
-    "天然气", "烟煤", "褐煤", "焦炭", "柴油", "汽油", "原油", "燃料油", "液化天然气", "液化石油气",
-    "高炉煤气", "转炉煤气", "焦炉煤气", "石油焦",
+    "天然气",
+    "烟煤",
+    "褐煤",
+    "焦炭",
+    "柴油",
+    "汽油",
+    "原油",
+    "燃料油",
+    "液化天然气",
+    "液化石油气",
+    "高炉煤气",
+    "转炉煤气",
+    "焦炉煤气",
+    "石油焦",
 ]
 
 
@@ -27,8 +39,18 @@ def decimals(text: str) -> int:
 def test_we1_default_emission_factor_of_set_a(fuel, worked_examples):
     expected = worked_examples.loc[f"WE1-{fuel}", "expected_result"]
     unit = refdata.find_fuel(fuel).physical_unit.replace("10^4 ", "万")
-    rows = pd.DataFrame([{"subject": "S", "period": "2023", "category": "combustion",
-                          "item": fuel, "amount": 1.0, "unit": unit}])
+    rows = pd.DataFrame(
+        [
+            {
+                "subject": "S",
+                "period": "2023",
+                "category": "combustion",
+                "item": fuel,
+                "amount": 1.0,
+                "unit": unit,
+            }
+        ]
+    )
     result = account(rows, factor_set="GB/T 32150-2015").rows.iloc[0]
     assert round(result["tco2"], decimals(expected)) == pytest.approx(float(expected), abs=0)
     assert result["factor_set"] == "GB/T 32150-2015"
@@ -45,9 +67,21 @@ def test_we1_inputs_are_the_packaged_set_a_defaults(worked_examples):
 
 
 def test_we6a_raw_coal_to_tce(worked_examples):
-    rows = pd.DataFrame([{"subject": "S", "period": "2023", "category": "combustion",
-                          "item": "原煤", "amount": 10000, "unit": "t", "ncv": 20.908,
-                          "carbon_content": 0.0261, "oxidation_rate": 0.93}])
+    rows = pd.DataFrame(
+        [
+            {
+                "subject": "S",
+                "period": "2023",
+                "category": "combustion",
+                "item": "原煤",
+                "amount": 10000,
+                "unit": "t",
+                "ncv": 20.908,
+                "carbon_content": 0.0261,
+                "oxidation_rate": 0.93,
+            }
+        ]
+    )
     # measured NCV converts through 29.3076 GJ/tce; the reference coefficient 0.7143 applies
     # when the NCV is not measured. WE6a is the coefficient path.
     tce = account(rows).rows.iloc[0]["tce"]
@@ -58,16 +92,36 @@ def test_we6a_raw_coal_to_tce(worked_examples):
 
 
 def test_we6b_electricity_equivalent_tce(worked_examples):
-    rows = pd.DataFrame([{"subject": "S", "period": "2023", "category": "electricity",
-                          "item": "电力", "amount": 1_000_000, "unit": "kWh"}])
+    rows = pd.DataFrame(
+        [
+            {
+                "subject": "S",
+                "period": "2023",
+                "category": "electricity",
+                "item": "电力",
+                "amount": 1_000_000,
+                "unit": "kWh",
+            }
+        ]
+    )
     result = account(rows, coal_rate_kgce_per_kwh=0.3).rows.iloc[0]
     assert result["tce"] == pytest.approx(float(worked_examples.loc["WE6b", "expected_result"]))
     assert result["tce_equal_value"] == pytest.approx(300.0)
 
 
 def test_we6c_heat_to_tce(worked_examples):
-    rows = pd.DataFrame([{"subject": "S", "period": "2023", "category": "heat", "item": "热力",
-                          "amount": 1, "unit": "TJ"}])
+    rows = pd.DataFrame(
+        [
+            {
+                "subject": "S",
+                "period": "2023",
+                "category": "heat",
+                "item": "热力",
+                "amount": 1,
+                "unit": "TJ",
+            }
+        ]
+    )
     result = account(rows).rows.iloc[0]
     assert result["tce"] == pytest.approx(float(worked_examples.loc["WE6c", "expected_result"]))
     assert result["tco2"] == pytest.approx(110.0)  # 1000 GJ x 0.11 tCO2/GJ
@@ -76,9 +130,20 @@ def test_we6c_heat_to_tce(worked_examples):
 @pytest.mark.parametrize(("fuel", "expected"), [("气田天然气", "1214.3"), ("油田天然气", "1330.0")])
 def test_we6d_natural_gas_to_tce(fuel, expected, worked_examples):
     assert expected in worked_examples.loc["WE6d", "expected_result"]
-    rows = pd.DataFrame([{"subject": "S", "period": "2023", "category": "combustion",
-                          "item": fuel, "amount": 1_000_000, "unit": "m3",
-                          "carbon_fraction": 0.1, "oxidation_rate": 0.99}])
+    rows = pd.DataFrame(
+        [
+            {
+                "subject": "S",
+                "period": "2023",
+                "category": "combustion",
+                "item": fuel,
+                "amount": 1_000_000,
+                "unit": "m3",
+                "carbon_fraction": 0.1,
+                "oxidation_rate": 0.99,
+            }
+        ]
+    )
     assert round(account(rows).rows.iloc[0]["tce"], 1) == float(expected)
 
 

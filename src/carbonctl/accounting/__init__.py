@@ -36,11 +36,34 @@ OPTIONAL_INPUTS: dict[str, object] = {
 }
 
 RESULT_COLUMNS = [
-    "row_id", "subject", "period", "year", "region", "category", "item", "item_id",
-    "amount", "unit", "activity", "activity_unit", "ncv_GJ_per_unit", "cc_tC_per_GJ",
-    "oxidation_rate", "carbon_fraction", "emission_factor", "ef_unit",
-    "tco2", "tco2_market", "tce", "tce_equal_value",
-    "parameters", "factor_set", "factor_id", "factor_status", "provisional", "note",
+    "row_id",
+    "subject",
+    "period",
+    "year",
+    "region",
+    "category",
+    "item",
+    "item_id",
+    "amount",
+    "unit",
+    "activity",
+    "activity_unit",
+    "ncv_GJ_per_unit",
+    "cc_tC_per_GJ",
+    "oxidation_rate",
+    "carbon_fraction",
+    "emission_factor",
+    "ef_unit",
+    "tco2",
+    "tco2_market",
+    "tce",
+    "tce_equal_value",
+    "parameters",
+    "factor_set",
+    "factor_id",
+    "factor_status",
+    "provisional",
+    "note",
 ]
 TOTALS = ["tco2", "tco2_market", "tce", "tce_equal_value"]
 
@@ -50,7 +73,8 @@ class AccountingResult:
     """Emissions of each activity row plus the settings that produced them.
 
     ``rows`` has :data:`RESULT_COLUMNS`; ``tco2`` is location-based, ``tco2_market`` market-based
-    (green power at 0), ``tce`` standard coal with electricity at 当量值, ``tce_equal_value`` at 等价值.
+    (green power at 0), ``tce`` standard coal with electricity at 当量值, ``tce_equal_value``
+    at 等价值.
     """
 
     rows: pd.DataFrame
@@ -159,8 +183,9 @@ def account(
         else:
             parts.append(heat(subset))
     computed = pd.concat(parts).reindex(rows.index) if parts else pd.DataFrame(index=rows.index)
-    inputs = rows[["row_id", "subject", "period", "year", "region", "category", "item", "amount",
-                   "unit"]]
+    inputs = rows[
+        ["row_id", "subject", "period", "year", "region", "category", "item", "amount", "unit"]
+    ]
     result = pd.concat([inputs, computed], axis=1)
     result["factor_set"] = set_id
     for column in RESULT_COLUMNS:
@@ -170,6 +195,8 @@ def account(
         rows=result[RESULT_COLUMNS],
         factor_set=set_id,
         grid_basis=grid_basis,
-        settings={"default_region": default_region,
-                  "coal_rate_kgce_per_kwh": coal_rate_kgce_per_kwh},
+        settings={
+            "default_region": default_region,
+            "coal_rate_kgce_per_kwh": coal_rate_kgce_per_kwh,
+        },
     )

@@ -62,8 +62,9 @@ def raise_row_errors(
         return
     source = rows.attrs.get("source_file")
     errors = [
-        InputError(message(row), file=source, row=int(row["row_id"]), column=column,
-                   expected=expected)
+        InputError(
+            message(row), file=source, row=int(row["row_id"]), column=column, expected=expected
+        )
         for _, row in rows[bad].head(200).iterrows()
     ]
     raise InputErrors(errors)

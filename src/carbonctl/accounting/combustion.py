@@ -25,7 +25,11 @@ def fuel_ids(items: pd.Series) -> np.ndarray:
 
 def _ncv_scale(ncv_unit: object, fuel_unit: str) -> float:
     """Factor taking an NCV in ``ncv_unit`` to GJ per ``fuel_unit`` (1 when no unit is given)."""
-    if ncv_unit is None or ncv_unit is pd.NA or (isinstance(ncv_unit, float) and np.isnan(ncv_unit)):
+    if (
+        ncv_unit is None
+        or ncv_unit is pd.NA
+        or (isinstance(ncv_unit, float) and np.isnan(ncv_unit))
+    ):
         return 1.0
     given = parse_unit(str(ncv_unit))
     wanted = parse_unit("GJ") / parse_unit(fuel_unit)
@@ -74,14 +78,24 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
     defaults = refdata.fuel_factors(factor_set)
     catalogue = refdata.load_table("fuels").set_index("fuel_id")
     fuel = pd.Series(fuel_ids(rows["item"]), index=rows.index)
-    raise_row_errors(rows, fuel.isna().to_numpy(), lambda r: f"unknown fuel {r['item']!r}", "item",
-                     "a fuel of the catalogue (carbonctl refdata show fuels)")
+    raise_row_errors(
+        rows,
+        fuel.isna().to_numpy(),
+        lambda r: f"unknown fuel {r['item']!r}",
+        "item",
+        "a fuel of the catalogue (carbonctl refdata show fuels)",
+    )
     fuel_unit = fuel.map(catalogue["physical_unit"])
 
     scales = map_unique([rows["unit"], fuel_unit], safe(_amount_scale))
     bad_unit = np.array([isinstance(s, Exception) for s in scales])
-    raise_row_errors(rows, bad_unit, lambda r: f"unit {r['unit']!r} does not suit {r['item']}",
-                     "unit", "a mass, volume or energy unit")
+    raise_row_errors(
+        rows,
+        bad_unit,
+        lambda r: f"unit {r['unit']!r} does not suit {r['item']}",
+        "unit",
+        "a mass, volume or energy unit",
+    )
     kind = np.array([s[0] for s in scales])
     scale = np.array([s[1] for s in scales], dtype=float)
     physical = kind == "physical"
@@ -94,13 +108,19 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
     if has_ncv_unit.any():
         ncv_scales = map_unique([rows["ncv_unit"].where(has_ncv_unit), fuel_unit], safe(_ncv_scale))
         bad = np.array([isinstance(s, Exception) for s in ncv_scales])
-        raise_row_errors(rows, bad, lambda r: f"NCV unit {r['ncv_unit']!r} does not suit "
-                         f"{r['item']}", "ncv_unit", "energy per mass or volume, e.g. GJ/t")
+        raise_row_errors(
+            rows,
+            bad,
+            lambda r: f"NCV unit {r['ncv_unit']!r} does not suit {r['item']}",
+            "ncv_unit",
+            "energy per mass or volume, e.g. GJ/t",
+        )
         ncv_scale = ncv_scales.astype(float)
 
     measured_ncv = rows["ncv"].to_numpy(dtype=float) * ncv_scale
-    ncv = np.where(np.isnan(measured_ncv), fuel.map(defaults["ncv_GJ_per_unit"]).to_numpy(float),
-                   measured_ncv)
+    ncv = np.where(
+        np.isnan(measured_ncv), fuel.map(defaults["ncv_GJ_per_unit"]).to_numpy(float), measured_ncv
+    )
     cc = _override(rows["carbon_content"], fuel.map(defaults["cc_tC_per_GJ"]))
     of = _override(rows["oxidation_rate"], fuel.map(defaults["oxidation_rate"]))
     carbon_fraction = rows["carbon_fraction"].to_numpy(dtype=float)
@@ -120,11 +140,15 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
     )
     factor_unit = np.where(physical, fuel_unit.to_numpy(dtype=object), "GJ")
     ef_per_unit = np.where(
-        use_ef, given_ef, np.where(use_cf, carbon_fraction * of, np.where(physical, ncv, 1.0) * cc * of)
-        * CO2_PER_C,
+        use_ef,
+        given_ef,
+        np.where(use_cf, carbon_fraction * of, np.where(physical, ncv, 1.0) * cc * of) * CO2_PER_C,
     )
-    ef_unit = np.where(use_ef, "tCO2/" + rows["unit"].astype(str).to_numpy(dtype=object),
-                       "tCO2/" + factor_unit.astype(object))
+    ef_unit = np.where(
+        use_ef,
+        "tCO2/" + rows["unit"].astype(str).to_numpy(dtype=object),
+        "tCO2/" + factor_unit.astype(object),
+    )
 
     tce = _standard_coal(rows, fuel, physical, activity, fuel_unit, measured_ncv, heat_gj)
     measured = {
@@ -168,16 +192,22 @@ def _check_parameters(rows, physical, use_cf, use_cc, ncv, cc, of, factor_set) -
     """Name the parameter a row lacks: NCV, carbon content, oxidation rate, or a physical amount."""
     checks = [
         (use_cc & physical & np.isnan(ncv), "ncv", "a measured NCV (ncv, ncv_unit)"),
-        (use_cc & np.isnan(cc), "carbon_content", "a measured carbon content in tC/GJ "
-         "(carbon_content) or an elemental carbon fraction in tC/t (carbon_fraction)"),
+        (
+            use_cc & np.isnan(cc),
+            "carbon_content",
+            "a measured carbon content in tC/GJ "
+            "(carbon_content) or an elemental carbon fraction in tC/t (carbon_fraction)",
+        ),
         ((use_cc | use_cf) & np.isnan(of), "oxidation_rate", "a measured oxidation rate"),
         (use_cf & ~physical, "unit", "a physical amount (t, 10^4 Nm3) with carbon_fraction"),
     ]
     for bad, column, expected in checks:
         raise_row_errors(
-            rows, bad,
+            rows,
+            bad,
             lambda r, c=column: f"{r['item']} has no default {c} in factor set {factor_set}",
-            column, expected,
+            column,
+            expected,
         )
 
 

@@ -33,8 +33,9 @@ def ceads_sectors() -> pd.DataFrame:
     layout = refdata.load_table("ceads_layout")
     sectors = layout[layout["kind"] == "sector"].copy()
     sectors["index"] = sectors["index"].astype(int)
-    sectors = sectors.rename(columns={"name": "sector",
-                                      "platform_key_industry_mapping": "key_industry"})
+    sectors = sectors.rename(
+        columns={"name": "sector", "platform_key_industry_mapping": "key_industry"}
+    )
     return sectors.sort_values("index")[["index", "sector", "key_industry"]].reset_index(drop=True)
 
 
@@ -53,8 +54,13 @@ class InventoryResult:
         """region, period, 47 sector rows × (17 fuels, Process, Scope_1_Total), tCO2."""
         columns = [*ceads_fuels(), "Process"]
         counted = self.rows[~self.rows["excluded"]]
-        table = counted.pivot_table(index=["region", "period", "sector"], columns="ceads_column",
-                                    values="tco2", aggfunc="sum", fill_value=0.0)
+        table = counted.pivot_table(
+            index=["region", "period", "sector"],
+            columns="ceads_column",
+            values="tco2",
+            aggfunc="sum",
+            fill_value=0.0,
+        )
         table = table.reindex(columns=columns, fill_value=0.0)
         table["Scope_1_Total"] = table.sum(axis=1)
         sectors = ceads_sectors()["sector"]
@@ -73,11 +79,13 @@ class InventoryResult:
         grouped = counted.groupby(["region", "period", "key_industry"], sort=True)
         table = grouped["tco2"].sum().to_frame()
         table["input_row_ids"] = grouped["row_id"].agg(compress_ids)
-        table["share"] = table["tco2"] / table.groupby(level=["region", "period"])["tco2"].transform(
-            "sum")
+        table["share"] = table["tco2"] / table.groupby(level=["region", "period"])[
+            "tco2"
+        ].transform("sum")
         table["factor_set"] = self.factor_set
-        return table.reset_index().sort_values(["region", "period", "tco2"],
-                                               ascending=[True, True, False])
+        return table.reset_index().sort_values(
+            ["region", "period", "tco2"], ascending=[True, True, False]
+        )
 
     def by_fuel(self) -> dict[str, float]:
         counted = self.rows[~self.rows["excluded"]]
@@ -104,9 +112,9 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
     Combustion rows use :func:`carbonctl.accounting.combustion.combustion` (E = AD × NCV × CC × OF
     × 44/12) and land in their CEADs fuel column (anthracite, bituminous and lignite count as
     Raw_Coal; blast-furnace and converter gas as Other_Gas …; fuels.csv ``ceads_group``). Rows
-    marked non-energy use (用途 = 非能源/原料) are excluded, as in CEADs. Cement output rows give the
-    Process column: E = cement (t) × 0.2906 tCO2/t, the factor implied by the CEADs Shanxi tables
-    (INFERRED), in sector 27 Nonmetal Mineral Products.
+    marked non-energy use (用途 = 非能源/原料) are excluded, as in CEADs. Cement output rows give
+    the Process column: E = cement (t) × 0.2906 tCO2/t, the factor implied by the CEADs Shanxi
+    tables (INFERRED), in sector 27 Nonmetal Mineral Products.
     """
     set_id = refdata.resolve_factor_set(factor_set)
     rows = ensure_columns(table, {**OPTIONAL_INPUTS, "use": "energy"}).reset_index(drop=True)
@@ -121,12 +129,16 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
     tco2 = np.zeros(len(rows))
     ceads_column = np.full(len(rows), "Process", dtype=object)
     key_by_sector = ceads_sectors().set_index("sector")["key_industry"]
-    sector = rows["sector"].astype(object).where(~pd.Series(is_process) | rows["sector"].notna(),
-                                                 PROCESS_SECTOR)
+    sector = (
+        rows["sector"]
+        .astype(object)
+        .where(~pd.Series(is_process) | rows["sector"].notna(), PROCESS_SECTOR)
+    )
     sector = sector.where(sector.astype(str) != "", PROCESS_SECTOR)
 
-    fuel_rows = rows[~is_process].assign(category="combustion", item=rows["fuel"],
-                                         subject=rows["region"])
+    fuel_rows = rows[~is_process].assign(
+        category="combustion", item=rows["fuel"], subject=rows["region"]
+    )
     if len(fuel_rows):
         fuel_rows.attrs = table.attrs
         computed = combustion(fuel_rows, set_id)
@@ -137,11 +149,17 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
     if is_process.any():
         cement = rows[is_process]
         value, _status, _source = refdata.process_factor(
-            "cement (CEADs)", "水泥 cement output (province inventory)")
+            "cement (CEADs)", "水泥 cement output (province inventory)"
+        )
         to_t = map_unique([cement["unit"]], safe(lambda unit: conversion_factor(unit, "t")))
         bad = np.array([isinstance(s, Exception) for s in to_t])
-        raise_row_errors(cement, bad, lambda r: f"cement output unit {r['unit']!r} is not a mass",
-                         "unit", "t, 万t …")
+        raise_row_errors(
+            cement,
+            bad,
+            lambda r: f"cement output unit {r['unit']!r} is not a mass",
+            "unit",
+            "t, 万t …",
+        )
         tco2[is_process] = cement["amount"].to_numpy(float) * to_t.astype(float) * value
 
     result = pd.DataFrame(

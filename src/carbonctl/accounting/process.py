@@ -48,40 +48,59 @@ def process(rows: pd.DataFrame) -> pd.DataFrame:
     use_ef = ~np.isnan(given_ef)
     use_cf = ~use_ef & ~np.isnan(carbon_fraction)
     known = material.notna().to_numpy()
-    raise_row_errors(rows, ~known & ~use_ef & ~use_cf,
-                     lambda r: f"unknown process material {r['item']!r}", "item",
-                     "a material of the catalogue, or an emission_factor or carbon_fraction")
+    raise_row_errors(
+        rows,
+        ~known & ~use_ef & ~use_cf,
+        lambda r: f"unknown process material {r['item']!r}",
+        "item",
+        "a material of the catalogue, or an emission_factor or carbon_fraction",
+    )
 
     to_t = map_unique([rows["unit"]], safe(lambda unit: conversion_factor(unit, "t")))
     bad = np.array([isinstance(s, Exception) for s in to_t]) & ~use_ef
-    raise_row_errors(rows, bad, lambda r: f"unit {r['unit']!r} is not a mass", "unit",
-                     "t, kg, 万t …")
+    raise_row_errors(
+        rows, bad, lambda r: f"unit {r['unit']!r} is not a mass", "unit", "t, kg, 万t …"
+    )
     tonnes = rows["amount"].to_numpy(dtype=float) * np.array(
-        [np.nan if isinstance(s, Exception) else s for s in to_t], dtype=float)
+        [np.nan if isinstance(s, Exception) else s for s in to_t], dtype=float
+    )
 
     details = map_unique([material], _material)
     method = np.array([d.method if d else "" for d in details], dtype=object)
-    table_factor = np.array([d.factor if d and d.factor is not None else np.nan for d in details],
-                            dtype=float)
-    default_direction = np.array([d.default_direction if d else "input" for d in details],
-                                 dtype=object)
-    direction = rows["direction"].astype(object).where(rows["direction"].notna(),
-                                                       pd.Series(default_direction,
-                                                                 index=rows.index))
+    table_factor = np.array(
+        [d.factor if d and d.factor is not None else np.nan for d in details], dtype=float
+    )
+    default_direction = np.array(
+        [d.default_direction if d else "input" for d in details], dtype=object
+    )
+    direction = (
+        rows["direction"]
+        .astype(object)
+        .where(rows["direction"].notna(), pd.Series(default_direction, index=rows.index))
+    )
     sign = np.where(direction.to_numpy() == "output", -1.0, 1.0)
 
     purity = np.nan_to_num(rows["purity"].to_numpy(dtype=float), nan=1.0)
     cao = rows["cao_fraction"].to_numpy(dtype=float)
     mgo = np.nan_to_num(rows["mgo_fraction"].to_numpy(dtype=float), nan=0.0)
     clinker_measured = (method == "clinker") & ~np.isnan(cao)
-    raise_row_errors(rows, (method == "lime") & np.isnan(cao) & ~use_ef & ~use_cf,
-                     lambda r: f"lime row {r['item']!r} needs the CaO fraction of the lime",
-                     "cao_fraction", "a fraction between 0 and 1")
+    raise_row_errors(
+        rows,
+        (method == "lime") & np.isnan(cao) & ~use_ef & ~use_cf,
+        lambda r: f"lime row {r['item']!r} needs the CaO fraction of the lime",
+        "cao_fraction",
+        "a fraction between 0 and 1",
+    )
 
     factor = np.select(
         [use_ef, use_cf, method == "carbonate", clinker_measured, method == "lime"],
-        [given_ef, carbon_fraction * CO2_PER_C, purity * table_factor,
-         cao * CO2_PER_CAO + mgo * CO2_PER_MGO, cao * CO2_PER_CAO],
+        [
+            given_ef,
+            carbon_fraction * CO2_PER_C,
+            purity * table_factor,
+            cao * CO2_PER_CAO + mgo * CO2_PER_MGO,
+            cao * CO2_PER_CAO,
+        ],
         default=table_factor,
     )
     amount = np.where(use_ef, rows["amount"].to_numpy(dtype=float), tonnes)
@@ -96,19 +115,22 @@ def process(rows: pd.DataFrame) -> pd.DataFrame:
         {
             "item_id": material.fillna("row").astype(object).to_numpy(),
             "activity": amount,
-            "activity_unit": np.where(use_ef, rows["unit"].astype(str).to_numpy(dtype=object),
-                                      "t"),
+            "activity_unit": np.where(use_ef, rows["unit"].astype(str).to_numpy(dtype=object), "t"),
             "carbon_fraction": np.where(use_cf, carbon_fraction, np.nan),
             "emission_factor": factor,
-            "ef_unit": np.where(use_ef, "tCO2/" + rows["unit"].astype(str).to_numpy(object),
-                                "tCO2/t"),
+            "ef_unit": np.where(
+                use_ef, "tCO2/" + rows["unit"].astype(str).to_numpy(object), "tCO2/t"
+            ),
             "tco2": tco2,
             "tco2_market": tco2,
             "tce": np.nan,
             "tce_equal_value": np.nan,
             "parameters": np.where(measured, "measured", "default"),
-            "factor_id": np.where(use_ef | use_cf, "row",
-                                  "process:" + material.fillna("").astype(str).to_numpy(dtype=object)),
+            "factor_id": np.where(
+                use_ef | use_cf,
+                "row",
+                "process:" + material.fillna("").astype(str).to_numpy(dtype=object),
+            ),
             "factor_status": np.where(use_ef | use_cf, "measured (row)", status),
             "provisional": False,
             "note": note,

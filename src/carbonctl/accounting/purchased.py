@@ -1,5 +1,5 @@
-"""Purchased electricity and heat (购入电力、热力): indirect CO2 with a grid factor chosen by region,
-year and basis, location-based and market-based, and their standard-coal equivalents."""
+"""Purchased electricity and heat (购入电力、热力): indirect CO2 with a grid factor chosen by
+region, year and basis, location-based and market-based, and their standard-coal equivalents."""
 
 from __future__ import annotations
 
@@ -41,15 +41,22 @@ def electricity(
     year's average coal consumption of thermal power supply), when given.
     """
     to_mwh, bad = _scale(rows["unit"], "MWh")
-    raise_row_errors(rows, bad, lambda r: f"unit {r['unit']!r} is not an amount of electricity",
-                     "unit", "kWh, MWh, 万kWh, 亿kWh …")
+    raise_row_errors(
+        rows,
+        bad,
+        lambda r: f"unit {r['unit']!r} is not an amount of electricity",
+        "unit",
+        "kWh, MWh, 万kWh, 亿kWh …",
+    )
     mwh = rows["amount"].to_numpy(dtype=float) * to_mwh
     region = rows["region"].astype(object).where(rows["region"].notna(), default_region)
 
-    chosen = map_unique([region, rows["year"]],
-                        lambda reg, year: refdata.grid_factor(str(reg), int(year), basis))
-    residual = map_unique([rows["year"]], lambda year: refdata.grid_factor(None, int(year),
-                                                                          "residual"))
+    chosen = map_unique(
+        [region, rows["year"]], lambda reg, year: refdata.grid_factor(str(reg), int(year), basis)
+    )
+    residual = map_unique(
+        [rows["year"]], lambda year: refdata.grid_factor(None, int(year), "residual")
+    )
     grid_value = np.array([g.value_tco2_per_mwh for g in chosen], dtype=float)
     residual_value = np.array([g.value_tco2_per_mwh for g in residual], dtype=float)
 
@@ -61,12 +68,18 @@ def electricity(
 
     kwh = mwh * 1000.0
     equal_value = (
-        kwh * coal_rate_kgce_per_kwh / 1000.0 if coal_rate_kgce_per_kwh is not None
+        kwh * coal_rate_kgce_per_kwh / 1000.0
+        if coal_rate_kgce_per_kwh is not None
         else np.full(len(rows), np.nan)
     )
     notes = np.array([g.note for g in chosen], dtype=object)
-    notes = np.where(is_green, np.where(notes == "", "green power: 0 market-based",
-                                        notes + "; green power: 0 market-based"), notes)
+    notes = np.where(
+        is_green,
+        np.where(
+            notes == "", "green power: 0 market-based", notes + "; green power: 0 market-based"
+        ),
+        notes,
+    )
     return pd.DataFrame(
         {
             "item_id": np.where(is_green, "green_electricity", "grid_electricity"),
@@ -80,8 +93,9 @@ def electricity(
             "tce_equal_value": equal_value,
             "parameters": np.where(use_ef, "measured: ef", "default"),
             "factor_id": np.where(use_ef, "row", np.array([g.factor_id for g in chosen], object)),
-            "factor_status": np.where(use_ef, "measured (row)",
-                                      np.array([g.status for g in chosen], dtype=object)),
+            "factor_status": np.where(
+                use_ef, "measured (row)", np.array([g.status for g in chosen], dtype=object)
+            ),
             "provisional": np.where(use_ef, False, np.array([g.provisional for g in chosen])),
             "note": notes,
         },
@@ -94,8 +108,13 @@ def heat(rows: pd.DataFrame) -> pd.DataFrame:
     default), or the supplier's measured factor given in the row (tCO2 per input unit).
     Standard coal: 0.03412 kgce/MJ for both 当量 and 等价."""
     to_gj, bad = _scale(rows["unit"], "GJ")
-    raise_row_errors(rows, bad, lambda r: f"unit {r['unit']!r} is not an amount of heat",
-                     "unit", "GJ, TJ, 吉焦 …")
+    raise_row_errors(
+        rows,
+        bad,
+        lambda r: f"unit {r['unit']!r} is not an amount of heat",
+        "unit",
+        "GJ, TJ, 吉焦 …",
+    )
     gj = rows["amount"].to_numpy(dtype=float) * to_gj
     factor, status, _source = refdata.heat_factor()
     given_ef = rows["emission_factor"].to_numpy(dtype=float)

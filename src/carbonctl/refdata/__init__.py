@@ -115,12 +115,15 @@ def describe_tables() -> pd.DataFrame:
     rows = []
     for name, (file, what) in TABLES.items():
         table = load_table(name)
-        labels = (
-            sorted({status_label(s) for s in table["status"]}) if "status" in table else []
-        )
+        labels = sorted({status_label(s) for s in table["status"]}) if "status" in table else []
         rows.append(
-            {"table": name, "file": file, "rows": len(table), "contents": what,
-             "status": ", ".join(labels)}
+            {
+                "table": name,
+                "file": file,
+                "rows": len(table),
+                "contents": what,
+                "status": ", ".join(labels),
+            }
         )
     return pd.DataFrame(rows)
 
@@ -168,7 +171,13 @@ def _fuel_index(extras: tuple[Path, ...]) -> dict[str, str]:
     fuels = _load("fuels", extras)
     index: dict[str, str] = {}
     for row in fuels.itertuples(index=False):
-        names = [row.fuel_id, row.name_zh, row.name_en, row.ceads_name, f"{row.name_zh} {row.name_en}"]
+        names = [
+            row.fuel_id,
+            row.name_zh,
+            row.name_en,
+            row.ceads_name,
+            f"{row.name_zh} {row.name_en}",
+        ]
         names += [a for a in row.aliases.split(";") if a]
         for name in names:
             if name:
@@ -232,8 +241,18 @@ def fuel_factors(factor_set: str | None = None) -> pd.DataFrame:
         table[column] = pd.to_numeric(table[column], errors="coerce")
     table = table.drop_duplicates("fuel_id", keep="last").set_index("fuel_id")
     table.attrs["factor_set"] = set_id
-    return table[["fuel", "unit", "ncv_GJ_per_unit", "cc_tC_per_GJ", "oxidation_rate",
-                  "status", "note", "source"]]
+    return table[
+        [
+            "fuel",
+            "unit",
+            "ncv_GJ_per_unit",
+            "cc_tC_per_GJ",
+            "oxidation_rate",
+            "status",
+            "note",
+            "source",
+        ]
+    ]
 
 
 # --- regions and grid factors -------------------------------------------------------------------
@@ -343,9 +362,12 @@ def grid_factor(region: str | None, year: int, basis: str = "provincial") -> Gri
         raise UnknownNameError("grid basis", basis, list(GRID_BASES))
     table = _grid_table(extra_dirs())
     scope_rows = {
-        "national": table[(table["scope"] == "national") & table["basis"].str.startswith("电力平均")],
-        "residual": table[(table["scope"] == "national")
-                          & table["basis"].str.startswith("不包括市场化交易")],
+        "national": table[
+            (table["scope"] == "national") & table["basis"].str.startswith("电力平均")
+        ],
+        "residual": table[
+            (table["scope"] == "national") & table["basis"].str.startswith("不包括市场化交易")
+        ],
         "ets": table[table["scope"] == "ets"],
     }
     notes: list[str] = []
@@ -355,8 +377,10 @@ def grid_factor(region: str | None, year: int, basis: str = "provincial") -> Gri
         short = _base_name(regions.loc[place.province_adcode, "name_zh"])
         levels = [
             (short, table[(table["scope"] == "province") & (table["region"] == short)]),
-            (place.grid_region,
-             table[(table["scope"] == "regional") & (table["region"] == place.grid_region)]),
+            (
+                place.grid_region,
+                table[(table["scope"] == "regional") & (table["region"] == place.grid_region)],
+            ),
             ("全国", scope_rows["national"]),
         ]
     else:
@@ -442,8 +466,16 @@ def find_material(name: object) -> Material:
         raise UnknownNameError("process material", name, close_matches(str(name), names))
     row = materials.loc[material_id]
     value, status, source = process_factor(row["factor_sector"], row["factor_material"])
-    return Material(material_id, row["name_zh"], row["name_en"], row["method"], value,
-                    row["default_direction"], status, source)
+    return Material(
+        material_id,
+        row["name_zh"],
+        row["name_en"],
+        row["method"],
+        value,
+        row["default_direction"],
+        status,
+        source,
+    )
 
 
 # --- GWP -----------------------------------------------------------------------------------------

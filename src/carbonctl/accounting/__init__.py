@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import ensure_columns
+from carbonctl.accounting._frame import ensure_columns, text
 from carbonctl.accounting.combustion import combustion
 from carbonctl.accounting.process import process
 from carbonctl.accounting.purchased import electricity, heat
@@ -66,6 +66,18 @@ RESULT_COLUMNS = [
     "note",
 ]
 TOTALS = ["tco2", "tco2_market", "tce", "tce_equal_value"]
+INPUT_COLUMNS = [
+    "row_id",
+    "subject",
+    "period",
+    "year",
+    "region",
+    "category",
+    "item",
+    "amount",
+    "unit",
+]
+STEP_INPUTS = ["row_id", "year", "item", "amount", "unit", *OPTIONAL_INPUTS]
 
 
 @dataclass(frozen=True)
@@ -159,40 +171,45 @@ def account(
     refdata.grid_factor(default_region, 2023, grid_basis)  # validates basis and region up front
     rows = _prepare(activities)
     category = rows["category"].to_numpy(dtype=object)
-    parts = []
+    computed: dict[str, np.ndarray] = {}
     for name in CATEGORIES:
-        mask = category == name
-        if not mask.any():
+        positions = np.flatnonzero(category == name)
+        if not positions.size:
             continue
-        subset = rows[mask]
+        # only the columns the steps read: taking text columns of a big table is not free
+        subset = rows[STEP_INPUTS].take(positions)
         subset.attrs = activities.attrs
         if name == "combustion":
-            parts.append(combustion(subset, set_id))
+            part = combustion(subset, set_id)
         elif name == "process":
-            parts.append(process(subset))
+            part = process(subset)
         elif name == "electricity":
-            parts.append(
-                electricity(
-                    subset,
-                    basis=grid_basis,
-                    default_region=default_region,
-                    is_green=is_green_electricity(subset["item"]).to_numpy(dtype=bool),
-                    coal_rate_kgce_per_kwh=coal_rate_kgce_per_kwh,
-                )
+            part = electricity(
+                subset,
+                basis=grid_basis,
+                default_region=default_region,
+                is_green=is_green_electricity(subset["item"]).to_numpy(dtype=bool),
+                coal_rate_kgce_per_kwh=coal_rate_kgce_per_kwh,
             )
         else:
-            parts.append(heat(subset))
-    computed = pd.concat(parts).reindex(rows.index) if parts else pd.DataFrame(index=rows.index)
-    inputs = rows[
-        ["row_id", "subject", "period", "year", "region", "category", "item", "amount", "unit"]
-    ]
-    result = pd.concat([inputs, computed], axis=1)
-    result["factor_set"] = set_id
+            part = heat(subset)
+        for column, values in part.items():
+            if column not in computed:
+                computed[column] = _empty(len(rows), values.dtype)
+            computed[column][positions] = values
+    result = {column: rows[column] for column in INPUT_COLUMNS}
     for column in RESULT_COLUMNS:
-        if column not in result.columns:
-            result[column] = np.nan
+        if column in INPUT_COLUMNS:
+            continue
+        if column == "factor_set":
+            result[column] = pd.Series(text(set_id, len(rows)), dtype=object)
+            continue
+        values = computed.get(column, np.full(len(rows), np.nan))
+        # object columns stay object: converting a million shared labels to str dtype costs more
+        # than the whole computation
+        result[column] = pd.Series(values, dtype=values.dtype, copy=False)
     return AccountingResult(
-        rows=result[RESULT_COLUMNS],
+        rows=pd.DataFrame(result, copy=False),
         factor_set=set_id,
         grid_basis=grid_basis,
         settings={
@@ -200,3 +217,11 @@ def account(
             "coal_rate_kgce_per_kwh": coal_rate_kgce_per_kwh,
         },
     )
+
+
+def _empty(n: int, dtype: np.dtype) -> np.ndarray:
+    if dtype.kind == "f":
+        return np.full(n, np.nan)
+    if dtype.kind == "b":
+        return np.zeros(n, dtype=bool)
+    return np.full(n, None, dtype=object)

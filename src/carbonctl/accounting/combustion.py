@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import map_unique, raise_row_errors, safe
+from carbonctl.accounting._frame import (
+    map_unique,
+    map_unique_checked,
+    map_unique_fields,
+    raise_row_errors,
+    text,
+)
 from carbonctl.errors import UnitError
 from carbonctl.units import conversion_factor, parse_unit
 
@@ -25,11 +31,7 @@ def fuel_ids(items: pd.Series) -> np.ndarray:
 
 def _ncv_scale(ncv_unit: object, fuel_unit: str) -> float:
     """Factor taking an NCV in ``ncv_unit`` to GJ per ``fuel_unit`` (1 when no unit is given)."""
-    if (
-        ncv_unit is None
-        or ncv_unit is pd.NA
-        or (isinstance(ncv_unit, float) and np.isnan(ncv_unit))
-    ):
+    if pd.isna(ncv_unit):
         return 1.0
     given = parse_unit(str(ncv_unit))
     wanted = parse_unit("GJ") / parse_unit(fuel_unit)
@@ -39,14 +41,14 @@ def _ncv_scale(ncv_unit: object, fuel_unit: str) -> float:
         raise UnitError(ncv_unit, f"an NCV per {fuel_unit} such as GJ/{fuel_unit}") from exc
 
 
-def _amount_scale(unit: str, fuel_unit: str) -> tuple[str, float]:
-    """('physical', factor to fuel_unit) or ('energy', factor to GJ) for an amount's unit."""
+def _amount_scale(unit: str, fuel_unit: str) -> tuple[bool, float]:
+    """(True, factor to fuel_unit) for a physical amount, (False, factor to GJ) for heat."""
     try:
-        return "physical", conversion_factor(unit, fuel_unit)
+        return True, conversion_factor(unit, fuel_unit)
     except UnitError:
         pass
     try:
-        return "energy", conversion_factor(unit, "GJ")
+        return False, conversion_factor(unit, "GJ")
     except UnitError as exc:
         raise UnitError(unit, f"{fuel_unit} (or a convertible unit) or an energy unit") from exc
 
@@ -59,7 +61,45 @@ def standard_coal_coefficients() -> pd.DataFrame:
     return single.drop_duplicates("energy_id").set_index("energy_id")[["coefficient", "unit"]]
 
 
-def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
+#: Per-fuel values looked up once per distinct item name.
+PROFILE = ("fuel_id", "fuel_unit", "ncv", "cc", "of", "status", "tce_per_unit")
+
+
+def _fuel_profiles(items: pd.Series, factor_set: str) -> dict[str, np.ndarray]:
+    """For each row, its fuel's id, physical unit, default NCV/CC/OF, factor status and the
+    GB/T 2589 reference standard coal per physical unit (tce; NaN when the table has a range)."""
+    defaults = refdata.fuel_factors(factor_set)
+    catalogue = refdata.load_table("fuels").set_index("fuel_id")
+    coefficients = standard_coal_coefficients()
+    index = refdata.fuel_index()
+
+    def profile(name: object) -> tuple[object, ...]:
+        fuel = index.get(refdata.normalise_name(name))
+        if fuel is None:
+            return (None, "", np.nan, np.nan, np.nan, "", np.nan)
+        unit = catalogue.at[fuel, "physical_unit"]
+        known = fuel in defaults.index
+        tce = np.nan
+        if fuel in coefficients.index:
+            per = coefficients.at[fuel, "unit"].removeprefix("kgce/")
+            tce = coefficients.at[fuel, "coefficient"] * conversion_factor(unit, per) / 1000.0
+        return (
+            fuel,
+            unit,
+            defaults.at[fuel, "ncv_GJ_per_unit"] if known else np.nan,
+            defaults.at[fuel, "cc_tC_per_GJ"] if known else np.nan,
+            defaults.at[fuel, "oxidation_rate"] if known else np.nan,
+            defaults.at[fuel, "status"] if known else "measured (row)",
+            tce,
+        )
+
+    fields = dict.fromkeys(PROFILE, float)
+    fields.update(fuel_id=object, fuel_unit=object, status=object)
+    profiles, _bad = map_unique_fields([items], profile, fields)
+    return profiles
+
+
+def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
     """CO2 of combustion rows.
 
     Per row: activity in the fuel's physical unit (t or 10^4 Nm3), NCV (GJ/unit), carbon content
@@ -72,23 +112,23 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
 
     Measured values in the row override the factor set's defaults; a fuel without a default
     (原煤 raw coal in both packaged sets) needs them, else an error names the missing parameter.
-    Also returns standard coal (tce): measured NCV / 29.3076, else the GB/T 2589 coefficient,
-    else the default NCV.
+    Standard coal (tce, GB/T 2589-2020): measured NCV / 29.3076 GJ, else the reference
+    coefficient, else the default NCV.
     """
-    defaults = refdata.fuel_factors(factor_set)
-    catalogue = refdata.load_table("fuels").set_index("fuel_id")
-    fuel = pd.Series(fuel_ids(rows["item"]), index=rows.index)
+    fuel = _fuel_profiles(rows["item"], factor_set)
     raise_row_errors(
         rows,
-        fuel.isna().to_numpy(),
+        pd.isna(fuel["fuel_id"]),
         lambda r: f"unknown fuel {r['item']!r}",
         "item",
         "a fuel of the catalogue (carbonctl refdata show fuels)",
     )
-    fuel_unit = fuel.map(catalogue["physical_unit"])
-
-    scales = map_unique([rows["unit"], fuel_unit], safe(_amount_scale))
-    bad_unit = np.array([isinstance(s, Exception) for s in scales])
+    scales, bad_unit = map_unique_fields(
+        [rows["unit"], fuel["fuel_unit"]],
+        _amount_scale,
+        {"physical": bool, "scale": float},
+        catch=True,
+    )
     raise_row_errors(
         rows,
         bad_unit,
@@ -96,33 +136,25 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
         "unit",
         "a mass, volume or energy unit",
     )
-    kind = np.array([s[0] for s in scales])
-    scale = np.array([s[1] for s in scales], dtype=float)
-    physical = kind == "physical"
+    physical, scale = scales["physical"], scales["scale"]
     amount = rows["amount"].to_numpy(dtype=float)
     activity = np.where(physical, amount * scale, np.nan)
-    heat_given = np.where(~physical, amount * scale, np.nan)
+    heat_given = np.where(physical, np.nan, amount * scale)
 
-    has_ncv_unit = rows["ncv_unit"].notna().to_numpy()
-    ncv_scale = np.ones(len(rows))
-    if has_ncv_unit.any():
-        ncv_scales = map_unique([rows["ncv_unit"].where(has_ncv_unit), fuel_unit], safe(_ncv_scale))
-        bad = np.array([isinstance(s, Exception) for s in ncv_scales])
-        raise_row_errors(
-            rows,
-            bad,
-            lambda r: f"NCV unit {r['ncv_unit']!r} does not suit {r['item']}",
-            "ncv_unit",
-            "energy per mass or volume, e.g. GJ/t",
-        )
-        ncv_scale = ncv_scales.astype(float)
-
-    measured_ncv = rows["ncv"].to_numpy(dtype=float) * ncv_scale
-    ncv = np.where(
-        np.isnan(measured_ncv), fuel.map(defaults["ncv_GJ_per_unit"]).to_numpy(float), measured_ncv
+    ncv_scale, bad = map_unique_checked(
+        [rows["ncv_unit"], fuel["fuel_unit"]], _ncv_scale, dtype=float
     )
-    cc = _override(rows["carbon_content"], fuel.map(defaults["cc_tC_per_GJ"]))
-    of = _override(rows["oxidation_rate"], fuel.map(defaults["oxidation_rate"]))
+    raise_row_errors(
+        rows,
+        bad,
+        lambda r: f"NCV unit {r['ncv_unit']!r} does not suit {r['item']}",
+        "ncv_unit",
+        "energy per mass or volume, e.g. GJ/t",
+    )
+    measured_ncv = rows["ncv"].to_numpy(dtype=float) * ncv_scale
+    ncv = np.where(np.isnan(measured_ncv), fuel["ncv"], measured_ncv)
+    cc = _override(rows["carbon_content"], fuel["cc"])
+    of = _override(rows["oxidation_rate"], fuel["of"])
     carbon_fraction = rows["carbon_fraction"].to_numpy(dtype=float)
     given_ef = rows["emission_factor"].to_numpy(dtype=float)
 
@@ -138,54 +170,52 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> pd.DataFrame:
         amount * given_ef,
         np.where(use_cf, activity * carbon_fraction * of, heat_gj * cc * of) * CO2_PER_C,
     )
-    factor_unit = np.where(physical, fuel_unit.to_numpy(dtype=object), "GJ")
     ef_per_unit = np.where(
         use_ef,
         given_ef,
         np.where(use_cf, carbon_fraction * of, np.where(physical, ncv, 1.0) * cc * of) * CO2_PER_C,
     )
-    ef_unit = np.where(
-        use_ef,
-        "tCO2/" + rows["unit"].astype(str).to_numpy(dtype=object),
-        "tCO2/" + factor_unit.astype(object),
+    activity_unit = np.where(physical, fuel["fuel_unit"], "GJ")
+    ef_unit = map_unique(
+        [use_ef, rows["unit"], activity_unit],
+        lambda own, unit, base: f"tCO2/{unit if own else base}",
     )
-
-    tce = _standard_coal(rows, fuel, physical, activity, fuel_unit, measured_ncv, heat_gj)
-    measured = {
-        "ncv": ~np.isnan(measured_ncv),
-        "cc": rows["carbon_content"].notna().to_numpy(),
-        "of": rows["oxidation_rate"].notna().to_numpy(),
-        "cf": use_cf,
-        "ef": use_ef,
+    # GB/T 2589-2020: measured NCV first, then the reference coefficient, then the default NCV.
+    by_coefficient = activity * fuel["tce_per_unit"]
+    use_heat = ~np.isnan(measured_ncv) | ~physical | np.isnan(by_coefficient)
+    tce = np.where(use_heat, heat_gj / GJ_PER_TCE, by_coefficient)
+    n = len(rows)
+    return {
+        "item_id": fuel["fuel_id"],
+        "activity": np.where(physical, activity, heat_given),
+        "activity_unit": activity_unit,
+        "ncv_GJ_per_unit": np.where(physical & ~use_ef, ncv, np.nan),
+        "cc_tC_per_GJ": np.where(use_cc, cc, np.nan),
+        "oxidation_rate": np.where(use_ef, np.nan, of),
+        "carbon_fraction": np.where(use_cf, carbon_fraction, np.nan),
+        "emission_factor": ef_per_unit,
+        "ef_unit": ef_unit,
+        "tco2": tco2,
+        "tco2_market": tco2,
+        "tce": tce,
+        "tce_equal_value": tce,
+        "parameters": parameter_labels(
+            ncv=~np.isnan(measured_ncv),
+            cc=rows["carbon_content"].notna().to_numpy(),
+            of=rows["oxidation_rate"].notna().to_numpy(),
+            cf=use_cf,
+            ef=use_ef,
+        ),
+        "factor_id": map_unique([fuel["fuel_id"]], lambda f: f"fuel:{f}"),
+        "factor_status": fuel["status"],
+        "provisional": np.zeros(n, dtype=bool),
+        "note": text("", n),
     }
-    return pd.DataFrame(
-        {
-            "item_id": fuel.to_numpy(dtype=object),
-            "activity": np.where(physical, activity, heat_given),
-            "activity_unit": factor_unit,
-            "ncv_GJ_per_unit": np.where(physical & ~use_ef, ncv, np.nan),
-            "cc_tC_per_GJ": np.where(use_cc, cc, np.nan),
-            "oxidation_rate": np.where(use_ef, np.nan, of),
-            "carbon_fraction": np.where(use_cf, carbon_fraction, np.nan),
-            "emission_factor": ef_per_unit,
-            "ef_unit": ef_unit,
-            "tco2": tco2,
-            "tco2_market": tco2,
-            "tce": tce,
-            "tce_equal_value": tce,
-            "parameters": _parameter_labels(measured),
-            "factor_id": "fuel:" + fuel.astype(str),
-            "factor_status": fuel.map(defaults["status"]).fillna("measured (row)").to_numpy(),
-            "provisional": False,
-            "note": "",
-        },
-        index=rows.index,
-    )
 
 
-def _override(measured: pd.Series, default: pd.Series) -> np.ndarray:
+def _override(measured: pd.Series, default: np.ndarray) -> np.ndarray:
     values = measured.to_numpy(dtype=float)
-    return np.where(np.isnan(values), default.to_numpy(dtype=float), values)
+    return np.where(np.isnan(values), default, values)
 
 
 def _check_parameters(rows, physical, use_cf, use_cc, ncv, cc, of, factor_set) -> None:
@@ -211,23 +241,18 @@ def _check_parameters(rows, physical, use_cf, use_cc, ncv, cc, of, factor_set) -
         )
 
 
-def _standard_coal(rows, fuel, physical, activity, fuel_unit, measured_ncv, heat_gj) -> np.ndarray:
-    """Standard coal (tce) of each row, GB/T 2589-2020: measured NCV first, then the reference
-    coefficient (kgce per kg or m3), then the heat content from the default NCV."""
-    coefficients = standard_coal_coefficients()
-    coefficient = fuel.map(coefficients["coefficient"]).to_numpy(dtype=float)
-    per = fuel.map(coefficients["unit"].str.removeprefix("kgce/")).fillna("kg")
-    to_per = map_unique([fuel_unit, per], safe(conversion_factor))
-    to_per = np.array([np.nan if isinstance(s, Exception) else s for s in to_per], dtype=float)
-    by_coefficient = activity * to_per * coefficient / 1000.0
-    by_heat = heat_gj / GJ_PER_TCE
-    use_heat = ~np.isnan(measured_ncv) | ~physical | np.isnan(by_coefficient)
-    return np.where(use_heat, by_heat, by_coefficient)
+def parameter_labels(**measured: np.ndarray) -> np.ndarray:
+    """'default' or e.g. 'measured: ncv, cc' per row, so users see which values were their own.
 
+    The flags are packed into bits and each distinct combination is spelt once.
+    """
+    names = list(measured)
+    bits = np.zeros(len(next(iter(measured.values()))), dtype=np.int64)
+    for position, flag in enumerate(measured.values()):
+        bits |= np.asarray(flag, dtype=np.int64) << position
 
-def _parameter_labels(measured: dict[str, np.ndarray]) -> np.ndarray:
-    """'default' or e.g. 'measured: ncv, cc' per row, so users see which values were their own."""
-    labels = np.full(len(next(iter(measured.values()))), "", dtype=object)
-    for name, flag in measured.items():
-        labels = np.where(flag, np.where(labels == "", name, labels + ", " + name), labels)
-    return np.where(labels == "", "default", "measured: " + labels.astype(str))
+    def label(code: int) -> str:
+        used = [name for position, name in enumerate(names) if code >> position & 1]
+        return "measured: " + ", ".join(used) if used else "default"
+
+    return map_unique([bits], label)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from carbonctl import refdata
 from carbonctl.accounting import OPTIONAL_INPUTS, compress_ids
-from carbonctl.accounting._frame import ensure_columns, map_unique, raise_row_errors, safe
+from carbonctl.accounting._frame import ensure_columns, map_unique_checked, raise_row_errors
 from carbonctl.accounting.combustion import combustion
 from carbonctl.units import conversion_factor
 
@@ -142,17 +142,18 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
     if len(fuel_rows):
         fuel_rows.attrs = table.attrs
         computed = combustion(fuel_rows, set_id)
-        tco2[~is_process] = computed["tco2"].to_numpy()
+        tco2[~is_process] = computed["tco2"]
         groups = refdata.load_table("fuels").set_index("fuel_id")["ceads_group"]
-        ceads_column[~is_process] = computed["item_id"].map(groups).to_numpy(dtype=object)
+        ceads_column[~is_process] = groups.reindex(computed["item_id"]).to_numpy(dtype=object)
 
     if is_process.any():
         cement = rows[is_process]
         value, _status, _source = refdata.process_factor(
             "cement (CEADs)", "水泥 cement output (province inventory)"
         )
-        to_t = map_unique([cement["unit"]], safe(lambda unit: conversion_factor(unit, "t")))
-        bad = np.array([isinstance(s, Exception) for s in to_t])
+        to_t, bad = map_unique_checked(
+            [cement["unit"]], lambda unit: conversion_factor(unit, "t"), dtype=float
+        )
         raise_row_errors(
             cement,
             bad,
@@ -160,7 +161,7 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
             "unit",
             "t, 万t …",
         )
-        tco2[is_process] = cement["amount"].to_numpy(float) * to_t.astype(float) * value
+        tco2[is_process] = cement["amount"].to_numpy(float) * to_t * value
 
     result = pd.DataFrame(
         {

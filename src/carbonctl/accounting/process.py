@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import map_unique, raise_row_errors, safe
+from carbonctl.accounting._frame import (
+    choose_text,
+    map_unique,
+    map_unique_checked,
+    map_unique_fields,
+    raise_row_errors,
+)
 from carbonctl.accounting.combustion import CO2_PER_C
 from carbonctl.units import conversion_factor
 
@@ -16,17 +22,7 @@ CO2_PER_CAO = 44.01 / 56.08
 CO2_PER_MGO = 44.01 / 40.30
 
 
-def material_ids(items: pd.Series) -> np.ndarray:
-    """material_id for each item name; None when unknown."""
-    index = refdata.material_index()
-    return map_unique([items], lambda name: index.get(refdata.normalise_name(name)))
-
-
-def _material(material_id: object) -> refdata.Material | None:
-    return None if pd.isna(material_id) else refdata.find_material(material_id)
-
-
-def process(rows: pd.DataFrame) -> pd.DataFrame:
+def process(rows: pd.DataFrame) -> dict[str, np.ndarray]:
     """CO2 of process rows (amounts converted to t).
 
     - explicit factor: E = AD × EF (EF in tCO2 per input unit, as given);
@@ -42,12 +38,34 @@ def process(rows: pd.DataFrame) -> pd.DataFrame:
     ``direction`` output (产出) subtracts: carbon that leaves in products is not emitted. A
     material's default direction applies when the row does not say (粗钢 and 甲醇 are outputs).
     """
-    material = pd.Series(material_ids(rows["item"]), index=rows.index)
     given_ef = rows["emission_factor"].to_numpy(dtype=float)
     carbon_fraction = rows["carbon_fraction"].to_numpy(dtype=float)
     use_ef = ~np.isnan(given_ef)
     use_cf = ~use_ef & ~np.isnan(carbon_fraction)
-    known = material.notna().to_numpy()
+    index = refdata.material_index()
+
+    def describe(name: object) -> tuple[object, ...]:
+        material_id = index.get(refdata.normalise_name(name))
+        if material_id is None:
+            return (None, "", np.nan, "input", "")
+        m = refdata.find_material(material_id)
+        factor = np.nan if m.factor is None else m.factor
+        return (m.material_id, m.method, factor, m.default_direction, m.status)
+
+    described, _bad = map_unique_fields(
+        [rows["item"]],
+        describe,
+        {
+            "material": object,
+            "method": object,
+            "factor": float,
+            "direction": object,
+            "status": object,
+        },
+    )
+    material, method, table_factor = (described[k] for k in ("material", "method", "factor"))
+    default_direction, status = described["direction"], described["status"]
+    known = ~pd.isna(material)
     raise_row_errors(
         rows,
         ~known & ~use_ef & ~use_cf,
@@ -55,32 +73,19 @@ def process(rows: pd.DataFrame) -> pd.DataFrame:
         "item",
         "a material of the catalogue, or an emission_factor or carbon_fraction",
     )
-
-    to_t = map_unique([rows["unit"]], safe(lambda unit: conversion_factor(unit, "t")))
-    bad = np.array([isinstance(s, Exception) for s in to_t]) & ~use_ef
+    to_t, bad = map_unique_checked(
+        [rows["unit"]], lambda unit: conversion_factor(unit, "t"), dtype=float
+    )
     raise_row_errors(
-        rows, bad, lambda r: f"unit {r['unit']!r} is not a mass", "unit", "t, kg, 万t …"
+        rows, bad & ~use_ef, lambda r: f"unit {r['unit']!r} is not a mass", "unit", "t, kg, 万t …"
     )
-    tonnes = rows["amount"].to_numpy(dtype=float) * np.array(
-        [np.nan if isinstance(s, Exception) else s for s in to_t], dtype=float
-    )
+    tonnes = rows["amount"].to_numpy(dtype=float) * to_t
+    direction = rows["direction"].to_numpy(dtype=object)
+    direction = np.where(pd.isna(direction), default_direction, direction)
+    sign = np.where(direction == "output", -1.0, 1.0)
 
-    details = map_unique([material], _material)
-    method = np.array([d.method if d else "" for d in details], dtype=object)
-    table_factor = np.array(
-        [d.factor if d and d.factor is not None else np.nan for d in details], dtype=float
-    )
-    default_direction = np.array(
-        [d.default_direction if d else "input" for d in details], dtype=object
-    )
-    direction = (
-        rows["direction"]
-        .astype(object)
-        .where(rows["direction"].notna(), pd.Series(default_direction, index=rows.index))
-    )
-    sign = np.where(direction.to_numpy() == "output", -1.0, 1.0)
-
-    purity = np.nan_to_num(rows["purity"].to_numpy(dtype=float), nan=1.0)
+    purity_given = rows["purity"].to_numpy(dtype=float)
+    purity = np.nan_to_num(purity_given, nan=1.0)
     cao = rows["cao_fraction"].to_numpy(dtype=float)
     mgo = np.nan_to_num(rows["mgo_fraction"].to_numpy(dtype=float), nan=0.0)
     clinker_measured = (method == "clinker") & ~np.isnan(cao)
@@ -91,7 +96,6 @@ def process(rows: pd.DataFrame) -> pd.DataFrame:
         "cao_fraction",
         "a fraction between 0 and 1",
     )
-
     factor = np.select(
         [use_ef, use_cf, method == "carbonate", clinker_measured, method == "lime"],
         [
@@ -106,34 +110,27 @@ def process(rows: pd.DataFrame) -> pd.DataFrame:
     amount = np.where(use_ef, rows["amount"].to_numpy(dtype=float), tonnes)
     tco2 = sign * amount * factor
 
-    status = np.array([d.status if d else "" for d in details], dtype=object)
-    flagged = (method == "clinker") & ~clinker_measured & ~use_ef & ~use_cf
-    note = np.where(sign < 0, "carbon fixed in product (subtracted)", "")
-    note = np.where(flagged, "IPCC Tier 1 clinker default; give cao_fraction/mgo_fraction", note)
-    measured = use_ef | use_cf | clinker_measured | ~np.isnan(rows["purity"].to_numpy(float))
-    return pd.DataFrame(
-        {
-            "item_id": material.fillna("row").astype(object).to_numpy(),
-            "activity": amount,
-            "activity_unit": np.where(use_ef, rows["unit"].astype(str).to_numpy(dtype=object), "t"),
-            "carbon_fraction": np.where(use_cf, carbon_fraction, np.nan),
-            "emission_factor": factor,
-            "ef_unit": np.where(
-                use_ef, "tCO2/" + rows["unit"].astype(str).to_numpy(object), "tCO2/t"
-            ),
-            "tco2": tco2,
-            "tco2_market": tco2,
-            "tce": np.nan,
-            "tce_equal_value": np.nan,
-            "parameters": np.where(measured, "measured", "default"),
-            "factor_id": np.where(
-                use_ef | use_cf,
-                "row",
-                "process:" + material.fillna("").astype(str).to_numpy(dtype=object),
-            ),
-            "factor_status": np.where(use_ef | use_cf, "measured (row)", status),
-            "provisional": False,
-            "note": note,
-        },
-        index=rows.index,
-    )
+    own = use_ef | use_cf
+    fixed = choose_text(sign < 0, "carbon fixed in product (subtracted)", "")
+    flagged = (method == "clinker") & ~clinker_measured & ~own
+    note = np.where(flagged, "IPCC Tier 1 clinker default; give cao_fraction/mgo_fraction", fixed)
+    n = len(rows)
+    return {
+        "item_id": np.where(known, material, "row"),
+        "activity": amount,
+        "activity_unit": map_unique([use_ef, rows["unit"]], lambda o, unit: unit if o else "t"),
+        "carbon_fraction": np.where(use_cf, carbon_fraction, np.nan),
+        "emission_factor": factor,
+        "ef_unit": map_unique([use_ef, rows["unit"]], lambda o, u: f"tCO2/{u if o else 't'}"),
+        "tco2": tco2,
+        "tco2_market": tco2,
+        "tce": np.full(n, np.nan),
+        "tce_equal_value": np.full(n, np.nan),
+        "parameters": choose_text(
+            own | clinker_measured | ~np.isnan(purity_given), "measured", "default"
+        ),
+        "factor_id": np.where(own, "row", map_unique([material], lambda m: f"process:{m}")),
+        "factor_status": np.where(own, "measured (row)", status),
+        "provisional": np.zeros(n, dtype=bool),
+        "note": note,
+    }

@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import map_unique, raise_row_errors, safe
+from carbonctl.accounting._frame import (
+    choose_text,
+    map_unique_checked,
+    map_unique_fields,
+    raise_row_errors,
+    text,
+)
 from carbonctl.units import conversion_factor
 
 #: Electricity 当量值 (calorific equivalent), kgce/kWh (GB/T 2589-2020; 3600 kJ/kWh).
@@ -17,10 +23,7 @@ KGCE_PER_MJ_HEAT = 0.03412
 
 
 def _scale(units: pd.Series, target: str) -> tuple[np.ndarray, np.ndarray]:
-    scales = map_unique([units], safe(lambda unit: conversion_factor(unit, target)))
-    bad = np.array([isinstance(s, Exception) for s in scales])
-    values = np.array([np.nan if isinstance(s, Exception) else s for s in scales], dtype=float)
-    return values, bad
+    return map_unique_checked([units], lambda unit: conversion_factor(unit, target), dtype=float)
 
 
 def electricity(
@@ -30,7 +33,7 @@ def electricity(
     default_region: str,
     is_green: np.ndarray,
     coal_rate_kgce_per_kwh: float | None,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """CO2 of purchased electricity.
 
     Location-based: E = AD (MWh) × EF_grid, the factor of ``basis`` (provincial, national or ets)
@@ -50,60 +53,75 @@ def electricity(
     )
     mwh = rows["amount"].to_numpy(dtype=float) * to_mwh
     region = rows["region"].astype(object).where(rows["region"].notna(), default_region)
-
-    chosen = map_unique(
-        [region, rows["year"]], lambda reg, year: refdata.grid_factor(str(reg), int(year), basis)
-    )
-    residual = map_unique(
-        [rows["year"]], lambda year: refdata.grid_factor(None, int(year), "residual")
-    )
-    grid_value = np.array([g.value_tco2_per_mwh for g in chosen], dtype=float)
-    residual_value = np.array([g.value_tco2_per_mwh for g in residual], dtype=float)
-
     given_ef = rows["emission_factor"].to_numpy(dtype=float)
     use_ef = ~np.isnan(given_ef)
+
+    def choose(place: object, year: object, own: bool, green: bool) -> tuple[object, ...]:
+        grid = refdata.grid_factor(str(place), int(year), basis)
+        residual = refdata.grid_factor(None, int(year), "residual")
+        notes = [grid.note] if grid.note and not own else []
+        if green:
+            notes.append("green power: 0 market-based")
+        if own:
+            return (
+                np.nan,
+                residual.value_tco2_per_mwh,
+                "row",
+                "measured (row)",
+                False,
+                "; ".join(notes),
+            )
+        return (
+            grid.value_tco2_per_mwh,
+            residual.value_tco2_per_mwh,
+            grid.factor_id,
+            grid.status,
+            grid.provisional,
+            "; ".join(notes),
+        )
+
+    chosen, _bad = map_unique_fields(
+        [region, rows["year"], use_ef, is_green],
+        choose,
+        {
+            "grid": float,
+            "residual": float,
+            "factor_id": object,
+            "status": object,
+            "provisional": bool,
+            "note": object,
+        },
+    )
+    grid_value, residual_value = chosen["grid"], chosen["residual"]
     amount = rows["amount"].to_numpy(dtype=float)
     location = np.where(use_ef, amount * given_ef, mwh * grid_value)
     market = np.where(is_green, 0.0, np.where(use_ef, location, mwh * residual_value))
-
     kwh = mwh * 1000.0
+    n = len(rows)
     equal_value = (
         kwh * coal_rate_kgce_per_kwh / 1000.0
         if coal_rate_kgce_per_kwh is not None
-        else np.full(len(rows), np.nan)
+        else np.full(n, np.nan)
     )
-    notes = np.array([g.note for g in chosen], dtype=object)
-    notes = np.where(
-        is_green,
-        np.where(
-            notes == "", "green power: 0 market-based", notes + "; green power: 0 market-based"
-        ),
-        notes,
-    )
-    return pd.DataFrame(
-        {
-            "item_id": np.where(is_green, "green_electricity", "grid_electricity"),
-            "activity": mwh,
-            "activity_unit": "MWh",
-            "emission_factor": np.where(use_ef, np.nan, grid_value),
-            "ef_unit": "tCO2/MWh",
-            "tco2": location,
-            "tco2_market": market,
-            "tce": kwh * KGCE_PER_KWH_EQUIVALENT / 1000.0,
-            "tce_equal_value": equal_value,
-            "parameters": np.where(use_ef, "measured: ef", "default"),
-            "factor_id": np.where(use_ef, "row", np.array([g.factor_id for g in chosen], object)),
-            "factor_status": np.where(
-                use_ef, "measured (row)", np.array([g.status for g in chosen], dtype=object)
-            ),
-            "provisional": np.where(use_ef, False, np.array([g.provisional for g in chosen])),
-            "note": notes,
-        },
-        index=rows.index,
-    )
+    return {
+        "item_id": choose_text(is_green, "green_electricity", "grid_electricity"),
+        "activity": mwh,
+        "activity_unit": text("MWh", n),
+        "emission_factor": grid_value,
+        "ef_unit": text("tCO2/MWh", n),
+        "tco2": location,
+        "tco2_market": market,
+        "tce": kwh * KGCE_PER_KWH_EQUIVALENT / 1000.0,
+        "tce_equal_value": equal_value,
+        "parameters": choose_text(use_ef, "measured: ef", "default"),
+        "factor_id": chosen["factor_id"],
+        "factor_status": chosen["status"],
+        "provisional": chosen["provisional"],
+        "note": chosen["note"],
+    }
 
 
-def heat(rows: pd.DataFrame) -> pd.DataFrame:
+def heat(rows: pd.DataFrame) -> dict[str, np.ndarray]:
     """CO2 of purchased heat: E = Q (GJ) × 0.11 tCO2/GJ (GB/T 32150-2015 / GB/T 32151.34-2024
     default), or the supplier's measured factor given in the row (tCO2 per input unit).
     Standard coal: 0.03412 kgce/MJ for both 当量 and 等价."""
@@ -121,22 +139,20 @@ def heat(rows: pd.DataFrame) -> pd.DataFrame:
     use_ef = ~np.isnan(given_ef)
     tco2 = np.where(use_ef, rows["amount"].to_numpy(dtype=float) * given_ef, gj * factor)
     tce = gj * 1000.0 * KGCE_PER_MJ_HEAT / 1000.0
-    return pd.DataFrame(
-        {
-            "item_id": "heat",
-            "activity": gj,
-            "activity_unit": "GJ",
-            "emission_factor": np.where(use_ef, np.nan, factor),
-            "ef_unit": "tCO2/GJ",
-            "tco2": tco2,
-            "tco2_market": tco2,
-            "tce": tce,
-            "tce_equal_value": tce,
-            "parameters": np.where(use_ef, "measured: ef", "default"),
-            "factor_id": np.where(use_ef, "row", "heat_default"),
-            "factor_status": np.where(use_ef, "measured (row)", status),
-            "provisional": False,
-            "note": "",
-        },
-        index=rows.index,
-    )
+    n = len(rows)
+    return {
+        "item_id": text("heat", n),
+        "activity": gj,
+        "activity_unit": text("GJ", n),
+        "emission_factor": np.where(use_ef, np.nan, factor),
+        "ef_unit": text("tCO2/GJ", n),
+        "tco2": tco2,
+        "tco2_market": tco2,
+        "tce": tce,
+        "tce_equal_value": tce,
+        "parameters": choose_text(use_ef, "measured: ef", "default"),
+        "factor_id": choose_text(use_ef, "row", "heat_default"),
+        "factor_status": choose_text(use_ef, "measured (row)", status),
+        "provisional": np.zeros(n, dtype=bool),
+        "note": text("", n),
+    }

@@ -30,6 +30,8 @@ refdata_app = typer.Typer(
 app.add_typer(refdata_app, name="refdata")
 
 console = Console()
+if not console.is_terminal:  # piped or captured output: wide enough for the summary tables
+    console.width = max(console.width, 120)
 errors = Console(stderr=True)
 T = TypeVar("T")
 
@@ -52,8 +54,16 @@ def _guard(action: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+CATEGORY_NAMES = {
+    "combustion": "燃料燃烧 combustion",
+    "process": "工业过程 process",
+    "electricity": "购入电力 electricity",
+    "heat": "购入热力 heat",
+}
+
+
 def _wan(tco2: float) -> str:
-    """tCO2 shown in 万吨 (10^4 t), as officials read it."""
+    """Tonnes shown in 万吨 (10^4 t), as officials read them."""
     return f"{tco2 / 1e4:,.2f}"
 
 
@@ -126,34 +136,33 @@ def _print_account(result, spread, output: Path | None) -> None:
         f"[bold]carbonctl account[/] — {len(rows):,} rows, factor set [cyan]{result.factor_set}"
         f"[/], grid basis [cyan]{result.grid_basis}[/]"
     )
-    table = Table(title="CO2 by subject and category (万吨 = 10^4 tCO2)")
-    for column in (
-        "subject 主体",
-        "category 类别",
-        "location-based",
-        "market-based",
-        "tce 当量",
+    table = Table(title="CO2 by subject and category 按主体和类别 (万吨 = 10^4 t)")
+    headers = [
+        "主体 subject",
+        "类别 category",
+        "CO2 location-based",
+        "CO2 market-based",
+        "标准煤 万tce (当量)",
         "input rows",
-    ):
-        table.add_column(
-            column, justify="right" if "based" in column or "tce" in column else "left"
-        )
+    ]
+    for header in headers:
+        table.add_column(header, justify="left" if header[0] in "主类i" else "right")
     for record in result.by("subject", "category").itertuples(index=False):
         table.add_row(
             str(record.subject),
-            str(record.category),
+            CATEGORY_NAMES.get(str(record.category), str(record.category)),
             _wan(record.tco2),
             _wan(record.tco2_market),
-            f"{record.tce:,.1f}",
+            _wan(record.tce) if record.tce == record.tce else "–",
             record.input_row_ids,
         )
     table.add_section()
     table.add_row(
-        "total 合计",
+        "合计 total",
         "",
         _wan(result.total_tco2),
         _wan(result.total_tco2_market),
-        f"{rows['tce'].sum():,.1f}",
+        _wan(rows["tce"].sum()),
         "",
     )
     console.print(table)

@@ -92,6 +92,8 @@ _ALIASES: dict[str, str] = {
     "太焦": "TJ",
     "拍焦": "PJ",
     "百万千焦": "GJ",
+    "万吉焦": "1e4 * GJ",
+    "万GJ": "1e4 * GJ",
     # standard coal
     "吨标准煤": "tce",
     "吨标煤": "tce",

@@ -22,6 +22,11 @@ CO2_PER_CAO = 44.01 / 56.08
 CO2_PER_MGO = 44.01 / 40.30
 
 
+def clinker_formula_status() -> str:
+    """Status of the clinker formula (CaO/MgO stoichiometry) in the process-factor table."""
+    return refdata.process_factor("cement", "熟料 clinker calcination")[1]
+
+
 def process(rows: pd.DataFrame) -> dict[str, np.ndarray]:
     """CO2 of process rows (amounts converted to t).
 
@@ -130,7 +135,10 @@ def process(rows: pd.DataFrame) -> dict[str, np.ndarray]:
             own | clinker_measured | ~np.isnan(purity_given), "measured", "default"
         ),
         "factor_id": np.where(own, "row", map_unique([material], lambda m: f"process:{m}")),
-        "factor_status": np.where(own, "measured (row)", status),
+        # measured CaO/MgO use the guideline formula, not the flagged IPCC default
+        "factor_status": np.where(
+            own, "measured (row)", np.where(clinker_measured, clinker_formula_status(), status)
+        ),
         "provisional": np.zeros(n, dtype=bool),
         "note": note,
     }

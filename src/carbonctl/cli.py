@@ -263,7 +263,8 @@ def refdata_show(
     """Show a reference table, or one fuel's parameters in every factor set."""
     frame = _guard(lambda: _lookup(name))
     if as_json:
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False) + "\n")
+        records = frame.to_dict(orient="records")
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=str) + "\n")
         return
     table = Table(title=name, show_lines=False)
     for column in frame.columns:

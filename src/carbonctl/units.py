@@ -113,6 +113,11 @@ _ALIASES: dict[str, str] = {
     "万吨二氧化碳当量": "1e4 * tCO2e",
 }
 
+# What a unit may contain: letters (any script), digits, spaces and the operators pint reads.
+# pint's tokenizer would silently drop other characters ("t!" -> t, "kg#x" -> kg).
+_ALLOWED = re.compile(r"^[\w\s.^*/()\-]+$")
+# Names pint knows but a Chinese user rarely means: pint's "ton" is the US short ton (907 kg).
+_AMBIGUOUS = {"ton": "t (metric tonne)", "tons": "t (metric tonne)", "cal": "kcal or kJ"}
 _TEN_THOUSAND = re.compile(r"^(?:10\^4|10\*\*4|10⁴|1e4)\s*")
 _HUNDRED_MILLION = re.compile(r"^(?:10\^8|10\*\*8|10⁸|1e8)\s*")
 
@@ -150,8 +155,10 @@ def normalise_unit_text(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> pint.Quantity:
     normalised = normalise_unit_text(text)
-    if not normalised:
+    if not normalised or not _ALLOWED.match(normalised):
         raise UnitError(text, "a unit such as t, 万t, kWh, 万Nm3, GJ")
+    if normalised.lower() in _AMBIGUOUS:
+        raise UnitError(text, _AMBIGUOUS[normalised.lower()])
     try:
         quantity = ureg.parse_expression(normalised)
     except Exception as exc:  # pint raises many types on junk input; all mean "not a unit"

@@ -45,6 +45,8 @@ def test_units_users_type_convert_exactly(text, target, factor):
 def test_compound_units_with_wan_parse():
     assert conversion_factor("GJ/万Nm3", "MJ/m3") == pytest.approx(0.1)
     assert conversion_factor("MJ/kg", "GJ/t") == pytest.approx(1.0)
+    assert conversion_factor("GJ/10^4 Nm3", "MJ/m3") == pytest.approx(0.1)
+    assert conversion_factor("GJ/(10^4 Nm3)", "GJ/万Nm3") == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("text", ["", "xyz", "t!", "kg#x", "tonnes?", "万", "5", "ton"])

@@ -118,8 +118,9 @@ _ALIASES: dict[str, str] = {
 _ALLOWED = re.compile(r"^[\w\s.^*/()\-]+$")
 # Names pint knows but a Chinese user rarely means: pint's "ton" is the US short ton (907 kg).
 _AMBIGUOUS = {"ton": "t (metric tonne)", "tons": "t (metric tonne)", "cal": "kcal or kJ"}
-_TEN_THOUSAND = re.compile(r"^(?:10\^4|10\*\*4|10⁴|1e4)\s*")
-_HUNDRED_MILLION = re.compile(r"^(?:10\^8|10\*\*8|10⁸|1e8)\s*")
+# "10^4 Nm3" at the start or after an operator ("GJ/10^4 Nm3") is the 万 unit.
+_TEN_THOUSAND = re.compile(r"(?:^|(?<=[/*(]))\s*(?:10\^4|10\*\*4|10⁴|1e4)\s*(?=[^\W\d])")
+_HUNDRED_MILLION = re.compile(r"(?:^|(?<=[/*(]))\s*(?:10\^8|10\*\*8|10⁸|1e8)\s*(?=[^\W\d])")
 
 
 def _install_definitions(registry: pint.UnitRegistry) -> None:
@@ -149,7 +150,8 @@ def normalise_unit_text(text: str) -> str:
     cleaned = cleaned.replace("³", "3").replace("²", "2")
     cleaned = _TEN_THOUSAND.sub("万", cleaned)
     cleaned = _HUNDRED_MILLION.sub("亿", cleaned)
-    return re.sub(r"\s+", "", cleaned) if cleaned.startswith(("万", "亿")) else cleaned
+    # "万 Nm3" -> "万Nm3": the 万/亿 units are single names
+    return re.sub(r"(?<=[万亿])\s+", "", cleaned)
 
 
 @lru_cache(maxsize=4096)

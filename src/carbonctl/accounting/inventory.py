@@ -12,10 +12,9 @@ from carbonctl import refdata
 from carbonctl.accounting import OPTIONAL_INPUTS, compress_ids
 from carbonctl.accounting._frame import ensure_columns, map_unique_checked, raise_row_errors
 from carbonctl.accounting.combustion import combustion
+from carbonctl.io import PROCESS_ROW_NAMES
 from carbonctl.units import conversion_factor
 
-#: Names of the process row: cement output, computed with the CEADs cement factor.
-CEMENT_NAMES = frozenset({"水泥", "cement", "process", "水泥产量", "cementoutput"})
 #: CEADs puts process (cement) emissions in this sector.
 PROCESS_SECTOR = "Nonmetal Mineral Products"
 NON_ENERGY = frozenset({"non-energy", "nonenergy", "非能源", "原料", "feedstock", "原材料"})
@@ -122,7 +121,7 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
         rows = rows.assign(row_id=np.arange(2, len(rows) + 2))
     rows.attrs = table.attrs
     names = rows["fuel"].map(refdata.normalise_name)
-    is_process = names.isin(CEMENT_NAMES).to_numpy()
+    is_process = names.isin(PROCESS_ROW_NAMES).to_numpy()
     uses = rows["use"].fillna("energy").map(refdata.normalise_name)
     excluded = uses.isin(NON_ENERGY).to_numpy() & ~is_process
 

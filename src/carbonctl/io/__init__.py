@@ -1,0 +1,36 @@
+"""The input layer (数据输入): read activity and inventory tables from CSV/XLSX, validate them
+with pandera and the reference data in one pass, and write tables back out for people."""
+
+from carbonctl.io.fields import (
+    CATEGORIES,
+    GREEN_ELECTRICITY_ITEMS,
+    GRID_ELECTRICITY_ITEMS,
+    HEAT_ITEMS,
+    PROCESS_ROW_NAMES,
+    is_green_electricity,
+)
+from carbonctl.io.readers import read_activities, read_inventory, read_table
+from carbonctl.io.validate import (
+    ACTIVITY_COLUMNS,
+    INVENTORY_COLUMNS,
+    validate_activities,
+    validate_inventory,
+)
+from carbonctl.io.writers import write_table
+
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "CATEGORIES",
+    "GREEN_ELECTRICITY_ITEMS",
+    "GRID_ELECTRICITY_ITEMS",
+    "HEAT_ITEMS",
+    "INVENTORY_COLUMNS",
+    "PROCESS_ROW_NAMES",
+    "is_green_electricity",
+    "read_activities",
+    "read_inventory",
+    "read_table",
+    "validate_activities",
+    "validate_inventory",
+    "write_table",
+]

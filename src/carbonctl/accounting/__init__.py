@@ -224,4 +224,4 @@ def _empty(n: int, dtype: np.dtype) -> np.ndarray:
         return np.full(n, np.nan)
     if dtype.kind == "b":
         return np.zeros(n, dtype=bool)
-    return np.full(n, None, dtype=object)
+    return np.empty(n, dtype=object)  # numpy fills object arrays with None

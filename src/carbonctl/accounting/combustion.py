@@ -61,22 +61,36 @@ def standard_coal_coefficients() -> pd.DataFrame:
     return single.drop_duplicates("energy_id").set_index("energy_id")[["coefficient", "unit"]]
 
 
-#: Per-fuel values looked up once per distinct item name.
-PROFILE = ("fuel_id", "fuel_unit", "ncv", "cc", "of", "status", "tce_per_unit")
+#: Per-fuel values looked up once per distinct item name, with their dtypes.
+PROFILE = {
+    "fuel_id": object,
+    "fuel_code": np.int64,
+    "fuel_unit": object,
+    "ncv": float,
+    "cc": float,
+    "of": float,
+    "status": object,
+    "factor_id": object,
+    "tce_per_unit": float,
+}
 
 
-def _fuel_profiles(items: pd.Series, factor_set: str) -> dict[str, np.ndarray]:
-    """For each row, its fuel's id, physical unit, default NCV/CC/OF, factor status and the
-    GB/T 2589 reference standard coal per physical unit (tce; NaN when the table has a range)."""
+def _fuel_profiles(items: pd.Series, factor_set: str) -> tuple[dict[str, np.ndarray], list[str]]:
+    """For each row, its fuel's id and integer code (-1 unknown), physical unit, default
+    NCV/CC/OF, factor status and id, and the GB/T 2589 reference standard coal per physical unit
+    (tce; NaN where the table gives a range). Also the physical unit of each fuel code, so later
+    look-ups can key on the integer code instead of hashing text again."""
     defaults = refdata.fuel_factors(factor_set)
     catalogue = refdata.load_table("fuels").set_index("fuel_id")
     coefficients = standard_coal_coefficients()
     index = refdata.fuel_index()
 
+    codes = {fuel: code for code, fuel in enumerate(catalogue.index)}
+
     def profile(name: object) -> tuple[object, ...]:
         fuel = index.get(refdata.normalise_name(name))
         if fuel is None:
-            return (None, "", np.nan, np.nan, np.nan, "", np.nan)
+            return (None, -1, "", np.nan, np.nan, np.nan, "", "", np.nan)
         unit = catalogue.at[fuel, "physical_unit"]
         known = fuel in defaults.index
         tce = np.nan
@@ -85,18 +99,18 @@ def _fuel_profiles(items: pd.Series, factor_set: str) -> dict[str, np.ndarray]:
             tce = coefficients.at[fuel, "coefficient"] * conversion_factor(unit, per) / 1000.0
         return (
             fuel,
+            codes[fuel],
             unit,
             defaults.at[fuel, "ncv_GJ_per_unit"] if known else np.nan,
             defaults.at[fuel, "cc_tC_per_GJ"] if known else np.nan,
             defaults.at[fuel, "oxidation_rate"] if known else np.nan,
             defaults.at[fuel, "status"] if known else "measured (row)",
+            f"fuel:{fuel}",
             tce,
         )
 
-    fields = dict.fromkeys(PROFILE, float)
-    fields.update(fuel_id=object, fuel_unit=object, status=object)
-    profiles, _bad = map_unique_fields([items], profile, fields)
-    return profiles
+    profiles, _bad = map_unique_fields([items], profile, PROFILE)
+    return profiles, list(catalogue["physical_unit"])
 
 
 def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
@@ -115,17 +129,17 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
     Standard coal (tce, GB/T 2589-2020): measured NCV / 29.3076 GJ, else the reference
     coefficient, else the default NCV.
     """
-    fuel = _fuel_profiles(rows["item"], factor_set)
+    fuel, unit_of = _fuel_profiles(rows["item"], factor_set)
     raise_row_errors(
         rows,
-        pd.isna(fuel["fuel_id"]),
+        fuel["fuel_code"] < 0,
         lambda r: f"unknown fuel {r['item']!r}",
         "item",
         "a fuel of the catalogue (carbonctl refdata show fuels)",
     )
     scales, bad_unit = map_unique_fields(
-        [rows["unit"], fuel["fuel_unit"]],
-        _amount_scale,
+        [rows["unit"], fuel["fuel_code"]],
+        lambda unit, code: _amount_scale(unit, unit_of[code]),
         {"physical": bool, "scale": float},
         catch=True,
     )
@@ -142,7 +156,9 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
     heat_given = np.where(physical, np.nan, amount * scale)
 
     ncv_scale, bad = map_unique_checked(
-        [rows["ncv_unit"], fuel["fuel_unit"]], _ncv_scale, dtype=float
+        [rows["ncv_unit"], fuel["fuel_code"]],
+        lambda ncv_unit, code: _ncv_scale(ncv_unit, unit_of[code]),
+        dtype=float,
     )
     raise_row_errors(
         rows,
@@ -177,8 +193,8 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
     )
     activity_unit = np.where(physical, fuel["fuel_unit"], "GJ")
     ef_unit = map_unique(
-        [use_ef, rows["unit"], activity_unit],
-        lambda own, unit, base: f"tCO2/{unit if own else base}",
+        [use_ef, physical, rows["unit"], fuel["fuel_code"]],
+        lambda own, phys, unit, code: f"tCO2/{unit if own else unit_of[code] if phys else 'GJ'}",
     )
     # GB/T 2589-2020: measured NCV first, then the reference coefficient, then the default NCV.
     by_coefficient = activity * fuel["tce_per_unit"]
@@ -206,7 +222,7 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
             cf=use_cf,
             ef=use_ef,
         ),
-        "factor_id": map_unique([fuel["fuel_id"]], lambda f: f"fuel:{f}"),
+        "factor_id": fuel["factor_id"],
         "factor_status": fuel["status"],
         "provisional": np.zeros(n, dtype=bool),
         "note": text("", n),

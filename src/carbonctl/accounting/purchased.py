@@ -52,12 +52,13 @@ def electricity(
         "kWh, MWh, 万kWh, 亿kWh …",
     )
     mwh = rows["amount"].to_numpy(dtype=float) * to_mwh
-    region = rows["region"].astype(object).where(rows["region"].notna(), default_region)
     given_ef = rows["emission_factor"].to_numpy(dtype=float)
     use_ef = ~np.isnan(given_ef)
 
     def choose(place: object, year: object, own: bool, green: bool) -> tuple[object, ...]:
-        grid = refdata.grid_factor(str(place), int(year), basis)
+        grid = refdata.grid_factor(
+            default_region if pd.isna(place) else str(place), int(year), basis
+        )
         residual = refdata.grid_factor(None, int(year), "residual")
         notes = [grid.note] if grid.note and not own else []
         if green:
@@ -81,7 +82,7 @@ def electricity(
         )
 
     chosen, _bad = map_unique_fields(
-        [region, rows["year"], use_ef, is_green],
+        [rows["region"], rows["year"], use_ef, is_green],
         choose,
         {
             "grid": float,

@@ -360,7 +360,13 @@ def grid_factor(region: str | None, year: int, basis: str = "provincial") -> Gri
     """
     if basis not in GRID_BASES:
         raise UnknownNameError("grid basis", basis, list(GRID_BASES))
-    table = _grid_table(extra_dirs())
+    key = None if region is None else str(region)
+    return _grid_factor(key, int(year), basis, extra_dirs())
+
+
+@lru_cache(maxsize=4096)
+def _grid_factor(region: str | None, year: int, basis: str, extras: tuple[Path, ...]) -> GridFactor:
+    table = _grid_table(extras)
     scope_rows = {
         "national": table[
             (table["scope"] == "national") & table["basis"].str.startswith("电力平均")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carbonctl.accounting import account
+from carbonctl.errors import InputErrors
 
 ROWS = [
     {"category": "combustion", "item": "烟煤", "unit": "t"},
@@ -93,3 +94,28 @@ def test_row_order_does_not_change_any_result(spec, rnd):
     pd.testing.assert_frame_equal(left, right)
     assert shuffled.total_tco2 == pytest.approx(base.total_tco2, rel=1e-12)
     assert shuffled.by_subject() == pytest.approx(base.by_subject(), rel=1e-12)
+
+
+def test_an_unvalidated_category_is_refused_not_dropped():
+    table = pd.DataFrame(
+        [
+            {
+                "subject": "A",
+                "period": "2023",
+                "category": "combustion",
+                "item": "焦炭",
+                "amount": 1.0,
+                "unit": "t",
+            },
+            {
+                "subject": "A",
+                "period": "2023",
+                "category": "燃料燃烧",
+                "item": "焦炭",
+                "amount": 1.0,
+                "unit": "t",
+            },
+        ]
+    )
+    with pytest.raises(InputErrors, match=r"row 3.*unknown category"):
+        account(table)

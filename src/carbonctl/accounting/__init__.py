@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import ensure_columns, text
+from carbonctl.accounting._frame import ensure_columns, raise_row_errors, text
 from carbonctl.accounting.combustion import combustion
 from carbonctl.accounting.process import process
 from carbonctl.accounting.purchased import electricity, heat
@@ -170,7 +170,15 @@ def account(
     set_id = refdata.resolve_factor_set(factor_set)
     refdata.grid_factor(default_region, 2023, grid_basis)  # validates basis and region up front
     rows = _prepare(activities)
+    rows.attrs = activities.attrs
     category = rows["category"].to_numpy(dtype=object)
+    raise_row_errors(
+        rows,
+        ~np.isin(category, CATEGORIES),
+        lambda r: f"unknown category {r['category']!r}",
+        "category",
+        "combustion, process, electricity or heat (validate with carbonctl.io first)",
+    )
     computed: dict[str, np.ndarray] = {}
     for name in CATEGORIES:
         positions = np.flatnonzero(category == name)

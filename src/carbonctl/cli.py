@@ -3,12 +3,13 @@ reference data, run the demo. Parses input, calls the core, renders; no computat
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import pandas as pd
 import typer
@@ -17,6 +18,11 @@ from rich.table import Table
 
 from carbonctl import __version__, refdata
 from carbonctl.errors import CarbonctlError, UnknownNameError
+
+if TYPE_CHECKING:  # the engine is imported when a command runs, keeping --help fast
+    from carbonctl.accounting import AccountingResult
+    from carbonctl.accounting.inventory import InventoryResult
+    from carbonctl.accounting.uncertainty import UncertaintyResult
 
 app = typer.Typer(
     help="carbonctl — 碳排放双控 carbon emission dual control: accounting and reference data.",
@@ -127,10 +133,13 @@ def account(
             summary["uncertainty"] = spread.to_dict()
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
         return
-    _print_account(result, spread, output)
+    print_account(result, spread, output)
 
 
-def _print_account(result, spread, output: Path | None) -> None:
+def print_account(
+    result: AccountingResult, spread: UncertaintyResult | None, output: Path | None
+) -> None:
+    """The readable account summary: CO2 by subject and category, flags, interval."""
     rows = result.rows
     console.print(
         f"[bold]carbonctl account[/] — {len(rows):,} rows, factor set [cyan]{result.factor_set}"
@@ -215,10 +224,11 @@ def inventory(
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False) + "\n")
         return
-    _print_inventory(result, output)
+    print_inventory(result, output)
 
 
-def _print_inventory(result, output: Path | None) -> None:
+def print_inventory(result: InventoryResult, output: Path | None) -> None:
+    """The readable inventory summary: CO2 by key industry."""
     summary = result.summary()
     console.print(
         f"[bold]carbonctl inventory[/] — {summary['rows']:,} rows "
@@ -288,14 +298,14 @@ def _lookup(name: str) -> pd.DataFrame:
             raise UnknownNameError(
                 "table, fuel or material", name, refdata.close_matches(name, candidates)
             ) from None
-        return pd.DataFrame([material.__dict__])
+        return pd.DataFrame([dataclasses.asdict(material)])
     factors = refdata.load_table("fuel_factors")
     rows = factors[factors["fuel_id"] == fuel.fuel_id]
     if rows.empty:
         return pd.DataFrame(
             [
                 {
-                    **fuel.__dict__,
+                    **dataclasses.asdict(fuel),
                     "note": "no default parameters in any factor set: "
                     "give measured NCV and carbon content",
                 }

@@ -21,18 +21,18 @@ def run_demo(console: Console) -> None:
     """Account the enterprise example and the 2019 inventory and print readable summaries."""
     from carbonctl.accounting import account
     from carbonctl.accounting.inventory import inventory
-    from carbonctl.cli import _print_account, _print_inventory
+    from carbonctl.cli import print_account, print_inventory
     from carbonctl.io import read_activities, read_inventory
 
     console.rule(
         "[bold]1. Enterprise accounting 企业碳排放核算 (synthetic Shanxi enterprises, 2023)"
     )
     result = account(read_activities(demo_file(ENTERPRISES)))
-    _print_account(result, None, None)
+    print_account(result, None, None)
     console.rule(
         "[bold]2. Regional inventory 区域清单 (Shanxi 2019, quantities derived from CEADs)"
     )
-    _print_inventory(inventory(read_inventory(demo_file(INVENTORY))), None)
+    print_inventory(inventory(read_inventory(demo_file(INVENTORY))), None)
     console.print(
         "CEADs Shanxi 2019 total for comparison: 564.86 MtCO2 (Shan et al., CEADs). "
         "The quantities are back-calculated from that inventory; "

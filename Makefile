@@ -29,6 +29,8 @@ format: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+	@echo "--- the database tests again, on a private PostgreSQL server ---"
+	scripts/with-postgres.sh $(BIN)/python -m pytest tests/web
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounting.py

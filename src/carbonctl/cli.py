@@ -315,6 +315,29 @@ def _lookup(name: str) -> pd.DataFrame:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.", min=1)] = 2,
+) -> None:
+    """Serve the web platform with gunicorn (production WSGI server), after migrating."""
+    from carbonctl.web.runtime import serve as run_server
+
+    run_server(host, port, workers)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def manage(context: typer.Context) -> None:
+    """Run a Django management command: carbonctl manage migrate, check --deploy, …"""
+    from carbonctl.web.runtime import manage as run_manage
+
+    run_manage(context.args)
+
+
+@app.command()
 def demo() -> None:
     """Run the accounting on the bundled Shanxi examples and print a summary."""
     from carbonctl.demo import run_demo

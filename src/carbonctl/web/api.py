@@ -1,0 +1,22 @@
+"""The JSON API (django-ninja) under /api/v1/: one router per app, errors declared in OpenAPI."""
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from carbonctl.web.regions.api import router as regions_router
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON with Chinese characters as they are, not as \\u escapes (readable, and smaller)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="carbonctl API",
+    version="1",
+    description="碳排放双控平台 JSON API — carbon emission dual control platform.",
+    urls_namespace="api",
+)
+api.add_router("/regions", regions_router)

@@ -1,0 +1,70 @@
+"""Starting the platform: environment defaults, Django set-up, and a gunicorn server.
+
+Used by `carbonctl serve`, `carbonctl manage` and `carbonctl demo build`; keeps those shells thin.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def data_dir() -> Path:
+    """Where the SQLite file, the secret key and collected static files live."""
+    return Path(os.environ.get("CARBONCTL_DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def prepare_environment(host: str | None = None) -> None:
+    """Defaults for a local installation: settings module, a persistent secret key kept in the
+    data folder (0600), and plain HTTP when serving on loopback only."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonctl.web.settings")
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("CARBONCTL_DATA_DIR", str(folder))
+    if not os.environ.get("CARBONCTL_SECRET_KEY"):
+        key_file = folder / "secret_key"
+        if not key_file.exists():
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_urlsafe(50))
+        os.environ["CARBONCTL_SECRET_KEY"] = key_file.read_text().strip()
+    if host in LOOPBACK:
+        # TLS is terminated by a proxy in production; a loopback demo has none.
+        os.environ.setdefault("CARBONCTL_INSECURE_HTTP", "1")
+
+
+def manage(arguments: Sequence[str]) -> None:
+    """Run a Django management command (``carbonctl manage migrate`` …)."""
+    prepare_environment()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["carbonctl manage", *arguments])
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Migrate, collect static files and serve with gunicorn (WhiteNoise serves the static)."""
+    prepare_environment(host)
+    import django
+    from django.core.management import call_command
+    from gunicorn.app.base import BaseApplication
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    from carbonctl.web.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    Server().run()

@@ -1,0 +1,15 @@
+"""URL map: pages per app, the JSON API under /api/v1/, language switching."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from carbonctl.web.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("carbonctl.web.regions.urls")),
+    prefix_default_language=False,
+)

@@ -338,6 +338,37 @@ def manage(context: typer.Context) -> None:
 
 
 @app.command()
+def createuser(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="province_admin, province_analyst, city_official, "
+            "county_official, enterprise_reporter, reviewer, public"
+        ),
+    ],
+    region: Annotated[str | None, typer.Option(help="Adcode of the user's city or county.")] = None,
+    enterprise: Annotated[
+        str | None, typer.Option(help="Credit code of an enterprise reporter's enterprise.")
+    ] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create a platform user with a role and scope (audited)."""
+    from carbonctl.web.runtime import create_user
+
+    def work() -> None:
+        try:
+            create_user(username, password, role, region=region, enterprise_code=enterprise)
+        except ValueError as exc:  # Django's ValidationError and ours: a bad role or scope
+            raise CarbonctlError(str(exc)) from exc
+
+    _guard(work)
+    console.print(f"user {username} created as {role}")
+
+
+@app.command()
 def demo() -> None:
     """Run the accounting on the bundled Shanxi examples and print a summary."""
     from carbonctl.demo import run_demo

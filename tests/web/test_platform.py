@@ -96,3 +96,20 @@ def _wait_for(url: str, server: subprocess.Popen, seconds: float = 45) -> tuple[
         except OSError:
             time.sleep(0.3)
     return None, ""
+
+
+def test_createuser_command_creates_a_scoped_user_and_refuses_a_bad_scope(tmp_path):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "carbonctl", "createuser", *args, "--password", "pw-1234-abcd"],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    made = run("taiyuan", "--role", "city_official", "--region", "140100")
+    assert made.returncode == 0, made.stderr
+    refused = run("wrong", "--role", "city_official", "--region", "140105")
+    assert refused.returncode == 2
+    assert "region" in refused.stderr

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from carbonctl.web.enterprises.api import router as enterprises_router
 from carbonctl.web.regions.api import router as regions_router
 
 
@@ -20,3 +21,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/regions", regions_router)
+api.add_router("/enterprises", enterprises_router)

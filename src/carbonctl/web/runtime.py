@@ -68,3 +68,25 @@ def serve(host: str, port: int, workers: int) -> None:
             return application
 
     Server().run()
+
+
+def create_user(username: str, password: str, role: str, **scope: str | None) -> None:
+    """Create a user on the configured database (migrating it first if needed)."""
+    prepare_environment()
+    import django
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from carbonctl.web.accounts.services import create_user as create
+
+    try:
+        create(username, password, role, **scope)
+    except ValidationError as exc:
+        fields = getattr(exc, "message_dict", {"": exc.messages})
+        raise ValueError(
+            "; ".join(
+                f"{field}: {' '.join(m)}" if field else " ".join(m) for field, m in fields.items()
+            )
+        ) from exc

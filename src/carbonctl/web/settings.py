@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' assets locally instead of from a CDN
     "carbonctl.web.regions",
+    "carbonctl.web.audit",
+    "carbonctl.web.enterprises",
+    "carbonctl.web.accounts",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "carbonctl.web.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 WSGI_APPLICATION = "carbonctl.web.wsgi.application"
 
 TEMPLATES = [

@@ -1,6 +1,7 @@
 """URL map: pages per app, the JSON API under /api/v1/, language switching."""
 
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
 from django.urls import include, path
 
 from carbonctl.web.api import api
@@ -10,6 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("enterprises/", include("carbonctl.web.enterprises.urls")),
     path("", include("carbonctl.web.regions.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,67 @@
+"""A user's role and scope: the province, a city with its counties, a county, or one enterprise."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("省级管理员")
+    PROVINCE_ANALYST = "province_analyst", _("省级分析人员")
+    CITY_OFFICIAL = "city_official", _("市级用户")
+    COUNTY_OFFICIAL = "county_official", _("县级用户")
+    ENTERPRISE_REPORTER = "enterprise_reporter", _("企业填报人员")
+    REVIEWER = "reviewer", _("审核人员")
+    PUBLIC = "public", _("公众")
+
+
+#: Which region level each role is tied to (None: not tied to a region).
+ROLE_REGION_LEVEL = {
+    Role.CITY_OFFICIAL: "city",
+    Role.COUNTY_OFFICIAL: "county",
+}
+
+
+LEVEL_NAMES = {"city": _("市"), "county": _("县")}
+
+
+class Profile(models.Model):
+    """The role and scope of one user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name=_("用户")
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.PUBLIC)
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, null=True, blank=True, verbose_name=_("所属地区")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("所属企业"),
+    )
+
+    class Meta:
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        level = ROLE_REGION_LEVEL.get(self.role)
+        if level and (self.region is None or self.region.level != level):
+            raise ValidationError(
+                {"region": _("该角色需要指定一个%(level)s级地区") % {"level": level}}
+            )
+        if self.role == Role.ENTERPRISE_REPORTER and self.enterprise is None:
+            raise ValidationError({"enterprise": _("企业填报人员需要指定所属企业")})
+
+    def save(self, *args, **kwargs):
+        self.full_clean()
+        super().save(*args, **kwargs)

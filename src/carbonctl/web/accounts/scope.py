@@ -1,0 +1,92 @@
+"""What a user may see (数据权限): regions and enterprises by role, and the refusal of the rest.
+
+- province administrator, province analyst, reviewer: every region and enterprise;
+- city official: the city, its counties and their enterprises;
+- county official: the county and its enterprises;
+- enterprise reporter: the own enterprise only;
+- public and anonymous users: published disclosures only (no region or enterprise data).
+
+A request for something outside the scope is answered 404 — the same as for an id that does
+not exist, so ids cannot be probed — and logged in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from carbonctl.web.accounts.models import Role
+from carbonctl.web.audit.services import record_denial
+from carbonctl.web.enterprises.models import Enterprise
+from carbonctl.web.regions.models import Region
+
+PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER}
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    everything: bool
+    region_codes: frozenset[str]
+    enterprise_ids: frozenset[int]
+
+
+def scope_of(user) -> Scope:
+    """The scope of ``user`` (anonymous and users without a profile are public)."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    role = profile.role if profile is not None else Role.PUBLIC
+    if role in PROVINCE_WIDE:
+        return Scope(role, True, frozenset(), frozenset())
+    if role == Role.CITY_OFFICIAL:
+        codes = frozenset(
+            Region.objects.filter(
+                Q(adcode=profile.region_id) | Q(parent_id=profile.region_id)
+            ).values_list("adcode", flat=True)
+        )
+    elif role == Role.COUNTY_OFFICIAL:
+        codes = frozenset({profile.region_id})
+    else:
+        codes = frozenset()
+    if role == Role.ENTERPRISE_REPORTER:
+        enterprises = frozenset({profile.enterprise_id})
+    else:
+        enterprises = frozenset(
+            Enterprise.objects.filter(county_id__in=codes).values_list("id", flat=True)
+        )
+    return Scope(role, False, codes, enterprises)
+
+
+def regions_for(user) -> QuerySet[Region]:
+    scope = scope_of(user)
+    regions = Region.objects.all()
+    return regions if scope.everything else regions.filter(adcode__in=scope.region_codes)
+
+
+def enterprises_for(user) -> QuerySet[Enterprise]:
+    scope = scope_of(user)
+    enterprises = Enterprise.objects.all()
+    return enterprises if scope.everything else enterprises.filter(id__in=scope.enterprise_ids)
+
+
+def region_or_404(request, adcode: str) -> Region:
+    """The region if the user may see it; otherwise 404, logged as a denial when it exists."""
+    region = regions_for(request.user).filter(adcode=adcode).first()
+    if region is None:
+        if Region.objects.filter(adcode=adcode).exists():
+            record_denial(request, "regions.Region", adcode, "outside the user's regions")
+        raise Http404
+    return region
+
+
+def enterprise_or_404(request, enterprise_id: int) -> Enterprise:
+    """The enterprise if the user may see it; otherwise 404, logged as a denial when it exists."""
+    enterprise = enterprises_for(request.user).filter(id=enterprise_id).first()
+    if enterprise is None:
+        if Enterprise.objects.filter(id=enterprise_id).exists():
+            record_denial(
+                request, "enterprises.Enterprise", str(enterprise_id), "outside the user's scope"
+            )
+        raise Http404
+    return enterprise

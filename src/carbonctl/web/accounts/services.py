@@ -1,0 +1,47 @@
+"""Creating users with a role and scope (used by `carbonctl createuser` and the demo)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from carbonctl.web.accounts.models import Profile, Role
+from carbonctl.web.audit.models import AuditEntry
+from carbonctl.web.audit.services import record, snapshot
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    region: str | None = None,
+    enterprise_code: str | None = None,
+    created_by=None,
+):
+    """Create a user with a role, tied to a region (adcode) or an enterprise (credit code)."""
+    from carbonctl.web.enterprises.models import Enterprise
+
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=username,
+            password=password,
+            is_staff=role == Role.PROVINCE_ADMIN,
+            is_superuser=role == Role.PROVINCE_ADMIN,
+        )
+        enterprise = (
+            Enterprise.objects.get(credit_code=enterprise_code) if enterprise_code else None
+        )
+        profile = Profile.objects.create(
+            user=user, role=role, region_id=region, enterprise=enterprise
+        )
+        record(
+            created_by,
+            AuditEntry.Action.CREATE,
+            profile,
+            after=snapshot(profile),
+            summary=f"user {username} as {role}",
+        )
+    return user

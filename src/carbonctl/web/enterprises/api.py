@@ -1,0 +1,40 @@
+"""Enterprises API: the enterprises the caller may see, and one by id."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
+
+router = Router(tags=["enterprises 重点企业"], auth=django_auth)
+
+
+class EnterpriseOut(Schema):
+    id: int
+    credit_code: str
+    name_zh: str
+    name_en: str
+    county: str
+    sector: str
+    key_industry: str
+
+    @staticmethod
+    def resolve_county(enterprise) -> str:
+        return enterprise.county_id
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.get("", response={200: list[EnterpriseOut], 401: ErrorOut})
+def list_enterprises(request):
+    """Enterprises within the caller's scope (all for province roles, own region's, or own)."""
+    return enterprises_for(request.user)
+
+
+@router.get("/{enterprise_id}", response={200: EnterpriseOut, 401: ErrorOut, 404: ErrorOut})
+def get_enterprise(request, enterprise_id: int):
+    """One enterprise; 404 when it does not exist or is outside the caller's scope."""
+    return enterprise_or_404(request, enterprise_id)

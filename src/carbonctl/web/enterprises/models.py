@@ -1,0 +1,48 @@
+"""Enterprises with a validated unified social credit code, in a county, in a sector."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from carbonctl.enterprises.uscc import InvalidCreditCode, normalise, parse_credit_code
+
+
+def validate_credit_code(value: str) -> None:
+    """Django validator: GB 32100-2015 format and check character."""
+    try:
+        parse_credit_code(value)
+    except InvalidCreditCode as exc:
+        raise ValidationError(str(exc), code="invalid_credit_code") from exc
+
+
+class Enterprise(models.Model):
+    """A key energy-using or carbon-emitting enterprise (重点用能和排放单位)."""
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    name_zh = models.CharField(_("企业名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    county = models.ForeignKey(
+        "regions.Region",
+        models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("所在县(市、区)"),
+    )
+    sector = models.CharField(_("行业 (CEADs)"), max_length=100, blank=True)
+    key_industry = models.CharField(_("重点行业"), max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["credit_code"]
+        verbose_name = _("重点企业")
+        verbose_name_plural = _("重点企业")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    def save(self, *args, **kwargs):
+        self.credit_code = normalise(self.credit_code)
+        self.full_clean()
+        super().save(*args, **kwargs)

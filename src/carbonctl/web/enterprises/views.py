@@ -1,0 +1,14 @@
+"""Enterprise pages, within the user's scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from carbonctl.web.accounts.scope import enterprise_or_404
+
+
+@login_required
+def enterprise_detail(request, enterprise_id: int):
+    enterprise = enterprise_or_404(request, enterprise_id)
+    return render(request, "enterprises/detail.html", {"enterprise": enterprise})

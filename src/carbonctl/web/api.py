@@ -5,6 +5,7 @@ from ninja.renderers import JSONRenderer
 
 from carbonctl.web.enterprises.api import router as enterprises_router
 from carbonctl.web.regions.api import router as regions_router
+from carbonctl.web.submissions.api import router as submissions_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -22,3 +23,4 @@ api = NinjaAPI(
 )
 api.add_router("/regions", regions_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/submissions", submissions_router)

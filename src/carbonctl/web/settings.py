@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "carbonctl.web.audit",
     "carbonctl.web.enterprises",
     "carbonctl.web.accounts",
+    "carbonctl.web.submissions",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("enterprises/", include("carbonctl.web.enterprises.urls")),
+    path("submissions/", include("carbonctl.web.submissions.urls")),
     path("", include("carbonctl.web.regions.urls")),
     prefix_default_language=False,
 )

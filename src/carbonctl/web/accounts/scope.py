@@ -90,3 +90,18 @@ def enterprise_or_404(request, enterprise_id: int) -> Enterprise:
             )
         raise Http404
     return enterprise
+
+
+def submissions_for(user):
+    """Submissions the user may see: their region's and enterprises' (all for province roles)."""
+    from carbonctl.web.submissions.models import Submission
+
+    scope = scope_of(user)
+    submissions = Submission.objects.select_related("region", "enterprise", "factor_set")
+    if scope.everything:
+        return submissions
+    if scope.role == Role.ENTERPRISE_REPORTER:
+        return submissions.filter(enterprise_id__in=scope.enterprise_ids)
+    return submissions.filter(
+        Q(region_id__in=scope.region_codes) | Q(enterprise_id__in=scope.enterprise_ids)
+    )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
+from carbonctl.web.api_auth import API_AUTH
 
-router = Router(tags=["enterprises 重点企业"], auth=django_auth)
+router = Router(tags=["enterprises 重点企业"], auth=API_AUTH)
 
 
 class EnterpriseOut(Schema):

@@ -1,0 +1,154 @@
+"""Submissions of activity data, their rows and emission results, and the factor sets used.
+
+Rows and results belong to their submission and are never edited: a correction is a new
+submission (a new version) that supersedes the approved one; both stay visible.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FrozenError(RuntimeError):
+    """Raised on an attempt to edit rows or results that were already recorded."""
+
+
+class FactorSet(models.Model):
+    """A named, cited set of emission factors (排放因子集), mirrored from the reference data."""
+
+    code = models.CharField(_("编号"), max_length=100, unique=True)
+    title_zh = models.CharField(_("中文名称"), max_length=300, blank=True)
+    title_en = models.CharField(_("英文名称"), max_length=300, blank=True)
+    status = models.CharField(_("数据状态"), max_length=200, blank=True)
+    source = models.TextField(_("来源"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("排放因子集")
+        verbose_name_plural = _("排放因子集")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Submission(models.Model):
+    """One uploaded file of activity data for an enterprise or a region."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已退回")
+        SUPERSEDED = "superseded", _("已被更正")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("企业"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, related_name="submissions", verbose_name=_("地区")
+    )
+    file_name = models.CharField(_("文件"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("更正的版本"),
+    )
+    factor_set = models.ForeignKey(FactorSet, models.PROTECT, verbose_name=_("排放因子集"))
+    grid_basis = models.CharField(_("电网因子口径"), max_length=12, default="provincial")
+    total_tco2 = models.FloatField(_("排放总量 (tCO2)"), default=0.0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("报送人")
+    )
+    uploaded_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("报送")
+        verbose_name_plural = _("报送")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} v{self.version} ({self.get_status_display()})"
+
+
+class _Frozen(models.Model):
+    """Rows written once with their submission; any later save or delete is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError(f"{self._meta.label} rows are never edited; submit a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError(f"{self._meta.label} rows are never deleted; submit a correction")
+
+
+class ActivityRecord(_Frozen):
+    """One validated input row (活动数据), with its spreadsheet row number."""
+
+    submission = models.ForeignKey(Submission, models.PROTECT, related_name="activities")
+    row_id = models.PositiveIntegerField(_("行号"))
+    subject = models.CharField(_("主体"), max_length=200)
+    period = models.CharField(_("期间"), max_length=7)
+    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    category = models.CharField(_("类别"), max_length=12)
+    item = models.CharField(_("品种"), max_length=200)
+    amount = models.FloatField(_("数量"))
+    unit = models.CharField(_("单位"), max_length=50)
+    region = models.CharField(_("地区"), max_length=50, blank=True)
+    parameters = models.JSONField(_("实测参数"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["submission", "row_id"]
+        verbose_name = _("活动数据")
+        verbose_name_plural = _("活动数据")
+
+
+class EmissionResult(_Frozen):
+    """The CO2 of one activity row under a factor set, with the factor used and its status."""
+
+    activity = models.OneToOneField(ActivityRecord, models.PROTECT, related_name="result")
+    factor_set = models.ForeignKey(FactorSet, models.PROTECT)
+    item_id = models.CharField(max_length=100, blank=True)
+    activity_amount = models.FloatField(null=True)
+    activity_unit = models.CharField(max_length=50, blank=True)
+    emission_factor = models.FloatField(null=True)
+    ef_unit = models.CharField(max_length=50, blank=True)
+    tco2 = models.FloatField(_("排放量 (tCO2)"))
+    tco2_market = models.FloatField(_("市场法排放量 (tCO2)"))
+    tce = models.FloatField(_("标准煤 (tce)"), null=True)
+    parameters = models.CharField(max_length=100, blank=True)
+    factor_id = models.CharField(_("因子"), max_length=100, blank=True)
+    factor_status = models.CharField(_("因子状态"), max_length=200, blank=True)
+    provisional = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("排放结果")
+        verbose_name_plural = _("排放结果")

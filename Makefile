@@ -7,7 +7,9 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint format install bench clean refdata
 
-$(STAMP): pyproject.toml constraints.txt
+ASSETS := src/carbonctl/web/static/vendor/echarts/echarts.min.js
+
+$(STAMP): pyproject.toml constraints.txt $(ASSETS)
 	@scripts/ensure-python.sh $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -15,6 +17,14 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Front-end libraries come from the npm registry, pinned by assets/package-lock.json, and are
+# served by the platform itself: no page loads anything from a CDN.
+$(ASSETS): assets/package.json assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $(ASSETS))
+	cp assets/node_modules/echarts/dist/echarts.min.js assets/node_modules/echarts/LICENSE \
+	   assets/node_modules/echarts/NOTICE $(dir $(ASSETS))
 
 demo: $(STAMP)
 	$(BIN)/carbonctl demo
@@ -39,4 +49,5 @@ refdata: $(STAMP)
 	$(BIN)/python scripts/build_refdata.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build src/*.egg-info \
+	       assets/node_modules src/carbonctl/web/static/vendor

@@ -32,9 +32,9 @@ def test_api_lists_cities_and_declares_its_404(client):
 
 
 def test_page_is_chinese_by_default_and_english_on_request(client):
-    page = client.get("/")
+    page = client.get("/regions/")
     assert page.status_code == 200
     assert "太原市" in page.content.decode()
-    english = client.get("/en/")
+    english = client.get("/en/regions/")
     assert english.status_code == 200
     assert "Taiyuan" in english.content.decode()

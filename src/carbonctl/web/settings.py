@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "carbonctl.web.enterprises",
     "carbonctl.web.accounts",
     "carbonctl.web.submissions",
+    "carbonctl.web.inventories",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # vendor libraries installed by `make` (npm)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -5,5 +5,5 @@ from carbonctl.web.regions import views
 app_name = "regions"
 urlpatterns = [
     path("", views.region_list, name="list"),
-    path("regions/<str:adcode>/", views.region_detail, name="detail"),
+    path("<str:adcode>/", views.region_detail, name="detail"),
 ]

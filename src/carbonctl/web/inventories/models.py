@@ -1,0 +1,72 @@
+"""Inventory cells of county-level units, region totals by key industry, and macro figures."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Dataset(models.Model):
+    """Where inventory figures came from (e.g. the synthetic demo, an approved submission)."""
+
+    code = models.CharField(_("编号"), max_length=50, unique=True)
+    label = models.CharField(_("说明"), max_length=300)
+    synthetic = models.BooleanField(_("合成数据"), default=False)
+    factor_set = models.ForeignKey("submissions.FactorSet", models.PROTECT)
+    source = models.TextField(_("来源与方法"), blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class InventoryCell(models.Model):
+    """CO2 of one county, year, CEADs sector and fuel (or Process), with the physical amount."""
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="cells")
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    sector = models.CharField(_("部门"), max_length=100)
+    key_industry = models.CharField(_("重点行业"), max_length=100)
+    fuel = models.CharField(_("品种"), max_length=50)
+    amount = models.FloatField(_("数量"), null=True)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    tco2 = models.FloatField(_("排放量 (tCO2)"))
+
+    class Meta:
+        indexes = [models.Index(fields=["dataset", "region", "year"])]
+
+
+class RegionTotal(models.Model):
+    """CO2 of a region (any level) in a year by key industry — pre-aggregated from the cells
+    so that overview pages and the API answer without scanning them."""
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="totals")
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    key_industry = models.CharField(_("重点行业"), max_length=100)
+    tco2 = models.FloatField(_("排放量 (tCO2)"))
+
+    class Meta:
+        indexes = [models.Index(fields=["dataset", "year", "region"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "region", "year", "key_industry"], name="one_total_per_key"
+            )
+        ]
+
+
+class MacroFigure(models.Model):
+    """GDP (current and constant prices) and population of a region in a year."""
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="macro")
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    gdp_current = models.FloatField(_("地区生产总值 (亿元, 当年价)"), null=True)
+    gdp_constant = models.FloatField(_("地区生产总值 (亿元, 可比价)"), null=True)
+    population = models.FloatField(_("常住人口 (万人)"), null=True)
+    status = models.CharField(_("数据状态"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "region", "year"], name="one_macro_per_year")
+        ]

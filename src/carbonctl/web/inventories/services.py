@@ -1,0 +1,126 @@
+"""Queries behind the overview and region pages, and the roll-up of county cells into totals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from carbonctl.web.inventories.models import Dataset, InventoryCell, MacroFigure, RegionTotal
+from carbonctl.web.regions.models import Region
+
+PROVINCE = "140000"
+
+
+def current_dataset() -> Dataset | None:
+    """The dataset pages show: the most recently loaded one."""
+    return Dataset.objects.order_by("-pk").first()
+
+
+def latest_year(dataset: Dataset) -> int | None:
+    return RegionTotal.objects.filter(dataset=dataset).aggregate(y=Max("year"))["y"]
+
+
+def rebuild_totals(dataset: Dataset) -> int:
+    """Sum county cells by key industry into county, city and province totals (one transaction)."""
+    parents = dict(Region.objects.values_list("adcode", "parent_id"))
+    sums: dict[tuple[str, int, str], float] = defaultdict(float)
+    rows = (
+        InventoryCell.objects.filter(dataset=dataset)
+        .values("region_id", "year", "key_industry")
+        .annotate(t=Sum("tco2"))
+    )
+    for row in rows:
+        county, year, key, tco2 = row["region_id"], row["year"], row["key_industry"], row["t"]
+        for region in (county, parents.get(county), PROVINCE):
+            if region:
+                sums[(region, year, key)] += tco2
+    with transaction.atomic():
+        RegionTotal.objects.filter(dataset=dataset).delete()
+        RegionTotal.objects.bulk_create(
+            [
+                RegionTotal(dataset=dataset, region_id=r, year=y, key_industry=k, tco2=t)
+                for (r, y, k), t in sums.items()
+            ],
+            batch_size=2000,
+        )
+    return len(sums)
+
+
+def _totals(dataset: Dataset, **filters) -> dict:
+    return dict(
+        RegionTotal.objects.filter(dataset=dataset, **filters)
+        .values_list("region_id", "year")
+        .annotate(t=Sum("tco2"))
+        .values_list("region_id", "t")
+    )
+
+
+def overview(dataset: Dataset, year: int, regions) -> dict:
+    """Province total and intensity, its trend, the cities (total and intensity) and the split
+    by key industry, for the regions the user may see (``regions`` queryset)."""
+    visible = set(regions.values_list("adcode", flat=True))
+    trend_rows = (
+        RegionTotal.objects.filter(dataset=dataset, region_id=PROVINCE)
+        .values("year")
+        .annotate(t=Sum("tco2"))
+        .order_by("year")
+    )
+    gdp = {
+        (m.region_id, m.year): m
+        for m in MacroFigure.objects.filter(dataset=dataset, region__level__in=["province", "city"])
+    }
+
+    def intensity(region: str, y: int, tco2: float) -> float | None:
+        figure = gdp.get((region, y))
+        if figure is None or not figure.gdp_constant:
+            return None
+        return tco2 / (figure.gdp_constant * 1e4)  # t per 10^4 yuan
+
+    trend = [
+        {"year": r["year"], "tco2": r["t"], "intensity": intensity(PROVINCE, r["year"], r["t"])}
+        for r in trend_rows
+    ]
+    city_totals = (
+        RegionTotal.objects.filter(dataset=dataset, year=year, region__level="city")
+        .values("region_id", "region__name_zh", "region__name_en")
+        .annotate(t=Sum("tco2"))
+        .order_by("region_id")
+    )
+    cities = [
+        {
+            "adcode": c["region_id"],
+            "name_zh": c["region__name_zh"],
+            "name_en": c["region__name_en"],
+            "tco2": c["t"],
+            "intensity": intensity(c["region_id"], year, c["t"]),
+        }
+        for c in city_totals
+        if c["region_id"] in visible
+    ]
+    keys = (
+        RegionTotal.objects.filter(dataset=dataset, year=year, region_id=PROVINCE)
+        .values("key_industry")
+        .annotate(t=Sum("tco2"))
+        .order_by("-t")
+    )
+    total = next((t for t in trend if t["year"] == year), None)
+    return {
+        "year": year,
+        "total": total,
+        "trend": trend,
+        "cities": cities,
+        "key_industries": [{"name": k["key_industry"], "tco2": k["t"]} for k in keys],
+    }
+
+
+def region_matrix(dataset: Dataset, region: Region, year: int) -> list[dict]:
+    """Sector × fuel CO2 of a region in a year (county cells summed over the region)."""
+    cells = InventoryCell.objects.filter(dataset=dataset, year=year)
+    if region.level == "city":
+        cells = cells.filter(region__parent=region)
+    elif region.level == "county":
+        cells = cells.filter(region=region)
+    rows = cells.values("sector", "fuel").annotate(t=Sum("tco2")).order_by("sector", "fuel")
+    return [{"sector": r["sector"], "fuel": r["fuel"], "tco2": r["t"]} for r in rows]

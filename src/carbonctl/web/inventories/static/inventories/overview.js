@@ -1,0 +1,66 @@
+// Overview charts: the city map coloured by emissions, the province trend and the key-industry
+// split. Map boundaries come from the platform itself (joined by adcode), never from a CDN.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("overview-data").textContent);
+  const english = document.documentElement.lang.startsWith("en");
+  const wan = (t) => Math.round(t / 1e4);
+  const cityName = (c) => (english && c.name_en) || c.name_zh;
+  const pending = [];
+
+  const map = echarts.init(document.getElementById("map"));
+  pending.push(
+    fetch(document.getElementById("map").dataset.url)
+      .then((response) => response.json())
+      .then((geojson) => {
+        echarts.registerMap("shanxi", geojson);
+        const names = Object.fromEntries(data.cities.map((c) => [c.adcode, cityName(c)]));
+        map.setOption({
+          tooltip: {
+            trigger: "item",
+            formatter: (p) => `${names[p.name] || p.name}: ${p.value == null ? "–" : p.value} 万t`,
+          },
+          visualMap: {
+            min: 0,
+            max: Math.max(...data.cities.map((c) => wan(c.tco2)), 1),
+            calculable: true,
+            left: "left",
+          },
+          series: [{
+            type: "map",
+            map: "shanxi",
+            nameProperty: "name",
+            label: { show: true, formatter: (p) => names[p.name] || "" },
+            data: data.cities.map((c) => ({ name: c.adcode, value: wan(c.tco2) })),
+          }],
+        });
+        window.mapCities = data.cities.length;
+      })
+  );
+
+  const trend = echarts.init(document.getElementById("trend"));
+  trend.setOption({
+    tooltip: { trigger: "axis" },
+    legend: {},
+    xAxis: { type: "category", data: data.trend.map((t) => t.year) },
+    yAxis: [{ type: "value", name: "万t" }, { type: "value", name: "t/万元" }],
+    series: [
+      { name: english ? "CO2" : "排放量", type: "line", data: data.trend.map((t) => wan(t.tco2)) },
+      { name: english ? "Intensity" : "强度", type: "line", yAxisIndex: 1,
+        data: data.trend.map((t) => t.intensity && t.intensity.toFixed(3)) },
+    ],
+  });
+
+  const industries = echarts.init(document.getElementById("industries"));
+  industries.setOption({
+    tooltip: { trigger: "item" },
+    series: [{
+      type: "pie",
+      radius: ["35%", "70%"],
+      data: data.key_industries.map((k) => ({ name: k.name, value: wan(k.tco2) })),
+    }],
+  });
+
+  // Browser tests wait for this flag: ECharts' own "finished" may fire before a late listener.
+  Promise.all(pending).then(() => { window.chartsReady = true; });
+})();

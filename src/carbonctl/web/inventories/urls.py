@@ -1,0 +1,10 @@
+from django.urls import path
+
+from carbonctl.web.inventories import views
+
+app_name = "inventories"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("inventory/<str:adcode>/", views.region_inventory, name="region"),
+    path("maps/shanxi-<str:level>.json", views.map_geojson, name="map"),
+]

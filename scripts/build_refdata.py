@@ -3,7 +3,9 @@
 Run from the repository root: ``python scripts/build_refdata.py [SHARED_REFDATA_DIR]``. The output
 CSVs in src/carbonctl/refdata/data/ are committed; this script documents how they were made and
 lets a maintainer refresh them when the research tables change. Hand-written tables (fuels.csv,
-process_materials.csv, factor_sets.csv, uncertainty_defaults.csv) are not touched.
+process_materials.csv, factor_sets.csv, uncertainty_defaults.csv, shanxi_county_names_en.csv and the
+sector tables gbt4754_2017.csv, electricity_use_classes.csv, sector_mappings.csv) are not touched;
+regions.csv takes the counties' English names from shanxi_county_names_en.csv.
 """
 
 from __future__ import annotations
@@ -70,6 +72,21 @@ def _county_status(code_status: str) -> str:
     return f"CONFIRMED (GB/T 2260 code {code_status})"
 
 
+COUNTY_NAME_EN_STATUS = "name_en DESIGN PROPOSAL (pinyin, shanxi_county_names_en.csv)"
+
+
+def _county_names_en(adcodes: pd.Series) -> dict[str, str]:
+    """English county names from the hand-kept shanxi_county_names_en.csv, one for every adcode."""
+    names = pd.read_csv(OUT / "shanxi_county_names_en.csv", dtype=str)
+    by_adcode = dict(zip(names["adcode"], names["name_en"], strict=True))
+    missing = sorted(set(adcodes) - set(by_adcode))
+    if missing:
+        raise SystemExit(
+            f"counties without an English name in shanxi_county_names_en.csv: {missing}"
+        )
+    return by_adcode
+
+
 def build_regions(shared: Path) -> None:
     provinces = pd.read_csv(shared / "regions" / "china_provinces.csv")
     provinces = provinces.assign(level="province", parent_adcode="100000")
@@ -101,16 +118,17 @@ def build_regions(shared: Path) -> None:
         }
     )
     counties = pd.read_csv(shared / "regions" / "shanxi_counties.csv")
+    adcodes = counties["county_code"].astype(str)
     counties = pd.DataFrame(
         {
-            "adcode": counties["county_code"].astype(str),
+            "adcode": adcodes,
             "name_zh": counties["county"],
             "short_name": "",
-            "name_en": "",
+            "name_en": adcodes.map(_county_names_en(adcodes)),
             "grid_region": "华北",
             "level": "county",
             "parent_adcode": counties["city_code"].astype(str),
-            "status": counties["code_status"].map(_county_status),
+            "status": counties["code_status"].map(_county_status) + "; " + COUNTY_NAME_EN_STATUS,
             "source": counties["source"],
         }
     )

@@ -3,8 +3,9 @@
 Physical quantities are back-calculated: amount = CEADs cell (MtCO2) / emission factor of the fuel
 in the GB/T 32150-2015 set, so `carbonctl inventory` on the file reproduces the CEADs matrix. The
 quantities are therefore DERIVED, not statistics. Raw coal and other coking products have no
-default parameters; the demo gives them explicitly (see DEMO_PARAMETERS). Process (cement) is given
-as cement output = Process / 0.2906 t/t. Run: ``python scripts/build_demo.py [SHARED_REFDATA_DIR]``.
+default parameters; the demo gives them explicitly (``carbonctl.demo.params.DEMO_PARAMETERS``,
+shared with the synthetic dataset). Process (cement) is given as cement output = Process / 0.2906
+t/t. Run: ``python scripts/build_demo.py [SHARED_REFDATA_DIR]``.
 """
 
 from __future__ import annotations
@@ -16,37 +17,10 @@ import pandas as pd
 
 from carbonctl import refdata
 from carbonctl.accounting.combustion import CO2_PER_C
+from carbonctl.demo.params import CEADS_TO_FUEL, DEMO_PARAMETERS, cement_factor
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "carbonctl" / "demo" / "data" / "shanxi_inventory_2019.csv"
-
-#: CEADs fuel column -> the catalogue fuel whose physical quantity the demo lists.
-CEADS_TO_FUEL = {
-    "Raw_Coal": "原煤",
-    "Cleaned_Coal": "洗精煤",
-    "Other_Washed_Coal": "其他洗煤",
-    "Briquettes": "型煤",
-    "Coke": "焦炭",
-    "Coke_Oven_Gas": "焦炉煤气",
-    "Other_Gas": "其他煤气",
-    "Other_Coking_Products": "其他焦化产品",
-    "Crude_Oil": "原油",
-    "Gasoline": "汽油",
-    "Kerosene": "一般煤油",
-    "Diesel_Oil": "柴油",
-    "Fuel_Oil": "燃料油",
-    "LPG": "液化石油气",
-    "Refinery_Gas": "炼厂干气",
-    "Other_Petroleum_Products": "其他石油制品",
-    "Natural_Gas": "天然气",
-}
-#: Parameters for fuels without defaults: raw coal takes the GB/T 2589 raw-coal NCV with the
-#: GB/T 32150 bituminous-coal carbon content and oxidation rate; other coking products take tar's.
-DEMO_PARAMETERS = {
-    "原煤": (20.908, 0.0261, 0.93),
-    "其他焦化产品": (33.453, 0.0220, 0.98),
-}
-CEMENT_FACTOR = 0.2906
 
 
 def main(argv: list[str]) -> None:
@@ -54,6 +28,7 @@ def main(argv: list[str]) -> None:
     ceads = pd.read_csv(shared / "ceads" / "ceads_shanxi_2019_sector_by_fuel_MtCO2.csv")
     ceads = ceads[ceads["sector"] != "TotalEmissions"]
     defaults = refdata.fuel_factors("GB/T 32150-2015")
+    cement = cement_factor()
     units = refdata.load_table("fuels").set_index("name_zh")["physical_unit"]
     records = []
     for _, cell in ceads.iterrows():
@@ -90,7 +65,7 @@ def main(argv: list[str]) -> None:
                     "period": "2019",
                     "sector": cell["sector"],
                     "fuel": "水泥",
-                    "amount": round(float(cell["Process"]) * 1e6 / CEMENT_FACTOR, 3),
+                    "amount": round(float(cell["Process"]) * 1e6 / cement, 3),
                     "unit": "t",
                     "use": "energy",
                     "ncv": "",

@@ -368,9 +368,41 @@ def createuser(
     console.print(f"user {username} created as {role}")
 
 
-@app.command()
-def demo() -> None:
-    """Run the accounting on the bundled Shanxi examples and print a summary."""
+demo_app = typer.Typer(help="The bundled Shanxi demo: accounting examples and the platform.")
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(context: typer.Context) -> None:
+    """Without a subcommand: account the bundled examples and print a summary."""
+    if context.invoked_subcommand is not None:
+        return
     from carbonctl.demo import run_demo
 
     _guard(lambda: run_demo(console))
+
+
+@demo_app.command("build")
+def demo_build(
+    db: Annotated[Path | None, typer.Option(help="SQLite file to build (default: var/).")] = None,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing when the demo is already there.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic data.")] = 20240101,
+) -> None:
+    """Build the demo database: synthetic Shanxi data 2015-2025 and one user per role."""
+    import os
+
+    from carbonctl.web.runtime import build_demo
+
+    if db is not None:
+        os.environ["CARBONCTL_DATABASE_URL"] = f"sqlite:///{db.resolve()}"
+    with console.status("building the demo database (synthetic data, about a minute)…"):
+        logins, built = _guard(lambda: build_demo(if_missing=if_missing, seed=seed))
+    console.print("demo database built" if built else "demo database already built")
+    table = Table(title="演示账号 demo logins (for the demo only)")
+    for column in ("username", "password", "role", "scope"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.password, str(login.role), login.scope)
+    console.print(table)

@@ -90,3 +90,21 @@ def create_user(username: str, password: str, role: str, **scope: str | None) ->
                 f"{field}: {' '.join(m)}" if field else " ".join(m) for field, m in fields.items()
             )
         ) from exc
+
+
+def build_demo(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list, bool]:
+    """Migrate and load the synthetic Shanxi demo; returns the demo logins and whether it was
+    built now (False: it was already there and ``if_missing``)."""
+    prepare_environment()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from carbonctl.web.inventories import demo
+
+    if demo.is_loaded():
+        if if_missing:
+            return demo.current_logins(), False
+        raise ValueError("the database already holds the demo; use a new --db or --if-missing")
+    return demo.load_demo(seed=seed), True

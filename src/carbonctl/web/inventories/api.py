@@ -1,0 +1,66 @@
+"""Inventories API: a region's CO2 by sector and fuel for a year, and the overview figures."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Router, Schema
+
+from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.inventories import services
+
+router = Router(tags=["inventories 区域清单"], auth=API_AUTH)
+
+
+class Cell(Schema):
+    sector: str
+    fuel: str
+    tco2: float
+
+
+class InventoryOut(Schema):
+    region: str
+    year: int
+    dataset: str
+    synthetic: bool
+    factor_set: str
+    total_tco2: float
+    cells: list[Cell]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _dataset():
+    dataset = services.current_dataset()
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+@router.get("/overview", response={200: dict, 401: ErrorOut, 404: ErrorOut})
+def overview(request, year: int | None = None):
+    """Province total, intensity and trend, cities and key industries (within the scope)."""
+    dataset = _dataset()
+    return services.overview(
+        dataset, year or services.latest_year(dataset), regions_for(request.user)
+    )
+
+
+@router.get("/{adcode}", response={200: InventoryOut, 401: ErrorOut, 404: ErrorOut})
+def region_inventory(request, adcode: str, year: int | None = None):
+    """CO2 of a province, city or county by CEADs sector and fuel for a year."""
+    region = region_or_404(request, adcode)
+    dataset = _dataset()
+    chosen = year or services.latest_year(dataset)
+    cells = services.region_matrix(dataset, region, chosen)
+    return {
+        "region": region.adcode,
+        "year": chosen,
+        "dataset": dataset.code,
+        "synthetic": dataset.synthetic,
+        "factor_set": dataset.factor_set.code,
+        "total_tco2": sum(c["tco2"] for c in cells),
+        "cells": cells,
+    }

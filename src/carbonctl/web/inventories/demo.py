@@ -1,0 +1,184 @@
+"""Loading the synthetic Shanxi demo (carbonctl.demo.synthetic) into the platform's database,
+with one demo user per role and a reviewed submission, so a newcomer sees everything working."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from carbonctl.accounting.inventory import ceads_sectors
+from carbonctl.demo import ENTERPRISES, demo_file
+from carbonctl.demo.synthetic import DemoDataset, build_dataset
+from carbonctl.enterprises.uscc import parse_credit_code
+from carbonctl.web.accounts.models import Role
+from carbonctl.web.accounts.services import create_user
+from carbonctl.web.enterprises.models import Enterprise
+from carbonctl.web.inventories.models import Dataset, InventoryCell, MacroFigure
+from carbonctl.web.inventories.services import rebuild_totals
+from carbonctl.web.submissions import services as submissions
+
+DATASET = "demo-shanxi"
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    scope: str
+
+
+def demo_logins(enterprise_code: str = "", enterprise_name: str = "") -> list[DemoLogin]:
+    """The demo accounts; passwords are printed by `make demo` and are for the demo only."""
+    return [
+        DemoLogin("admin", "demo-admin-2024", Role.PROVINCE_ADMIN, "山西省"),
+        DemoLogin("analyst", "demo-analyst-2024", Role.PROVINCE_ANALYST, "山西省"),
+        DemoLogin("reviewer", "demo-reviewer-2024", Role.REVIEWER, "山西省"),
+        DemoLogin("taiyuan", "demo-taiyuan-2024", Role.CITY_OFFICIAL, "140100"),
+        DemoLogin("xiaodian", "demo-xiaodian-2024", Role.COUNTY_OFFICIAL, "140105"),
+        DemoLogin(
+            "reporter",
+            "demo-reporter-2024",
+            Role.ENTERPRISE_REPORTER,
+            enterprise_code or enterprise_name,
+        ),
+        DemoLogin("public", "demo-public-2024", Role.PUBLIC, ""),
+    ]
+
+
+def current_logins() -> list[DemoLogin]:
+    """The demo logins of a database built earlier (with the reporter's enterprise)."""
+    enterprise = Enterprise.objects.filter(profile__user__username="reporter").first()
+    return demo_logins(enterprise.credit_code if enterprise else "")
+
+
+def is_loaded() -> bool:
+    return Dataset.objects.filter(code=DATASET).exists()
+
+
+def load_demo(dataset: DemoDataset | None = None, *, seed: int = 20240101) -> list[DemoLogin]:
+    """Build (or take) the synthetic dataset and load it in one transaction; returns the logins."""
+    data = dataset if dataset is not None else build_dataset(seed=seed)
+    keys = ceads_sectors().set_index("sector")["key_industry"]
+    with transaction.atomic():
+        factor_set = submissions.factor_set(data.meta.get("factor_set", "GB/T 32150-2015"))
+        demo = Dataset.objects.create(
+            code=DATASET,
+            label="演示数据：合成的山西省分县分部门分品种数据，按 CEADs 省级数据校准 "
+            "(synthetic Shanxi demo data calibrated to CEADs; not statistics)",
+            synthetic=True,
+            factor_set=factor_set,
+            source="carbonctl.demo.synthetic, docs/demo-data.md",
+        )
+        _load_enterprises(data.enterprises)
+        _load_cells(demo, data.energy, data.process, keys)
+        _load_macro(demo, data.macro)
+        rebuild_totals(demo)
+        logins = _create_users(data.enterprises)
+    _demo_submissions(logins)
+    return logins
+
+
+def _load_enterprises(table: pd.DataFrame) -> None:
+    for code in table["credit_code"]:
+        parse_credit_code(code)  # bulk_create skips model validation: check here
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                credit_code=r.credit_code,
+                name_zh=r.name_zh,
+                name_en=r.name_en,
+                county_id=r.adcode,
+                sector=r.sector,
+                key_industry=r.key_industry,
+            )
+            for r in table.itertuples(index=False)
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _load_cells(demo: Dataset, energy: pd.DataFrame, process: pd.DataFrame, keys) -> None:
+    cells = [
+        InventoryCell(
+            dataset=demo,
+            region_id=r.adcode,
+            year=int(r.year),
+            sector=r.sector,
+            key_industry=keys.get(r.sector, ""),
+            fuel=r.fuel,
+            amount=float(r.amount),
+            unit=r.unit,
+            tco2=float(r.tco2),
+        )
+        for r in energy.itertuples(index=False)
+    ]
+    process_sector = "Nonmetal Mineral Products"
+    cells += [
+        InventoryCell(
+            dataset=demo,
+            region_id=r.adcode,
+            year=int(r.year),
+            sector=process_sector,
+            key_industry=keys.get(process_sector, ""),
+            fuel="Process",
+            amount=float(r.cement_t),
+            unit="t cement",
+            tco2=float(r.tco2),
+        )
+        for r in process.itertuples(index=False)
+    ]
+    InventoryCell.objects.bulk_create(cells, batch_size=BATCH)
+
+
+def _load_macro(demo: Dataset, macro: pd.DataFrame) -> None:
+    MacroFigure.objects.bulk_create(
+        [
+            MacroFigure(
+                dataset=demo,
+                region_id=r.adcode,
+                year=int(r.year),
+                gdp_current=r.gdp_current_100m_yuan,
+                gdp_constant=r.gdp_constant_2020_100m_yuan,
+                population=r.population_10k,
+                status=str(r.status)[:200],
+            )
+            for r in macro.itertuples(index=False)
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _create_users(enterprises: pd.DataFrame) -> list[DemoLogin]:
+    in_xiaodian = enterprises[enterprises["adcode"] == "140105"]
+    chosen = (in_xiaodian if len(in_xiaodian) else enterprises).iloc[0]
+    logins = demo_logins(chosen["credit_code"], chosen["name_zh"])
+    for login in logins:
+        region = login.scope if login.role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL) else None
+        enterprise = login.scope if login.role == Role.ENTERPRISE_REPORTER else None
+        create_user(
+            login.username, login.password, login.role, region=region, enterprise_code=enterprise
+        )
+    return logins
+
+
+def _demo_submissions(logins: list[DemoLogin]) -> None:
+    """The bundled enterprise example submitted by the Xiaodian county official and approved by
+    the reviewer, so the submission pages and the audit log have something to show."""
+    from django.contrib.auth import get_user_model
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    upload = SimpleUploadedFile(ENTERPRISES, Path(demo_file(ENTERPRISES)).read_bytes())
+    first = submissions.submit(users["xiaodian"], upload, region=_region("140105"))
+    submissions.review(users["reviewer"], first, approve=True, note="演示：审核通过")
+
+
+def _region(adcode: str):
+    from carbonctl.web.regions.models import Region
+
+    return Region.objects.get(adcode=adcode)

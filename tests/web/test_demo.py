@@ -1,0 +1,62 @@
+"""The demo database: the synthetic dataset loaded through the platform gives back the CEADs
+province totals, the demo users have their scopes, and the overview and inventory API answer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from django.contrib.auth import get_user_model
+
+from carbonctl.demo.synthetic import build_dataset, ceads_table
+from carbonctl.web.enterprises.models import Enterprise
+from carbonctl.web.inventories import demo
+from carbonctl.web.inventories.services import current_dataset, overview
+from carbonctl.web.regions.models import Region
+from carbonctl.web.submissions.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(db):
+    return demo.load_demo(build_dataset(years=range(2019, 2021)))
+
+
+def test_the_demo_gives_back_the_ceads_province_totals(loaded):
+    totals = ceads_table("totals").set_index("year")["total_MtCO2"]
+    data = overview(current_dataset(), 2020, Region.objects.all())
+    by_year = {t["year"]: t["tco2"] / 1e6 for t in data["trend"]}
+    assert by_year[2019] == pytest.approx(totals[2019], abs=1e-3)
+    assert by_year[2020] == pytest.approx(totals[2020], abs=1e-3)
+    assert len(data["cities"]) == 11
+    assert sum(c["tco2"] for c in data["cities"]) / 1e6 == pytest.approx(totals[2020], abs=1e-3)
+    assert data["total"]["intensity"] > 0
+
+
+def test_demo_users_enterprises_and_a_reviewed_submission(loaded):
+    assert Enterprise.objects.count() == 300
+    assert get_user_model().objects.count() == len(loaded) == 7
+    submission = Submission.objects.get()
+    assert (submission.status, submission.region_id) == ("approved", "140105")
+
+
+def test_demo_logins_work_and_the_city_official_sees_one_city(client, loaded):
+    city = next(login for login in loaded if login.username == "taiyuan")
+    assert client.login(username=city.username, password=city.password)
+    page = client.get("/", {"year": 2020})
+    data = page.context["data"]
+    assert [c["adcode"] for c in data["cities"]] == ["140100"]
+
+
+def test_inventory_api_and_excel_export(client, loaded):
+    client.login(username="analyst", password="demo-analyst-2024")
+    body = client.get("/api/v1/inventories/140100", {"year": 2019}).json()
+    matrix = pd.DataFrame(body["cells"])
+    assert body["total_tco2"] == pytest.approx(matrix["tco2"].sum())
+    assert {"sector", "fuel", "tco2"} <= set(matrix.columns)
+    export = client.get("/inventory/140100/", {"year": 2019, "format": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.logout()
+    client.login(username="xiaodian", password="demo-xiaodian-2024")
+    assert client.get("/api/v1/inventories/140100", {"year": 2019}).status_code == 404
+    assert client.get("/api/v1/inventories/140105", {"year": 2019}).status_code == 200

@@ -26,8 +26,12 @@ $(ASSETS): assets/package.json assets/package-lock.json
 	cp assets/node_modules/echarts/dist/echarts.min.js assets/node_modules/echarts/LICENSE \
 	   assets/node_modules/echarts/NOTICE $(dir $(ASSETS))
 
+# The accounting examples, then the platform on the embedded database with the demo data.
 demo: $(STAMP)
 	$(BIN)/carbonctl demo
+	$(BIN)/carbonctl demo build --if-missing
+	@echo "serving the platform on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(BIN)/carbonctl serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -38,6 +42,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
 test: lint
+	scripts/ensure-system.sh
 	$(BIN)/python -m pytest
 	@echo "--- the database tests again, on a private PostgreSQL server ---"
 	scripts/with-postgres.sh $(BIN)/python -m pytest tests/web

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs when they are missing (as root), or say which
+# are missing and fail: in CI nothing may be skipped for a missing dependency.
+#   chromium    - browser tests (Playwright drives /usr/bin/chromium; it cannot download one)
+#   postgresql  - the database tests also run on a private PostgreSQL server
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing+=(fonts-wqy-microhei)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${missing[*]} (Debian packages)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    exit 0
+fi
+echo "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
+exit 1

@@ -1,0 +1,56 @@
+"""In a real browser: log in, the overview map shows all 11 cities without console errors, a bad
+upload shows its row errors, the language switch works, a city official cannot open another city."""
+
+from __future__ import annotations
+
+import pytest
+
+from carbonctl.web.accounts.models import Role
+from carbonctl.web.submissions.models import Submission
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_overview_map_shows_all_eleven_cities(page, login, province, inventory):
+    login(province["users"][Role.PROVINCE_ANALYST].username)
+    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    assert page.evaluate("window.mapCities") == 11
+    regions = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('map'))"
+        ".getOption().series[0].data.map(d => d.name)"
+    )
+    assert len(set(regions)) == 11 and "140100" in regions
+    assert "6,600" not in page.inner_text("#headline")  # 万吨 shown, not tonnes
+    assert "6600" in page.inner_text("#headline")  # 66 Mt = 6600 万吨
+    assert page.console_errors == []
+
+
+def test_a_bad_upload_shows_its_row_errors(page, login, province, inventory, tmp_path):
+    login(province["users"][Role.ENTERPRISE_REPORTER].username)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("主体,期间,类别,品种,数量,单位\nA,2023,燃料燃烧,焦炭,abc,吨\n", encoding="utf-8")
+    page.goto("/submissions/")
+    page.select_option("select[name=enterprise]", str(province["taiyuan"].pk))
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("#upload-form button[type=submit]")
+    errors = page.inner_text("#row-errors")
+    assert "bad.csv" in errors and "amount" in errors and "2" in errors
+    assert not Submission.objects.exists()  # nothing written
+
+
+def test_language_switch(page, login, province, inventory):
+    login(province["users"][Role.PROVINCE_ADMIN].username)
+    page.goto("/regions/")
+    assert "太原市" in page.inner_text("#regions")
+    page.select_option("#language-form select", "en")
+    page.wait_for_load_state()
+    assert "Taiyuan" in page.inner_text("#regions")
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_city_official_cannot_open_another_city(page, login, province, inventory):
+    login(province["users"][Role.CITY_OFFICIAL].username)
+    own = page.goto("/regions/140100/")
+    assert own.status == 200
+    other = page.goto("/regions/140200/")
+    assert other.status == 404

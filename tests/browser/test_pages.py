@@ -42,8 +42,8 @@ def test_language_switch(page, login, province, inventory):
     login(province["users"][Role.PROVINCE_ADMIN].username)
     page.goto("/regions/")
     assert "太原市" in page.inner_text("#regions")
-    page.select_option("#language-form select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-form select", "en")
     assert "Taiyuan" in page.inner_text("#regions")
     assert page.evaluate("document.documentElement.lang") == "en"
 

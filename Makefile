@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format install bench clean refdata
+.PHONY: demo test lint format install bench bench-web clean refdata
 
 ASSETS := src/carbonctl/web/static/vendor/echarts/echarts.min.js
 
@@ -49,6 +49,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounting.py
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/bench_web.py
 
 refdata: $(STAMP)
 	$(BIN)/python scripts/build_refdata.py

@@ -76,3 +76,11 @@ def pytest_collection_modifyitems(items):
     """Browser tests run last: as transactional tests they empty every table when they finish,
     migration data included, which the other database tests rely on."""
     items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty Django cache (cached overviews belong to one test's data)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -60,3 +60,23 @@ def test_inventory_api_and_excel_export(client, loaded):
     client.login(username="xiaodian", password="demo-xiaodian-2024")
     assert client.get("/api/v1/inventories/140100", {"year": 2019}).status_code == 404
     assert client.get("/api/v1/inventories/140105", {"year": 2019}).status_code == 200
+
+
+def test_pre_summed_city_cells_equal_the_sum_of_their_counties(loaded):
+    from django.db.models import Sum
+
+    from carbonctl.web.inventories.models import InventoryCell
+    from carbonctl.web.inventories.services import region_matrix
+
+    dataset = current_dataset()
+    taiyuan = Region.objects.get(adcode="140100")
+    city = {(c["sector"], c["fuel"]): c["tco2"] for c in region_matrix(dataset, taiyuan, 2020)}
+    counties = {
+        (r["sector"], r["fuel"]): r["t"]
+        for r in InventoryCell.objects.filter(dataset=dataset, year=2020, region__parent=taiyuan)
+        .values("sector", "fuel")
+        .annotate(t=Sum("tco2"))
+    }
+    assert city.keys() == counties.keys()
+    for cell, value in counties.items():
+        assert city[cell] == pytest.approx(value, rel=1e-9)

@@ -14,6 +14,7 @@ class Dataset(models.Model):
     synthetic = models.BooleanField(_("合成数据"), default=False)
     factor_set = models.ForeignKey("submissions.FactorSet", models.PROTECT)
     source = models.TextField(_("来源与方法"), blank=True)
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
 
     def __str__(self) -> str:
         return self.code
@@ -53,6 +54,21 @@ class RegionTotal(models.Model):
                 fields=["dataset", "region", "year", "key_industry"], name="one_total_per_key"
             )
         ]
+
+
+class RegionCell(models.Model):
+    """Sector × fuel CO2 of a city or the province in a year: county cells summed once when a
+    dataset is loaded, so region pages and the API do not aggregate thousands of cells."""
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="region_cells")
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    sector = models.CharField(_("部门"), max_length=100)
+    fuel = models.CharField(_("品种"), max_length=50)
+    tco2 = models.FloatField(_("排放量 (tCO2)"))
+
+    class Meta:
+        indexes = [models.Index(fields=["dataset", "region", "year"])]
 
 
 class MacroFigure(models.Model):

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Sum
 
-from carbonctl.web.inventories.models import Dataset, InventoryCell, MacroFigure, RegionTotal
+from carbonctl.web.inventories.models import (
+    Dataset,
+    InventoryCell,
+    MacroFigure,
+    RegionCell,
+    RegionTotal,
+)
 from carbonctl.web.regions.models import Region
 
 PROVINCE = "140000"
@@ -23,7 +31,8 @@ def latest_year(dataset: Dataset) -> int | None:
 
 
 def rebuild_totals(dataset: Dataset) -> int:
-    """Sum county cells by key industry into county, city and province totals (one transaction)."""
+    """Sum county cells into totals by key industry (county, city, province) and into city and
+    province sector × fuel cells, in one transaction."""
     parents = dict(Region.objects.values_list("adcode", "parent_id"))
     sums: dict[tuple[str, int, str], float] = defaultdict(float)
     rows = (
@@ -36,12 +45,30 @@ def rebuild_totals(dataset: Dataset) -> int:
         for region in (county, parents.get(county), PROVINCE):
             if region:
                 sums[(region, year, key)] += tco2
+    matrix: dict[tuple[str, int, str, str], float] = defaultdict(float)
+    cells = (
+        InventoryCell.objects.filter(dataset=dataset)
+        .values("region_id", "year", "sector", "fuel")
+        .annotate(t=Sum("tco2"))
+    )
+    for row in cells:
+        for region in (parents.get(row["region_id"]), PROVINCE):
+            if region:
+                matrix[(region, row["year"], row["sector"], row["fuel"])] += row["t"]
     with transaction.atomic():
         RegionTotal.objects.filter(dataset=dataset).delete()
         RegionTotal.objects.bulk_create(
             [
                 RegionTotal(dataset=dataset, region_id=r, year=y, key_industry=k, tco2=t)
                 for (r, y, k), t in sums.items()
+            ],
+            batch_size=2000,
+        )
+        RegionCell.objects.filter(dataset=dataset).delete()
+        RegionCell.objects.bulk_create(
+            [
+                RegionCell(dataset=dataset, region_id=r, year=y, sector=s, fuel=f, tco2=t)
+                for (r, y, s, f), t in matrix.items()
             ],
             batch_size=2000,
         )
@@ -59,8 +86,22 @@ def _totals(dataset: Dataset, **filters) -> dict:
 
 def overview(dataset: Dataset, year: int, regions) -> dict:
     """Province total and intensity, its trend, the cities (total and intensity) and the split
-    by key industry, for the regions the user may see (``regions`` queryset)."""
-    visible = set(regions.values_list("adcode", flat=True))
+    by key industry, for the regions the user may see (``regions`` queryset).
+
+    Cached per dataset, year and set of visible regions: a dataset's figures do not change
+    after loading (a new load is a new dataset)."""
+    visible = frozenset(regions.values_list("adcode", flat=True))
+    # a digest of the visible set, not hash(): a collision would show one user another's scope
+    scope = hashlib.sha256(",".join(sorted(visible)).encode()).hexdigest()
+    key = f"overview:{dataset.pk}:{dataset.loaded_at.timestamp()}:{year}:{scope}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _overview(dataset, year, visible)
+        cache.set(key, cached, timeout=3600)
+    return cached
+
+
+def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
     trend_rows = (
         RegionTotal.objects.filter(dataset=dataset, region_id=PROVINCE)
         .values("year")
@@ -116,11 +157,13 @@ def overview(dataset: Dataset, year: int, regions) -> dict:
 
 
 def region_matrix(dataset: Dataset, region: Region, year: int) -> list[dict]:
-    """Sector × fuel CO2 of a region in a year (county cells summed over the region)."""
-    cells = InventoryCell.objects.filter(dataset=dataset, year=year)
-    if region.level == "city":
-        cells = cells.filter(region__parent=region)
-    elif region.level == "county":
-        cells = cells.filter(region=region)
-    rows = cells.values("sector", "fuel").annotate(t=Sum("tco2")).order_by("sector", "fuel")
+    """Sector × fuel CO2 of a region in a year: a county's own cells, or the pre-summed cells
+    of a city or the province."""
+    source = InventoryCell if region.level == "county" else RegionCell
+    rows = (
+        source.objects.filter(dataset=dataset, region=region, year=year)
+        .values("sector", "fuel")
+        .annotate(t=Sum("tco2"))
+        .order_by("sector", "fuel")
+    )
     return [{"sector": r["sector"], "fuel": r["fuel"], "tco2": r["t"]} for r in rows]

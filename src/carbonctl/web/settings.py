@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "carbonctl.web.accounts",
     "carbonctl.web.submissions",
     "carbonctl.web.inventories",
+    "carbonctl.web.factors",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("enterprises/", include("carbonctl.web.enterprises.urls")),
     path("submissions/", include("carbonctl.web.submissions.urls")),
+    path("factors/", include("carbonctl.web.factors.urls")),
     path("regions/", include("carbonctl.web.regions.urls")),
     path("", include("carbonctl.web.inventories.urls")),
     prefix_default_language=False,

@@ -1,0 +1,89 @@
+"""Pages over the cited reference data: factor sets, one set's fuel parameters, grid factors.
+Every value is shown with its status label and source, and every table exports to Excel."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from carbonctl import refdata
+from carbonctl.errors import UnknownNameError
+from carbonctl.web.exports import xlsx_response
+
+FUEL_COLUMNS = [
+    "fuel",
+    "unit",
+    "ncv_GJ_per_unit",
+    "cc_tC_per_GJ",
+    "oxidation_rate",
+    "status",
+    "note",
+    "source",
+]
+GRID_COLUMNS = [
+    "factor_id",
+    "data_year",
+    "scope",
+    "region",
+    "basis",
+    "value_tCO2_per_MWh",
+    "status",
+    "source",
+]
+
+
+def _table(request, frame, columns, filename, template, context):
+    rows = frame[columns].to_dict(orient="records")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename, filename.split(".")[0][:31], columns, [[r[c] for c in columns] for r in rows]
+        )
+    shown = [
+        {"cells": [r[c] for c in columns], "label": refdata.status_label(r["status"])} for r in rows
+    ]
+    return render(request, template, {**context, "columns": columns, "rows": shown})
+
+
+@login_required
+def factor_sets(request):
+    described = refdata.load_table("factor_sets").set_index("factor_set")
+    sets = []
+    for code in refdata.factor_set_ids():
+        row = described.loc[code] if code in described.index else None
+        sets.append(
+            {
+                "code": code,
+                "title": (row["title_zh"] if row is not None else ""),
+                "title_en": (row["title_en"] if row is not None else ""),
+                "status": (row["status"] if row is not None else "added factor set"),
+                "source": (row["source"] if row is not None else ""),
+                "fuels": len(refdata.fuel_factors(code)),
+            }
+        )
+    return render(request, "factors/sets.html", {"sets": sets})
+
+
+@login_required
+def factor_set(request, code: str):
+    try:
+        frame = refdata.fuel_factors(code).reset_index()
+    except UnknownNameError:
+        raise Http404 from None
+    set_id = frame.attrs.get("factor_set", code)
+    return _table(
+        request, frame, FUEL_COLUMNS, "fuel-factors.xlsx", "factors/table.html", {"title": set_id}
+    )
+
+
+@login_required
+def grid_factors(request):
+    frame = refdata.load_table("grid_factors")
+    return _table(
+        request,
+        frame,
+        GRID_COLUMNS,
+        "grid-factors.xlsx",
+        "factors/table.html",
+        {"title": "电网排放因子 grid emission factors"},
+    )

@@ -80,3 +80,28 @@ def test_pre_summed_city_cells_equal_the_sum_of_their_counties(loaded):
     assert city.keys() == counties.keys()
     for cell, value in counties.items():
         assert city[cell] == pytest.approx(value, rel=1e-9)
+
+
+def test_publishing_opens_figures_to_the_public(client, loaded):
+    from carbonctl.web.audit.models import AuditEntry
+    from carbonctl.web.inventories.models import Disclosure
+
+    client.login(username="analyst", password="demo-analyst-2024")
+    assert client.post("/disclosures/publish/", {"year": 2020}).status_code == 403
+    assert not Disclosure.objects.exists()
+    client.login(username="admin", password="demo-admin-2024")
+    client.post("/disclosures/publish/", {"year": 2020})
+    assert Disclosure.objects.filter(year=2020).count() == 12  # the province and 11 cities
+    assert (
+        AuditEntry.objects.filter(object_type="inventories.Disclosure", action="create").count()
+        == 12
+    )
+    assert (
+        AuditEntry.objects.filter(object_type="inventories.Disclosure", action="deny").count() == 1
+    )
+    client.logout()
+    page = client.get("/disclosures/")  # anonymous visitors see published figures
+    assert page.status_code == 200 and "山西省" in page.content.decode()
+    client.login(username="public", password="demo-public-2024")
+    assert client.get("/").status_code == 404  # but not the analysts' overview
+    assert client.get("/api/v1/inventories/140000", {"year": 2020}).status_code == 404

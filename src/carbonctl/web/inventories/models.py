@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,4 +86,24 @@ class MacroFigure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["dataset", "region", "year"], name="one_macro_per_year")
+        ]
+
+
+class Disclosure(models.Model):
+    """A published figure (信息公开): what the public may see, frozen when published."""
+
+    dataset = models.ForeignKey(Dataset, models.PROTECT, related_name="disclosures")
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    tco2 = models.FloatField(_("排放量 (tCO2)"))
+    intensity = models.FloatField(_("碳排放强度 (吨/万元)"), null=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("发布人")
+    )
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_disclosure_per_year")
         ]

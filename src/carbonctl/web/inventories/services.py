@@ -167,3 +167,42 @@ def region_matrix(dataset: Dataset, region: Region, year: int) -> list[dict]:
         .order_by("sector", "fuel")
     )
     return [{"sector": r["sector"], "fuel": r["fuel"], "tco2": r["t"]} for r in rows]
+
+
+def publish(user, dataset: Dataset, year: int) -> int:
+    """Publish the province's and the cities' CO2 and intensity of ``year`` (province
+    administrators only); one transaction with an audit entry per figure."""
+    from django.core.exceptions import PermissionDenied
+
+    from carbonctl.web.accounts.models import Role
+    from carbonctl.web.accounts.scope import scope_of
+    from carbonctl.web.audit.models import AuditEntry
+    from carbonctl.web.audit.services import record, snapshot
+    from carbonctl.web.inventories.models import Disclosure
+
+    if scope_of(user).role != Role.PROVINCE_ADMIN:
+        raise PermissionDenied("only province administrators publish")
+    figures = _overview(dataset, year, frozenset(Region.objects.values_list("adcode", flat=True)))
+    rows = [(PROVINCE, figures["total"])] + [(c["adcode"], c) for c in figures["cities"]]
+    published = 0
+    with transaction.atomic():
+        for region, figure in rows:
+            if figure is None or Disclosure.objects.filter(region_id=region, year=year).exists():
+                continue
+            disclosure = Disclosure.objects.create(
+                dataset=dataset,
+                region_id=region,
+                year=year,
+                tco2=figure["tco2"],
+                intensity=figure.get("intensity"),
+                published_by=user,
+            )
+            record(
+                user,
+                AuditEntry.Action.CREATE,
+                disclosure,
+                after=snapshot(disclosure),
+                summary=f"published {region} {year}",
+            )
+            published += 1
+    return published

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("inventory/<str:adcode>/", views.region_inventory, name="region"),
     path("maps/shanxi-<str:level>.json", views.map_geojson, name="map"),
+    path("disclosures/", views.disclosures, name="disclosures"),
+    path("disclosures/publish/", views.publish, name="publish"),
 ]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 
 from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
+from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.inventories import maps, services
+from carbonctl.web.inventories.models import Disclosure
 
 
 def _dataset_year(request):
@@ -55,3 +59,55 @@ def map_geojson(request, level: str):
     if level not in maps.FILES:
         raise Http404
     return HttpResponse(maps.shanxi_geojson(level), content_type="application/geo+json")
+
+
+def disclosures(request):
+    """Published figures: open to everyone, including the public and anonymous visitors."""
+    published = Disclosure.objects.select_related("region", "dataset")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "disclosures.xlsx",
+            "disclosures",
+            [
+                "年份 year",
+                "区划代码 adcode",
+                "地区 region",
+                "排放量 tCO2",
+                "强度 t/10^4 yuan",
+                "数据集 dataset",
+                "发布时间 published",
+            ],
+            [
+                [
+                    d.year,
+                    d.region_id,
+                    d.region.name_zh,
+                    d.tco2,
+                    d.intensity,
+                    d.dataset.label,
+                    d.published_at.isoformat(),
+                ]
+                for d in published
+            ],
+        )
+    can_publish = request.user.is_authenticated and scope_of(request.user).role == "province_admin"
+    _dataset, year = _dataset_year(request)
+    return render(
+        request,
+        "inventories/disclosures.html",
+        {"disclosures": published, "can_publish": can_publish, "year": year},
+    )
+
+
+@login_required
+@require_POST
+def publish(request):
+    dataset, year = _dataset_year(request)
+    if dataset is None:
+        raise Http404
+    try:
+        services.publish(request.user, dataset, int(request.POST.get("year", year)))
+    except PermissionDenied as exc:
+        record_denial(request, "inventories.Disclosure", "", str(exc))
+        raise
+    return redirect("inventories:disclosures")

@@ -25,6 +25,7 @@ def test_api_lists_cities_and_declares_its_404(client):
     assert cities[0]["name_zh"] == "太原市" and cities[0]["name_en"] == "Taiyuan"
     counties = client.get("/api/v1/regions", {"parent": "140100"}).json()
     assert len(counties) == 10
+    assert client.get("/api/v1/regions", {"level": "village"}).status_code == 422
     missing = client.get("/api/v1/regions/999999")
     assert missing.status_code == 404
     schema = client.get("/api/v1/openapi.json").json()

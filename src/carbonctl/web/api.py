@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from carbonctl.web.enterprises.api import router as enterprises_router
+from carbonctl.web.factors.api import router as factors_router
 from carbonctl.web.inventories.api import router as inventories_router
 from carbonctl.web.regions.api import router as regions_router
 from carbonctl.web.submissions.api import router as submissions_router
@@ -26,3 +27,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/submissions", submissions_router)
 api.add_router("/inventories", inventories_router)
+api.add_router("/factor-sets", factors_router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -27,8 +29,16 @@ class ErrorOut(Schema):
     detail: str
 
 
-@router.get("", response=list[RegionOut])
-def list_regions(request, level: str | None = None, parent: str | None = None):
+class InvalidQuery(Schema):
+    detail: list[dict]
+
+
+@router.get("", response={200: list[RegionOut], 422: InvalidQuery})
+def list_regions(
+    request,
+    level: Literal["province", "city", "county"] | None = None,
+    parent: str | None = None,
+):
     """Shanxi's regions; ``level`` = province|city|county, ``parent`` = a parent adcode."""
     regions = Region.objects.all()
     if level:

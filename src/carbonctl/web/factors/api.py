@@ -1,0 +1,65 @@
+"""Factor-sets API: the named factor sets and one set's fuel parameters, with status and source."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Router, Schema
+
+from carbonctl import refdata
+from carbonctl.errors import UnknownNameError
+from carbonctl.web.api_auth import API_AUTH
+
+router = Router(tags=["factor sets 排放因子集"], auth=API_AUTH)
+
+
+class FactorSetOut(Schema):
+    code: str
+    title_zh: str
+    title_en: str
+    status: str
+    source: str
+
+
+class FuelFactorOut(Schema):
+    fuel_id: str
+    fuel: str
+    unit: str
+    ncv_GJ_per_unit: float | None
+    cc_tC_per_GJ: float | None
+    oxidation_rate: float | None
+    status: str
+    source: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.get("", response={200: list[FactorSetOut], 401: ErrorOut})
+def list_factor_sets(request):
+    """Every factor set available to the accounting engine."""
+    described = refdata.load_table("factor_sets").set_index("factor_set")
+    out = []
+    for code in refdata.factor_set_ids():
+        row = described.loc[code] if code in described.index else None
+        out.append(
+            {
+                "code": code,
+                "title_zh": row["title_zh"] if row is not None else "",
+                "title_en": row["title_en"] if row is not None else "",
+                "status": row["status"] if row is not None else "",
+                "source": row["source"] if row is not None else "",
+            }
+        )
+    return out
+
+
+@router.get("/fuels", response={200: list[FuelFactorOut], 401: ErrorOut, 404: ErrorOut})
+def fuel_factors(request, code: str):
+    """Default fuel parameters of one factor set (``code``, e.g. GB/T 32150-2015)."""
+    try:
+        frame = refdata.fuel_factors(code).reset_index()
+    except UnknownNameError:
+        raise Http404 from None
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict(orient="records")

@@ -368,6 +368,23 @@ def createuser(
     console.print(f"user {username} created as {role}")
 
 
+@app.command()
+def createtoken(
+    username: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option(help="A label for the token.")] = "api",
+) -> None:
+    """Create an API token for a user (printed once; only its hash is stored)."""
+    from carbonctl.web.runtime import create_token
+
+    def work() -> str:
+        try:
+            return create_token(username, name)
+        except LookupError as exc:
+            raise CarbonctlError(str(exc)) from exc
+
+    sys.stdout.write(_guard(work) + "\n")
+
+
 demo_app = typer.Typer(help="The bundled Shanxi demo: accounting examples and the platform.")
 app.add_typer(demo_app, name="demo")
 

@@ -113,3 +113,19 @@ def test_createuser_command_creates_a_scoped_user_and_refuses_a_bad_scope(tmp_pa
     refused = run("wrong", "--role", "city_official", "--region", "140105")
     assert refused.returncode == 2
     assert "region" in refused.stderr
+    token = subprocess.run(
+        [sys.executable, "-m", "carbonctl", "createtoken", "taiyuan"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert len(token) >= 40
+    unknown = subprocess.run(
+        [sys.executable, "-m", "carbonctl", "createtoken", "nobody"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unknown.returncode == 2 and "nobody" in unknown.stderr

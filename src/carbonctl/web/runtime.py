@@ -108,3 +108,19 @@ def build_demo(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list,
             return demo.current_logins(), False
         raise ValueError("the database already holds the demo; use a new --db or --if-missing")
     return demo.load_demo(seed=seed), True
+
+
+def create_token(username: str, name: str = "api") -> str:
+    """Issue an API token for an existing user; raises LookupError for an unknown user."""
+    prepare_environment()
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from carbonctl.web.accounts.tokens import issue_token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise LookupError(f"no user {username!r}")
+    return issue_token(user, name)

@@ -36,3 +36,14 @@ def test_grid_factors_page_shows_shanxi_and_exports(client, province):
 
 def test_factor_pages_need_a_login(client):
     assert client.get("/factors/").status_code == 302
+
+
+@pytest.mark.parametrize("scheme", ["gbt4754_2017", "electricity_use", "ceads"])
+def test_sector_classification_pages(client, province, scheme):
+    client.force_login(province["users"][Role.PROVINCE_ANALYST])
+    page = client.get(f"/factors/sectors/{scheme}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    if scheme == "gbt4754_2017":
+        assert "煤炭开采和洗选业" in html and "Coal Mining and Dressing" in html
+    assert client.get("/factors/sectors/nace/").status_code == 404

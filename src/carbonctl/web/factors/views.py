@@ -87,3 +87,38 @@ def grid_factors(request):
         "factors/table.html",
         {"title": "电网排放因子 grid emission factors"},
     )
+
+
+SCHEMES = {"gbt4754_2017": "GB/T 4754-2017", "electricity_use": "全社会用电分类", "ceads": "CEADs"}
+
+
+@login_required
+def sectors(request, scheme: str = "gbt4754_2017"):
+    """A sector classification with each code's mapping to the CEADs sectors and key industry."""
+    if scheme not in SCHEMES:
+        raise Http404
+    table = refdata.sector_scheme(scheme).copy()
+    if scheme != "ceads":
+        mapped = refdata.map_sectors(list(table["code"]), scheme, "ceads")
+        targets = mapped.groupby("from_code")["to_code"].agg(lambda codes: "; ".join(codes))
+        table["ceads_sectors"] = table["code"].map(targets).fillna("")
+    else:
+        table["ceads_sectors"] = table["code"]
+    columns = [
+        "code",
+        "level",
+        "name_zh",
+        "name_en",
+        "key_industry",
+        "ceads_sectors",
+        "status",
+        "source",
+    ]
+    return _table(
+        request,
+        table,
+        columns,
+        f"sectors-{scheme}.xlsx",
+        "factors/table.html",
+        {"title": SCHEMES[scheme], "schemes": SCHEMES},
+    )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -25,7 +26,12 @@ ROLE_REGION_LEVEL = {
 }
 
 
-LEVEL_NAMES = {"city": _("市"), "county": _("县")}
+#: What a role tied to a region level lacks without one; whole sentences, so each translates
+#: as a unit rather than as a level name spliced into a template.
+REGION_REQUIRED = {
+    "city": _("该角色需要指定一个市级地区"),
+    "county": _("该角色需要指定一个县级地区"),
+}
 
 
 class Profile(models.Model):
@@ -48,7 +54,7 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = _("用户角色")
-        verbose_name_plural = _("用户角色")
+        verbose_name_plural = pgettext_lazy("plural", "用户角色")
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"
@@ -56,9 +62,7 @@ class Profile(models.Model):
     def clean(self) -> None:
         level = ROLE_REGION_LEVEL.get(self.role)
         if level and (self.region is None or self.region.level != level):
-            raise ValidationError(
-                {"region": _("该角色需要指定一个%(level)s级地区") % {"level": level}}
-            )
+            raise ValidationError({"region": REGION_REQUIRED[level]})
         if self.role == Role.ENTERPRISE_REPORTER and self.enterprise is None:
             raise ValidationError({"enterprise": _("企业填报人员需要指定所属企业")})
 
@@ -79,4 +83,4 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name_plural = pgettext_lazy("plural", "API 令牌")

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterprisesConfig(AppConfig):
     name = "carbonctl.web.enterprises"
     label = "enterprises"
-    verbose_name = _("重点企业")
+    verbose_name = pgettext_lazy("plural", "重点企业")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carbonctl.enterprises.uscc import InvalidCreditCode, normalise, parse_credit_code
@@ -37,10 +38,16 @@ class Enterprise(models.Model):
     class Meta:
         ordering = ["credit_code"]
         verbose_name = _("重点企业")
-        verbose_name_plural = _("重点企业")
+        verbose_name_plural = pgettext_lazy("plural", "重点企业")
 
     def __str__(self) -> str:
         return self.name_zh
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Chinese unless English is chosen and known)."""
+        language = get_language() or "zh-hans"
+        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
 
     def save(self, *args, **kwargs):
         self.credit_code = normalise(self.credit_code)

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FactorsConfig(AppConfig):
     name = "carbonctl.web.factors"
     label = "factors"
-    verbose_name = _("排放因子")
+    verbose_name = pgettext_lazy("plural", "排放因子")

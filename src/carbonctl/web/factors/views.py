@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from carbonctl import refdata
 from carbonctl.errors import UnknownNameError
@@ -85,11 +86,15 @@ def grid_factors(request):
         GRID_COLUMNS,
         "grid-factors.xlsx",
         "factors/table.html",
-        {"title": "电网排放因子 grid emission factors"},
+        {"title": _("电网排放因子")},
     )
 
 
-SCHEMES = {"gbt4754_2017": "GB/T 4754-2017", "electricity_use": "全社会用电分类", "ceads": "CEADs"}
+SCHEMES = {
+    "gbt4754_2017": "GB/T 4754-2017",
+    "electricity_use": _("全社会用电分类"),
+    "ceads": "CEADs",
+}
 
 
 @login_required

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionsConfig(AppConfig):
     name = "carbonctl.web.regions"
     label = "regions"
-    verbose_name = _("行政区划")
+    verbose_name = pgettext_lazy("plural", "行政区划")

@@ -26,6 +26,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
         self.fields["enterprise"].queryset = enterprises_for(user)
+        self.fields["enterprise"].label_from_instance = lambda enterprise: enterprise.name
         self.fields["supersedes"].queryset = submissions_for(user).filter(
             status=Submission.Status.APPROVED
         )

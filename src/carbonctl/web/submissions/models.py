@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FrozenError(RuntimeError):
@@ -27,7 +28,7 @@ class FactorSet(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("排放因子集")
-        verbose_name_plural = _("排放因子集")
+        verbose_name_plural = pgettext_lazy("plural", "排放因子集")
 
     def __str__(self) -> str:
         return self.code
@@ -88,7 +89,7 @@ class Submission(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("报送")
-        verbose_name_plural = _("报送")
+        verbose_name_plural = pgettext_lazy("plural", "报送")
 
     def __str__(self) -> str:
         return f"{self.file_name} v{self.version} ({self.get_status_display()})"
@@ -118,7 +119,7 @@ class ActivityRecord(_Frozen):
     period = models.CharField(_("期间"), max_length=7)
     year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
     category = models.CharField(_("类别"), max_length=12)
-    item = models.CharField(_("品种"), max_length=200)
+    item = models.CharField(pgettext_lazy("activity item", "品种"), max_length=200)
     amount = models.FloatField(_("数量"))
     unit = models.CharField(_("单位"), max_length=50)
     region = models.CharField(_("地区"), max_length=50, blank=True)
@@ -127,7 +128,7 @@ class ActivityRecord(_Frozen):
     class Meta:
         ordering = ["submission", "row_id"]
         verbose_name = _("活动数据")
-        verbose_name_plural = _("活动数据")
+        verbose_name_plural = pgettext_lazy("plural", "活动数据")
 
 
 class EmissionResult(_Frozen):
@@ -151,4 +152,4 @@ class EmissionResult(_Frozen):
 
     class Meta:
         verbose_name = _("排放结果")
-        verbose_name_plural = _("排放结果")
+        verbose_name_plural = pgettext_lazy("plural", "排放结果")

@@ -6,6 +6,9 @@
   const english = document.documentElement.lang.startsWith("en");
   const wan = (t) => Math.round(t / 1e4);
   const cityName = (c) => (english && c.name_en) || c.name_zh;
+  // Units follow the page's convention: 万吨 is "10^4 t" in English.
+  const tenKt = english ? "10^4 t" : "万t";
+  const intensityUnit = english ? "t/10^4 yuan" : "t/万元";
   const pending = [];
 
   const map = echarts.init(document.getElementById("map"));
@@ -18,7 +21,7 @@
         map.setOption({
           tooltip: {
             trigger: "item",
-            formatter: (p) => `${names[p.name] || p.name}: ${p.value == null ? "–" : p.value} 万t`,
+            formatter: (p) => `${names[p.name] || p.name}: ${p.value == null ? "–" : p.value} ${tenKt}`,
           },
           visualMap: {
             min: 0,
@@ -43,7 +46,7 @@
     tooltip: { trigger: "axis" },
     legend: {},
     xAxis: { type: "category", data: data.trend.map((t) => t.year) },
-    yAxis: [{ type: "value", name: "万t" }, { type: "value", name: "t/万元" }],
+    yAxis: [{ type: "value", name: tenKt }, { type: "value", name: intensityUnit }],
     series: [
       { name: english ? "CO2" : "排放量", type: "line", data: data.trend.map((t) => wan(t.tco2)) },
       { name: english ? "Intensity" : "强度", type: "line", yAxisIndex: 1,

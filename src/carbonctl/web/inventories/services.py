@@ -206,3 +206,32 @@ def publish(user, dataset: Dataset, year: int) -> int:
             )
             published += 1
     return published
+
+
+def years(dataset: Dataset) -> list[int]:
+    return sorted(
+        RegionTotal.objects.filter(dataset=dataset, region_id=PROVINCE)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def region_trend(dataset: Dataset, region: Region) -> list[dict]:
+    """CO2 of a region by year."""
+    rows = (
+        RegionTotal.objects.filter(dataset=dataset, region=region)
+        .values("year")
+        .annotate(t=Sum("tco2"))
+        .order_by("year")
+    )
+    return [{"year": r["year"], "tco2": r["t"]} for r in rows]
+
+
+def cells_behind(dataset: Dataset, region: Region, year: int, sector: str, fuel: str):
+    """The county cells a region's sector × fuel figure is the sum of."""
+    cells = InventoryCell.objects.filter(dataset=dataset, year=year, sector=sector, fuel=fuel)
+    if region.level == "city":
+        cells = cells.filter(region__parent=region)
+    elif region.level == "county":
+        cells = cells.filter(region=region)
+    return list(cells.select_related("region").order_by("region_id"))

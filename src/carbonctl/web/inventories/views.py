@@ -50,7 +50,38 @@ def region_inventory(request, adcode: str):
     return render(
         request,
         "inventories/region.html",
-        {"region": region, "year": year, "matrix": matrix, "dataset": dataset},
+        {
+            "region": region,
+            "year": year,
+            "matrix": matrix,
+            "dataset": dataset,
+            "trend": services.region_trend(dataset, region) if dataset else [],
+            "years": services.years(dataset) if dataset else [],
+        },
+    )
+
+
+@login_required
+def region_cells(request, adcode: str):
+    """Drill-down: the county cells (amount, unit, CO2) behind one sector × fuel figure."""
+    region = region_or_404(request, adcode)
+    dataset, year = _dataset_year(request)
+    if dataset is None:
+        raise Http404
+    sector, fuel = request.GET.get("sector", ""), request.GET.get("fuel", "")
+    cells = services.cells_behind(dataset, region, year, sector, fuel)
+    return render(
+        request,
+        "inventories/cells.html",
+        {
+            "region": region,
+            "year": year,
+            "sector": sector,
+            "fuel": fuel,
+            "cells": cells,
+            "total": sum(c.tco2 for c in cells),
+            "dataset": dataset,
+        },
     )
 
 

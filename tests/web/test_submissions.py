@@ -222,3 +222,19 @@ def test_excel_export_of_a_submission(client, province):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "行号 row" and len(rows) == 3
     assert rows[1][12] == "fuel:coke"
+
+
+def test_lists_export_to_excel_and_the_enterprise_page_lists_its_submissions(client, province):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(province["users"][Role.ENTERPRISE_REPORTER])
+    post_upload(client, province["taiyuan"], GOOD)
+    export = client.get("/submissions/", {"format": "xlsx"})
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][5] == "pending"
+    page = client.get(f"/enterprises/{province['taiyuan'].pk}/")
+    assert "report.csv" in page.content.decode()
+    regions = client.get("/regions/", {"format": "xlsx"})
+    assert len(list(load_workbook(BytesIO(regions.content)).active.iter_rows())) == 130

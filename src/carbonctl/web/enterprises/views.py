@@ -11,4 +11,7 @@ from carbonctl.web.accounts.scope import enterprise_or_404
 @login_required
 def enterprise_detail(request, enterprise_id: int):
     enterprise = enterprise_or_404(request, enterprise_id)
-    return render(request, "enterprises/detail.html", {"enterprise": enterprise})
+    submissions = enterprise.submissions.select_related("factor_set").order_by("-uploaded_at")
+    return render(
+        request, "enterprises/detail.html", {"enterprise": enterprise, "submissions": submissions}
+    )

@@ -16,6 +16,8 @@ from carbonctl.demo.synthetic import DemoDataset, build_dataset
 from carbonctl.enterprises.uscc import parse_credit_code
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.services import create_user
+from carbonctl.web.audit.models import AuditEntry
+from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.inventories.models import Dataset, InventoryCell, MacroFigure
 from carbonctl.web.inventories.services import rebuild_totals
@@ -79,6 +81,13 @@ def load_demo(dataset: DemoDataset | None = None, *, seed: int = 20240101) -> li
         _load_cells(demo, data.energy, data.process, keys)
         _load_macro(demo, data.macro)
         rebuild_totals(demo)
+        record(
+            None,
+            AuditEntry.Action.CREATE,
+            demo,
+            after=snapshot(demo),
+            summary=f"demo dataset: {len(data.energy) + len(data.process)} cells",
+        )
         logins = _create_users(data.enterprises)
     _demo_submissions(logins)
     return logins

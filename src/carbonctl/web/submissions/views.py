@@ -46,6 +46,13 @@ def submission_list(request):
                 return redirect("submissions:detail", submission.pk)
         else:
             status = 422
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "submissions.xlsx",
+            "submissions",
+            SUBMISSION_HEADER,
+            [_submission_row(s) for s in submissions_for(request.user)],
+        )
     submissions = submissions_for(request.user)[:200]
     return render(
         request,
@@ -53,6 +60,35 @@ def submission_list(request):
         {"form": form, "errors": errors, "submissions": submissions},
         status=status,
     )
+
+
+SUBMISSION_HEADER = [
+    "编号 id",
+    "文件 file",
+    "地区 region",
+    "企业 enterprise",
+    "版本 version",
+    "状态 status",
+    "排放因子集 factor set",
+    "行数 rows",
+    "排放量 tCO2",
+    "报送时间 uploaded",
+]
+
+
+def _submission_row(s: Submission) -> list[object]:
+    return [
+        s.pk,
+        s.file_name,
+        s.region_id,
+        s.enterprise.credit_code if s.enterprise else "",
+        s.version,
+        s.status,
+        s.factor_set.code,
+        s.rows,
+        s.total_tco2,
+        s.uploaded_at.isoformat(),
+    ]
 
 
 def _visible(request, submission_id: int) -> Submission:

@@ -30,6 +30,7 @@ __all__ = [
     "Region",
     "describe_tables",
     "factor_set_ids",
+    "factor_sets",
     "find_fuel",
     "find_material",
     "find_region",
@@ -261,18 +262,40 @@ def fuel_factors(factor_set: str | None = None) -> pd.DataFrame:
         table[column] = pd.to_numeric(table[column], errors="coerce")
     table = table.drop_duplicates("fuel_id", keep="last").set_index("fuel_id")
     table.attrs["factor_set"] = set_id
-    return table[
-        [
-            "fuel",
-            "unit",
-            "ncv_GJ_per_unit",
-            "cc_tC_per_GJ",
-            "oxidation_rate",
-            "status",
-            "note",
-            "source",
-        ]
-    ]
+    return table[FUEL_FACTOR_COLUMNS]
+
+
+#: Columns of :func:`fuel_factors` (besides the ``fuel_id`` index).
+FUEL_FACTOR_COLUMNS = [
+    "fuel",
+    "unit",
+    "ncv_GJ_per_unit",
+    "cc_tC_per_GJ",
+    "oxidation_rate",
+    "status",
+    "note",
+    "source",
+]
+
+
+def factor_sets() -> list[dict[str, str]]:
+    """Every factor set with its titles, status and source (an added set without a description
+    in ``factor_sets*.csv`` says so)."""
+    described = load_table("factor_sets").drop_duplicates("factor_set", keep="last")
+    described = described.set_index("factor_set")
+    out = []
+    for code in factor_set_ids():
+        row = described.loc[code] if code in described.index else None
+        out.append(
+            {
+                "code": code,
+                "title_zh": row["title_zh"] if row is not None else "",
+                "title_en": row["title_en"] if row is not None else "",
+                "status": row["status"] if row is not None else "added factor set (no description)",
+                "source": row["source"] if row is not None else "",
+            }
+        )
+    return out
 
 
 # --- regions and grid factors -------------------------------------------------------------------

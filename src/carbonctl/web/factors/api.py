@@ -38,20 +38,7 @@ class ErrorOut(Schema):
 @router.get("", response={200: list[FactorSetOut], 401: ErrorOut})
 def list_factor_sets(request):
     """Every factor set available to the accounting engine."""
-    described = refdata.load_table("factor_sets").set_index("factor_set")
-    out = []
-    for code in refdata.factor_set_ids():
-        row = described.loc[code] if code in described.index else None
-        out.append(
-            {
-                "code": code,
-                "title_zh": row["title_zh"] if row is not None else "",
-                "title_en": row["title_en"] if row is not None else "",
-                "status": row["status"] if row is not None else "",
-                "source": row["source"] if row is not None else "",
-            }
-        )
-    return out
+    return refdata.factor_sets()
 
 
 @router.get("/fuels", response={200: list[FuelFactorOut], 401: ErrorOut, 404: ErrorOut})

@@ -12,16 +12,7 @@ from carbonctl import refdata
 from carbonctl.errors import UnknownNameError
 from carbonctl.web.exports import xlsx_response
 
-FUEL_COLUMNS = [
-    "fuel",
-    "unit",
-    "ncv_GJ_per_unit",
-    "cc_tC_per_GJ",
-    "oxidation_rate",
-    "status",
-    "note",
-    "source",
-]
+FUEL_COLUMNS = refdata.FUEL_FACTOR_COLUMNS
 GRID_COLUMNS = [
     "factor_id",
     "data_year",
@@ -48,20 +39,10 @@ def _table(request, frame, columns, filename, template, context):
 
 @login_required
 def factor_sets(request):
-    described = refdata.load_table("factor_sets").set_index("factor_set")
-    sets = []
-    for code in refdata.factor_set_ids():
-        row = described.loc[code] if code in described.index else None
-        sets.append(
-            {
-                "code": code,
-                "title": (row["title_zh"] if row is not None else ""),
-                "title_en": (row["title_en"] if row is not None else ""),
-                "status": (row["status"] if row is not None else "added factor set"),
-                "source": (row["source"] if row is not None else ""),
-                "fuels": len(refdata.fuel_factors(code)),
-            }
-        )
+    sets = [
+        {**described, "fuels": len(refdata.fuel_factors(described["code"]))}
+        for described in refdata.factor_sets()
+    ]
     return render(request, "factors/sets.html", {"sets": sets})
 
 

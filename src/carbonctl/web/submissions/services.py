@@ -14,7 +14,7 @@ from django.utils import timezone
 from carbonctl import refdata
 from carbonctl.accounting import account
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import read_activities
+from carbonctl.io import ACTIVITY_COLUMNS, read_activities
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
 from carbonctl.web.audit.models import AuditEntry
@@ -29,33 +29,17 @@ SUBMITTERS = {
     Role.ENTERPRISE_REPORTER,
 }
 REVIEWERS = {Role.REVIEWER, Role.PROVINCE_ADMIN}
-PARAMETERS = (
-    "ncv",
-    "ncv_unit",
-    "carbon_content",
-    "oxidation_rate",
-    "carbon_fraction",
-    "purity",
-    "cao_fraction",
-    "mgo_fraction",
-    "emission_factor",
-    "direction",
-)
+#: Measured parameters of an activity row, kept with the row (the optional input columns).
+PARAMETERS = tuple(ACTIVITY_COLUMNS[ACTIVITY_COLUMNS.index("region") + 1 :])
 
 
 def factor_set(code: str | None = None) -> FactorSet:
     """The database row of a factor set from the reference data (created on first use)."""
     set_id = refdata.resolve_factor_set(code)
-    described = refdata.load_table("factor_sets").set_index("factor_set")
-    row = described.loc[set_id] if set_id in described.index else None
+    described = next(d for d in refdata.factor_sets() if d["code"] == set_id)
     found, _created = FactorSet.objects.get_or_create(
         code=set_id,
-        defaults={
-            "title_zh": row["title_zh"] if row is not None else "",
-            "title_en": row["title_en"] if row is not None else "",
-            "status": row["status"] if row is not None else "",
-            "source": row["source"] if row is not None else "added factor set",
-        },
+        defaults={k: described[k] for k in ("title_zh", "title_en", "status", "source")},
     )
     return found
 

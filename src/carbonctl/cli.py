@@ -252,6 +252,43 @@ def print_inventory(result: InventoryResult, output: Path | None) -> None:
         console.print(f"CEADs matrix written to {output}")
 
 
+@app.command()
+def progress(
+    target: Annotated[float, typer.Option(help="Five-year intensity reduction R, e.g. 0.17.")],
+    base_year: Annotated[int, typer.Option(help="Base year of the plan, e.g. 2025.")],
+    year: Annotated[int, typer.Option(help="The year to assess (base year .. base year + 5).")],
+    achieved: Annotated[
+        float | None, typer.Option(help="Cumulative reduction achieved by that year.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Five-year schedule progress (时序进度): required and remaining rates, completion rate."""
+    from carbonctl.indicators import progress as schedule_progress
+
+    figures = _guard(lambda: schedule_progress(target, base_year, year, achieved))
+    if as_json:
+        sys.stdout.write(json.dumps(figures) + "\n")
+        return
+    table = Table(title=f"时序进度 schedule progress: R = {target:.1%}, {base_year}→{year}")
+    table.add_column("indicator")
+    table.add_column("value", justify="right")
+    labels = {
+        "annual_required": "年均需下降 required annual rate",
+        "required_cumulative": "累计应下降 required cumulative",
+        "remaining_required": "剩余年份年均需下降 remaining annual rate",
+        "completion_rate": "进度完成率 completion rate",
+    }
+    for key, label in labels.items():
+        value = figures[key]
+        shown = (
+            "–"
+            if value is None
+            else (f"{value:.3f}" if key == "completion_rate" else f"{value:.2%}")
+        )
+        table.add_row(label, shown)
+    console.print(table)
+
+
 @refdata_app.command("list")
 def refdata_list() -> None:
     """List the reference tables and factor sets."""

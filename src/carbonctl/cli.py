@@ -252,6 +252,177 @@ def print_inventory(result: InventoryResult, output: Path | None) -> None:
         console.print(f"CEADs matrix written to {output}")
 
 
+ALLOCATION_METHODS = (
+    "equal",
+    "grandfather",
+    "per-capita",
+    "gdp",
+    "index",
+    "entropy-index",
+    "zsg-dea",
+    "shapley",
+)
+
+
+def _names(text: str | None) -> list[str]:
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
+
+
+def _weights(text: str | None) -> dict[str, float]:
+    """``a=0.4,b=0.6`` -> {"a": 0.4, "b": 0.6}."""
+    weights = {}
+    for part in _names(text):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise CarbonctlError(f"weight {part!r} is not name=number") from None
+    return weights
+
+
+def _shapley_summary(input_file: Path, value_column: str) -> dict:
+    import pandas as pd
+
+    from carbonctl.io.readers import read_table
+    from carbonctl.targets.shapley import abatement_cost_game, shapley
+
+    table = read_table(input_file).reset_index(drop=True)
+    if {"abatement", "mac"} <= set(table.columns):
+        numbers = table[["abatement", "mac"]].apply(pd.to_numeric)
+        game = abatement_cost_game(table[["region"]].join(numbers))
+        value_column = "v"
+    else:
+        game = table.copy()
+        for column in [c for c in game.columns if c.startswith("in_")] + [value_column]:
+            if column not in game.columns:
+                raise CarbonctlError(f"{input_file}: no column {column!r} in the game table")
+            game[column] = pd.to_numeric(game[column])
+    values = shapley(game, value_column=value_column)
+    return {
+        "method": "shapley",
+        "target": None,
+        "achieved": None,
+        "regions": {
+            str(r.region): {"shapley_value": float(r.shapley_value), "share": float(r.share)}
+            for r in values.itertuples(index=False)
+        },
+    }
+
+
+@app.command()
+def allocate(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="Regions (CSV or XLSX).")],
+    method: Annotated[str, typer.Option(help=" | ".join(ALLOCATION_METHODS))],
+    target: Annotated[
+        float | None, typer.Option(help="Province intensity reduction R, e.g. 0.17.")
+    ] = None,
+    indicators: Annotated[
+        str | None, typer.Option(help="Indicator columns for index methods: a,b,c.")
+    ] = None,
+    negative: Annotated[
+        str | None, typer.Option(help="Indicators where a higher value means less burden.")
+    ] = None,
+    weights: Annotated[
+        str | None, typer.Option(help="Weights for --method index: a=0.4,b=0.6.")
+    ] = None,
+    value_column: Annotated[
+        str, typer.Option(help="Shapley: the coalition-value column of a game table.")
+    ] = "v",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Split a provincial intensity target among regions (目标分解) by one method.
+
+    Shapley takes either a game table (one row per coalition, in_<region> columns and a value
+    column) or regions with ``abatement`` and ``mac`` (the abatement cost-saving game)."""
+    from carbonctl.targets import allocate as run
+    from carbonctl.targets import allocation_summary, read_allocation_input
+
+    if method not in ALLOCATION_METHODS:
+        errors.print(
+            f"error: unknown method {method!r}; expected one of " + ", ".join(ALLOCATION_METHODS)
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+    def work() -> dict:
+        if method == "shapley":
+            return _shapley_summary(input_file, value_column)
+        if target is None:
+            raise CarbonctlError("--target is required for this method")
+        names = _names(indicators) or list(_weights(weights))
+        directions = {name: "-" if name in _names(negative) else "+" for name in names}
+        table = read_allocation_input(input_file, indicators=names, dea=method == "zsg-dea")
+        options: dict = {}
+        if method == "entropy-index":
+            options = {"indicators": directions}
+        elif method == "index":
+            options = {"weights": _weights(weights), "directions": directions}
+        return allocation_summary(run(method.replace("-", "_"), table, target, **options))
+
+    summary = _guard(work)
+    if as_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"目标分解 allocation: {method}, R = {target}")
+    table.add_column("region")
+    for column in next(iter(summary["regions"].values()), {}):
+        table.add_column(column, justify="right")
+    for region, figures in summary["regions"].items():
+        table.add_row(region, *(f"{v:,.6g}" for v in figures.values()))
+    console.print(table)
+    if summary["achieved"] is not None:
+        console.print(f"province reduction achieved: {summary['achieved']:.6f}")
+
+
+@app.command()
+def evaluate(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="region + indicators.")],
+    method: Annotated[str, typer.Option(help="entropy-topsis | ahp-topsis")] = "entropy-topsis",
+    weights: Annotated[
+        Path | None, typer.Option(help="indicator,weight CSV or an AHP pairwise matrix CSV.")
+    ] = None,
+    negative: Annotated[
+        str | None, typer.Option(help="Indicators where lower is better: a,b.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Composite assessment of regions (综合评价): weights, TOPSIS scores 0-100, ranking."""
+    from carbonctl.evaluation import (
+        evaluate as run,
+    )
+    from carbonctl.evaluation import (
+        evaluation_summary,
+        read_evaluation_input,
+        read_weights,
+    )
+
+    def work() -> dict:
+        table = read_evaluation_input(input_file)
+        given = read_weights(weights) if weights is not None else None
+        result = run(
+            table,
+            method=method,
+            negative=_names(negative),
+            weights=given.weights if given is not None else None,
+            ahp_matrix=given.ahp_matrix if given is not None else None,
+        )
+        return evaluation_summary(result)
+
+    summary = _guard(work)
+    if as_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"综合评价 assessment: {summary['method']}")
+    for column in ("rank", "region", "score", "passed"):
+        table.add_column(column, justify="right" if column != "region" else "left")
+    ranked = sorted(summary["regions"].items(), key=lambda item: item[1]["rank"])
+    for region, figures in ranked:
+        table.add_row(
+            str(figures["rank"]), region, f"{figures['score']:.2f}", str(figures.get("passed", ""))
+        )
+    console.print(table)
+    console.print("weights: " + ", ".join(f"{k} {v:.4f}" for k, v in summary["weights"].items()))
+
+
 @app.command()
 def progress(
     target: Annotated[float, typer.Option(help="Five-year intensity reduction R, e.g. 0.17.")],

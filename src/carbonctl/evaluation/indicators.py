@@ -1,0 +1,196 @@
+"""Indicator systems for the composite assessment of cities (评价指标体系): which indicators,
+their direction and, where the system fixes them, their weights. Systems are CSV files."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from carbonctl.errors import InputError, InputErrors
+
+__all__ = [
+    "CITY_INDEX_FILE",
+    "SEED_INDEX_FILE",
+    "Indicator",
+    "IndicatorSystem",
+    "city_index_system",
+    "load_index_system",
+    "seed_index_system",
+]
+
+#: 张保留 et al. 2023 (环境科学 44(7):3649-3659), the basis of the 中国城市双碳指数: three criteria,
+#: seven elements, 14 indicators with AHP weights; a copy of
+#: ``shared/refdata/policy/city_eval_index_system.csv`` with its source column.
+CITY_INDEX_FILE = "city_eval_index_system.csv"
+
+#: The indicators named by the seed policy (晋政办发〔2024〕53号 item 20): total and intensity,
+#: energy structure, energy intensity, resource efficiency, carbon sinks. No preset weights.
+SEED_INDEX_FILE = "seed_index_system.csv"
+
+_DIRECTIONS = ("+", "-")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: ``direction`` ``+`` = higher is better, ``-`` = lower is better.
+
+    ``weight`` is the overall weight the system fixes (None: derive from data, e.g. 熵权法);
+    ``weight_status`` is ``CONFIRMED`` or ``UNCONFIRMED`` as the source table says.
+    """
+
+    name: str
+    direction: str
+    criterion: str = ""
+    element: str = ""
+    weight: float | None = None
+    weight_status: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSystem:
+    """An ordered set of indicators, e.g. a criterion → element → indicator hierarchy."""
+
+    name: str
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.indicators)
+
+    @property
+    def negative(self) -> tuple[str, ...]:
+        """Indicators where a lower value is better (pass as ``negative=`` to ``evaluate``)."""
+        return tuple(i.name for i in self.indicators if i.direction == "-")
+
+    def weights(self) -> pd.Series | None:
+        """The fixed weights as a Series over :attr:`names`, or None if any is not fixed."""
+        if any(i.weight is None for i in self.indicators):
+            return None
+        return pd.Series({i.name: i.weight for i in self.indicators}, dtype=float, name="weight")
+
+
+def _within_element_weight(text: str, group_size: int) -> tuple[float, str]:
+    """``indicator_weight_within_element`` is a number or ``equal ... (UNCONFIRMED)``."""
+    status = "UNCONFIRMED" if "UNCONFIRMED" in text.upper() else "CONFIRMED"
+    if text.strip().lower().startswith("equal"):
+        return 1.0 / group_size, status
+    return float(text), status
+
+
+def load_index_system(path: str | Path, name: str | None = None) -> IndicatorSystem:
+    """Read an indicator system from a CSV (UTF-8).
+
+    Required columns: ``indicator``, ``direction`` (``+``/``-``). Optional: ``criterion``,
+    ``element``, ``source``, ``status``, and either ``weight`` (overall weight) or the
+    hierarchical ``criterion_weight``, ``element_weight``, ``indicator_weight_within_element``,
+    from which the overall weight is w = w_criterion · w_element · w_within (``equal`` within an
+    element = 1 / number of indicators in that element).
+    """
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return _system_from_frame(frame, name or Path(path).stem, str(path))
+
+
+def _system_from_frame(frame: pd.DataFrame, name: str, source_file: str) -> IndicatorSystem:
+    errors = [
+        InputError("missing column", file=source_file, column=c, expected="a column " + repr(c))
+        for c in ("indicator", "direction")
+        if c not in frame.columns
+    ]
+    if errors:
+        raise InputErrors(errors)
+    hierarchical = {"criterion_weight", "element_weight", "indicator_weight_within_element"}
+    has_hierarchy = hierarchical <= set(frame.columns)
+    group_sizes = (
+        frame.groupby(["criterion", "element"])["indicator"].transform("size")
+        if has_hierarchy
+        else None
+    )
+    indicators = []
+    seen: set[str] = set()
+    for position, record in enumerate(frame.to_dict("records")):
+        row = position + 2
+        indicator = record["indicator"].strip()
+        direction = record["direction"].strip()
+        if direction not in _DIRECTIONS:
+            errors.append(
+                InputError(
+                    f"direction {direction!r}",
+                    file=source_file,
+                    row=row,
+                    column="direction",
+                    expected="+ (higher is better) or - (lower is better)",
+                )
+            )
+        if not indicator or indicator in seen:
+            errors.append(
+                InputError(
+                    f"indicator {indicator!r} is blank or repeated",
+                    file=source_file,
+                    row=row,
+                    column="indicator",
+                    expected="a unique indicator name",
+                )
+            )
+        seen.add(indicator)
+        weight: float | None = None
+        status = record.get("status", "")
+        try:
+            if has_hierarchy and group_sizes is not None:
+                within, status = _within_element_weight(
+                    record["indicator_weight_within_element"], int(group_sizes.iloc[position])
+                )
+                weight = (
+                    float(record["criterion_weight"]) * float(record["element_weight"]) * within
+                )
+            elif record.get("weight", "").strip():
+                weight = float(record["weight"])
+        except ValueError as exc:
+            errors.append(InputError(f"weight is not a number: {exc}", file=source_file, row=row))
+        indicators.append(
+            Indicator(
+                name=indicator,
+                direction=direction,
+                criterion=record.get("criterion", ""),
+                element=record.get("element", ""),
+                weight=weight,
+                weight_status=status,
+                source=record.get("source", ""),
+            )
+        )
+    system = IndicatorSystem(name=name, indicators=tuple(indicators))
+    fixed = system.weights()
+    if fixed is not None and not math.isclose(fixed.sum(), 1.0, abs_tol=1e-6):
+        errors.append(
+            InputError(
+                f"the indicator weights sum to {fixed.sum():.6g}",
+                file=source_file,
+                expected="weights summing to 1",
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
+    return system
+
+
+def _packaged(file: str, name: str) -> IndicatorSystem:
+    with resources.files("carbonctl.evaluation").joinpath("data", file).open("rb") as handle:
+        frame = pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8")
+    return _system_from_frame(frame, name, file)
+
+
+def city_index_system() -> IndicatorSystem:
+    """The 城市碳达峰碳中和行动指数 template (张保留 et al. 2023): 14 indicators, AHP weights from
+    the paper's criterion and element weights, equal within an element (UNCONFIRMED)."""
+    return _packaged(CITY_INDEX_FILE, "城市碳达峰碳中和行动指数 (张保留 et al. 2023)")
+
+
+def seed_index_system() -> IndicatorSystem:
+    """The default system of the seed policy (晋政办发〔2024〕53号 item 20): CO2 total and
+    intensity, energy structure, energy intensity, resource efficiency, carbon sinks. The
+    concrete metrics are carbonctl's choice (UNCONFIRMED); weights come from the data."""
+    return _packaged(SEED_INDEX_FILE, "山西碳排放双控考评 (晋政办发〔2024〕53号)")

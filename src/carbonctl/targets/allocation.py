@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
+from carbonctl.evaluation import weights as assessment
 from carbonctl.targets.inputs import check_target, validate_allocation_input
 
 __all__ = [
@@ -259,55 +260,27 @@ def _directions(indicators: Mapping[str, str]) -> dict[str, str]:
 
 
 def normalise(table: pd.DataFrame, indicators: Mapping[str, str]) -> pd.DataFrame:
-    """Shifted min-max normalisation z'_ij (标准化) by direction:
-
-        z_ij = (x_ij - min_i x_ij) / (max_i x_ij - min_i x_ij)   direction +
-        z_ij = (max_i x_ij - x_ij) / (max_i x_ij - min_i x_ij)   direction -
-        z'_ij = z_ij + 0.0001
-
-    A column equal in every region gives z = 0 (it cannot tell regions apart).
-    """
-    out = {}
-    for name, direction in _directions(indicators).items():
-        x = table[name].to_numpy(dtype=float)
-        low, high = x.min(), x.max()
-        span = high - low
-        if span == 0:
-            z = np.zeros_like(x)
-        elif direction == "+":
-            z = (x - low) / span
-        else:
-            z = (high - x) / span
-        out[name] = z + SHIFT
-    return pd.DataFrame(out, index=table.index)
+    """Shifted min-max normalisation z'_ij (标准化) by direction, the convention of
+    :func:`carbonctl.evaluation.weights.normalise` ('+' = larger burden for allocation)."""
+    directions = _directions(indicators)
+    negative = [name for name, direction in directions.items() if direction == "-"]
+    return assessment.normalise(table[list(directions)], negative=negative)
 
 
 def entropy_weights(table: pd.DataFrame, indicators: Mapping[str, str]) -> pd.DataFrame:
-    """Entropy weights (熵权法) of indicator columns, natural logarithm, n regions:
-
-        p_ij = z'_ij / sum_i z'_ij,  e_j = -(1/ln n) sum_i p_ij ln p_ij,
-        d_j = 1 - e_j,  w_j = d_j / sum_k d_k
-
-    Returns one row per indicator: ``indicator, direction, entropy, divergence, weight``.
-    """
-    z = normalise(table, indicators)
-    n = len(table)
-    if n < 2:
-        raise InputErrors(
-            [InputError("entropy weights need at least two regions", expected="2 or more rows")]
-        )
-    p = z / z.sum(axis=0)
-    entropy = -(p * np.log(p)).sum(axis=0) / np.log(n)
-    divergence = 1.0 - entropy
-    if divergence.sum() <= 0:
-        raise InfeasibleAllocationError("the indicators are equal in every region")
+    """Entropy weights (熵权法) of the burden indicators, computed by
+    :func:`carbonctl.evaluation.weights.entropy_weights`; one row per indicator:
+    ``indicator, direction, entropy, divergence, weight``."""
+    directions = _directions(indicators)
+    negative = [name for name, direction in directions.items() if direction == "-"]
+    result = assessment.entropy_weights(table[list(directions)], negative=negative)
     return pd.DataFrame(
         {
-            "indicator": list(indicators),
-            "direction": [indicators[k] for k in indicators],
-            "entropy": entropy.to_numpy(),
-            "divergence": divergence.to_numpy(),
-            "weight": (divergence / divergence.sum()).to_numpy(),
+            "indicator": list(directions),
+            "direction": list(directions.values()),
+            "entropy": result.entropy.to_numpy(),
+            "divergence": result.divergence.to_numpy(),
+            "weight": result.weights.to_numpy(),
         }
     )
 

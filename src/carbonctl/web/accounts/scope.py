@@ -70,26 +70,42 @@ def enterprises_for(user) -> QuerySet[Enterprise]:
     return enterprises if scope.everything else enterprises.filter(id__in=scope.enterprise_ids)
 
 
-def region_or_404(request, adcode: str) -> Region:
-    """The region if the user may see it; otherwise 404, logged as a denial when it exists."""
-    region = regions_for(request.user).filter(adcode=adcode).first()
-    if region is None:
-        if Region.objects.filter(adcode=adcode).exists():
-            record_denial(request, "regions.Region", adcode, "outside the user's regions")
+def _visible_or_404(request, visible: QuerySet, model, pk: object, reason: str):
+    """The object if it is among ``visible``; otherwise 404, written to the audit log as a
+    denial when the object exists (a guessed id of someone else's object)."""
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        if model.objects.filter(pk=pk).exists():
+            record_denial(request, model._meta.label, str(pk), reason)
         raise Http404
-    return region
+    return found
+
+
+def region_or_404(request, adcode: str) -> Region:
+    """The region if the user may see it (404 otherwise, see :func:`_visible_or_404`)."""
+    return _visible_or_404(
+        request, regions_for(request.user), Region, adcode, "outside the user's regions"
+    )
 
 
 def enterprise_or_404(request, enterprise_id: int) -> Enterprise:
-    """The enterprise if the user may see it; otherwise 404, logged as a denial when it exists."""
-    enterprise = enterprises_for(request.user).filter(id=enterprise_id).first()
-    if enterprise is None:
-        if Enterprise.objects.filter(id=enterprise_id).exists():
-            record_denial(
-                request, "enterprises.Enterprise", str(enterprise_id), "outside the user's scope"
-            )
-        raise Http404
-    return enterprise
+    """The enterprise if the user may see it (404 otherwise)."""
+    return _visible_or_404(
+        request,
+        enterprises_for(request.user),
+        Enterprise,
+        enterprise_id,
+        "outside the user's scope",
+    )
+
+
+def submission_or_404(request, submission_id: int):
+    """The submission if the user may see it (404 otherwise)."""
+    from carbonctl.web.submissions.models import Submission
+
+    return _visible_or_404(
+        request, submissions_for(request.user), Submission, submission_id, "outside scope"
+    )
 
 
 def submissions_for(user):

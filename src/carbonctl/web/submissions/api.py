@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from carbonctl.errors import InputErrors
-from carbonctl.web.accounts.scope import enterprise_or_404, region_or_404, submissions_for
+from carbonctl.web.accounts.scope import (
+    enterprise_or_404,
+    region_or_404,
+    submission_or_404,
+    submissions_for,
+)
 from carbonctl.web.api_auth import API_AUTH
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.submissions import services
@@ -68,15 +72,6 @@ class ReviewIn(Schema):
     note: str = ""
 
 
-def _visible(request, submission_id: int) -> Submission:
-    submission = submissions_for(request.user).filter(pk=submission_id).first()
-    if submission is None:
-        if Submission.objects.filter(pk=submission_id).exists():
-            record_denial(request, "submissions.Submission", str(submission_id), "outside scope")
-        raise Http404
-    return submission
-
-
 @router.get("", response={200: list[SubmissionOut], 401: ErrorOut})
 def list_submissions(request, status: str | None = None):
     """Submissions within the caller's scope, newest first."""
@@ -106,7 +101,7 @@ def upload(
             file,
             region=region_or_404(request, region) if region else None,
             enterprise=enterprise_or_404(request, enterprise) if enterprise else None,
-            supersedes=_visible(request, supersedes) if supersedes else None,
+            supersedes=submission_or_404(request, supersedes) if supersedes else None,
             factor_set_code=factor_set,
             grid_basis=grid_basis,
             sheet=sheet,
@@ -125,7 +120,7 @@ def upload(
 @router.get("/{submission_id}", response={200: SubmissionOut, 401: ErrorOut, 404: ErrorOut})
 def get_submission(request, submission_id: int):
     """One submission and its status."""
-    return _visible(request, submission_id)
+    return submission_or_404(request, submission_id)
 
 
 @router.post(
@@ -134,7 +129,7 @@ def get_submission(request, submission_id: int):
 )
 def review_submission(request, submission_id: int, decision: ReviewIn):
     """Approve or reject a pending submission (reviewers, province administrators)."""
-    submission = _visible(request, submission_id)
+    submission = submission_or_404(request, submission_id)
     try:
         reviewed = services.review(
             request.user, submission, approve=decision.approve, note=decision.note

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonctl.errors import InputErrors
-from carbonctl.web.accounts.scope import scope_of, submissions_for
+from carbonctl.web.accounts.scope import scope_of, submission_or_404, submissions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.submissions import services
@@ -91,18 +91,9 @@ def _submission_row(s: Submission) -> list[object]:
     ]
 
 
-def _visible(request, submission_id: int) -> Submission:
-    submission = submissions_for(request.user).filter(pk=submission_id).first()
-    if submission is None:
-        if Submission.objects.filter(pk=submission_id).exists():
-            record_denial(request, "submissions.Submission", str(submission_id), "outside scope")
-        raise Http404
-    return submission
-
-
 @login_required
 def submission_detail(request, submission_id: int):
-    submission = _visible(request, submission_id)
+    submission = submission_or_404(request, submission_id)
     rows = submission.activities.select_related("result").order_by("row_id")
     versions = []
     older = submission.supersedes
@@ -131,7 +122,7 @@ def submission_detail(request, submission_id: int):
 @login_required
 @require_POST
 def submission_review(request, submission_id: int):
-    submission = _visible(request, submission_id)
+    submission = submission_or_404(request, submission_id)
     try:
         services.review(
             request.user,
@@ -149,7 +140,7 @@ def submission_review(request, submission_id: int):
 
 @login_required
 def submission_export(request, submission_id: int):
-    submission = _visible(request, submission_id)
+    submission = submission_or_404(request, submission_id)
     header = [
         "行号 row",
         "主体 subject",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "carbonctl.web.submissions",
     "carbonctl.web.inventories",
     "carbonctl.web.factors",
+    "carbonctl.web.targets",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("enterprises/", include("carbonctl.web.enterprises.urls")),
     path("submissions/", include("carbonctl.web.submissions.urls")),
     path("factors/", include("carbonctl.web.factors.urls")),
+    path("targets/", include("carbonctl.web.targets.urls")),
     path("regions/", include("carbonctl.web.regions.urls")),
     path("", include("carbonctl.web.inventories.urls")),
     prefix_default_language=False,

@@ -49,3 +49,49 @@ def test_only_province_roles_open_the_workbench(client, loaded, username):
     client.login(username=username, password=f"demo-{username}-2024")
     assert client.get("/targets/allocation/").status_code == 404
     assert AuditEntry.objects.filter(action="deny", object_type="targets.workbench").exists()
+
+
+def test_proposing_reviewing_and_tracking_an_allocation(client, loaded):
+    from carbonctl.web.targets.models import Proposal, Target
+
+    client.login(username="analyst", password="demo-analyst-2024")
+    response = client.post(
+        "/targets/allocation/propose/",
+        {
+            "method": "entropy_index",
+            "target": 0.18,
+            "base_year": 2019,
+            "growth": 0.05,
+            "plan": "test plan",
+        },
+    )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302 and proposal.status == "pending"
+    assert proposal.achieved == pytest.approx(0.18, abs=1e-9) and len(proposal.reductions) == 11
+    assert not Target.objects.exists()
+    # the analyst cannot approve, nor can the author
+    assert (
+        client.post(
+            f"/targets/proposals/{proposal.pk}/review/", {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    client.login(username="reviewer", password="demo-reviewer-2024")
+    client.post(f"/targets/proposals/{proposal.pk}/review/", {"decision": "approve"})
+    proposal.refresh_from_db()
+    assert proposal.status == "approved"
+    assert Target.objects.count() == 12  # the province and 11 cities
+    assert AuditEntry.objects.filter(object_type="targets.Target", action="create").count() == 12
+    tree = client.get("/targets/", {"plan": "test plan", "year": 2020})
+    rows = tree.context["rows"]
+    assert len(rows) == 12
+    province = next(r for r in rows if r["target"].region_id == "140000")
+    assert province["required_cumulative"] == pytest.approx(1 - 0.82**0.2)
+    assert province["achieved"] is not None and province["status"] in {
+        "ahead",
+        "on track",
+        "behind",
+    }
+    client.login(username="taiyuan", password="demo-taiyuan-2024")
+    own = client.get("/targets/", {"plan": "test plan", "year": 2020}).context["rows"]
+    assert [r["target"].region_id for r in own] == ["140100"]

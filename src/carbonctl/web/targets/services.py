@@ -90,3 +90,133 @@ def compare(table: pd.DataFrame, target: float) -> dict[str, object]:
         except CarbonctlError as exc:
             problems[method] = str(exc)
     return {"results": results, "problems": problems}
+
+
+def propose(
+    user, dataset: Dataset, *, method: str, target: float, base_year: int, growth: float, plan: str
+):
+    """Record an allocation proposal, recomputed here from the data (never taken from the
+    browser), with its audit entry. Province administrators and analysts propose."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from carbonctl.web.accounts.models import Role
+    from carbonctl.web.accounts.scope import scope_of
+    from carbonctl.web.audit.models import AuditEntry
+    from carbonctl.web.audit.services import record, snapshot
+    from carbonctl.web.targets.models import Proposal
+
+    if scope_of(user).role not in {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}:
+        raise PermissionDenied("only province administrators and analysts propose allocations")
+    if method not in WORKBENCH_METHODS:
+        raise CarbonctlError(f"unknown method {method!r}")
+    table = city_table(dataset, base_year, growth)
+    options = {"indicators": BURDEN_INDICATORS} if method == "entropy_index" else {}
+    allocation = allocate(method, table, target, **options)
+    reductions = {str(r.region): float(r.reduction) for r in allocation.regions.itertuples()}
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            plan=plan,
+            base_year=base_year,
+            method=method,
+            target=target,
+            growth=growth,
+            reductions=reductions,
+            achieved=allocation.achieved,
+            proposed_by=user,
+        )
+        record(
+            user,
+            AuditEntry.Action.CREATE,
+            proposal,
+            after=snapshot(proposal),
+            summary=f"{method} allocation of {target:.1%} for {plan}",
+        )
+    return proposal
+
+
+def decide(user, proposal, *, approve: bool):
+    """A reviewer approves (the province and city targets are adopted) or rejects a pending
+    proposal; not one's own. One transaction with the audit entries."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+    from django.utils import timezone
+
+    from carbonctl.web.accounts.models import Role
+    from carbonctl.web.accounts.scope import scope_of
+    from carbonctl.web.audit.models import AuditEntry
+    from carbonctl.web.audit.services import record, snapshot
+    from carbonctl.web.targets.models import Proposal, Target
+
+    if scope_of(user).role not in {Role.REVIEWER, Role.PROVINCE_ADMIN}:
+        raise PermissionDenied("only reviewers decide on allocations")
+    if proposal.proposed_by_id == user.pk:
+        raise PermissionDenied("a proposal is reviewed by someone other than its author")
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != Proposal.Status.PENDING:
+            raise CarbonctlError(f"proposal {locked.pk} is {locked.status}, not pending")
+        before = snapshot(locked)
+        locked.status = Proposal.Status.APPROVED if approve else Proposal.Status.REJECTED
+        locked.reviewed_by, locked.reviewed_at = user, timezone.now()
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        action = AuditEntry.Action.APPROVE if approve else AuditEntry.Action.REJECT
+        record(user, action, locked, before=before, after=snapshot(locked))
+        if approve:
+            adopted = {"140000": locked.target, **locked.reductions}
+            for region, reduction in adopted.items():
+                previous = Target.objects.filter(region_id=region, plan=locked.plan).first()
+                if previous is not None:
+                    old = snapshot(previous)
+                    previous.reduction, previous.proposal = reduction, locked
+                    previous.save(update_fields=["reduction", "proposal"])
+                    record(
+                        user,
+                        AuditEntry.Action.UPDATE,
+                        previous,
+                        before=old,
+                        after=snapshot(previous),
+                    )
+                else:
+                    made = Target.objects.create(
+                        region_id=region,
+                        plan=locked.plan,
+                        base_year=locked.base_year,
+                        reduction=reduction,
+                        proposal=locked,
+                    )
+                    record(user, AuditEntry.Action.CREATE, made, after=snapshot(made))
+    return locked
+
+
+def target_tree(dataset: Dataset, plan: str, year: int, regions) -> list[dict]:
+    """Adopted targets of the visible regions with their schedule progress in ``year``: the
+    achieved intensity reduction since the base year against the schedule (时序进度)."""
+    from carbonctl.indicators import progress, schedule_status
+    from carbonctl.web.targets.models import Target
+
+    targets = Target.objects.filter(plan=plan, region__in=regions).select_related("region")
+    intensity = {}
+    for total in (
+        RegionTotal.objects.filter(dataset=dataset)
+        .values("region_id", "year")
+        .annotate(t=Sum("tco2"))
+    ):
+        intensity[(total["region_id"], total["year"])] = total["t"]
+    gdp = {
+        (m.region_id, m.year): m.gdp_constant for m in MacroFigure.objects.filter(dataset=dataset)
+    }
+    rows = []
+    for target in targets:
+        key0, key1 = (target.region_id, target.base_year), (target.region_id, year)
+        achieved = None
+        if all(k in intensity and gdp.get(k) for k in (key0, key1)):
+            achieved = 1 - (intensity[key1] / gdp[key1]) / (intensity[key0] / gdp[key0])
+        figures = progress(target.reduction, target.base_year, year, achieved)
+        status = (
+            schedule_status(target.reduction, year - target.base_year, achieved).value
+            if achieved is not None
+            else ""
+        )
+        rows.append({"target": target, "achieved": achieved, "status": status, **figures})
+    return rows

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.scope import scope_of
+from carbonctl.web.accounts.scope import regions_for, scope_of
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.inventories.services import current_dataset
 from carbonctl.web.regions.models import Region
 from carbonctl.web.targets import services
+from carbonctl.web.targets.models import Proposal
 
 PROVINCE_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER}
 
@@ -87,3 +90,80 @@ def workbench(request):
             "dataset": dataset,
         },
     )
+
+
+def _province_only(request) -> None:
+    if scope_of(request.user).role not in PROVINCE_ROLES:
+        record_denial(request, "targets.Proposal", "", "province roles only")
+        raise Http404
+
+
+@login_required
+@require_POST
+def propose(request):
+    """Propose the workbench's allocation for adoption (recomputed on the server)."""
+    _province_only(request)
+    dataset = current_dataset()
+    if dataset is None:
+        raise Http404
+    try:
+        proposal = services.propose(
+            request.user,
+            dataset,
+            method=request.POST.get("method", ""),
+            target=float(request.POST.get("target", 0.17)),
+            base_year=int(request.POST.get("base_year", 2020)),
+            growth=float(request.POST.get("growth", 0.05)),
+            plan=request.POST.get("plan", "14th FYP"),
+        )
+    except PermissionDenied as exc:
+        record_denial(request, "targets.Proposal", "", str(exc))
+        raise
+    except (CarbonctlError, ValueError) as exc:
+        return HttpResponse(str(exc), status=422)
+    return redirect("targets:proposal", proposal.pk)
+
+
+@login_required
+def proposal_detail(request, proposal_id: int):
+    _province_only(request)
+    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
+    rows = [{"name": names.get(k, k), "reduction": v} for k, v in proposal.reductions.items()]
+    can_review = (
+        scope_of(request.user).role in {Role.REVIEWER, Role.PROVINCE_ADMIN}
+        and proposal.status == Proposal.Status.PENDING
+        and proposal.proposed_by_id != request.user.pk
+    )
+    return render(
+        request,
+        "targets/proposal.html",
+        {"proposal": proposal, "rows": rows, "can_review": can_review},
+    )
+
+
+@login_required
+@require_POST
+def proposal_review(request, proposal_id: int):
+    _province_only(request)
+    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    try:
+        services.decide(request.user, proposal, approve=request.POST.get("decision") == "approve")
+    except PermissionDenied as exc:
+        record_denial(request, "targets.Proposal", str(proposal_id), str(exc))
+        raise
+    except CarbonctlError as exc:
+        return HttpResponse(str(exc), status=409)
+    return redirect("targets:proposal", proposal.pk)
+
+
+@login_required
+def target_tree(request):
+    """Adopted targets of the regions the user may see, with schedule progress."""
+    if scope_of(request.user).role == Role.PUBLIC:
+        raise Http404
+    dataset = current_dataset()
+    plan = request.GET.get("plan", "14th FYP")
+    year = int(_number(request, "year", 2025))
+    rows = services.target_tree(dataset, plan, year, regions_for(request.user)) if dataset else []
+    return render(request, "targets/tree.html", {"rows": rows, "plan": plan, "year": year})

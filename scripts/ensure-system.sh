@@ -3,11 +3,13 @@
 # are missing and fail: in CI nothing may be skipped for a missing dependency.
 #   chromium    - browser tests (Playwright drives /usr/bin/chromium; it cannot download one)
 #   postgresql  - the database tests also run on a private PostgreSQL server
+#   fonts-wqy-microhei, poppler-utils - PDF reports draw Chinese, and tests read the text back
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing+=(fonts-wqy-microhei)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} (Debian packages)" >&2

@@ -95,3 +95,29 @@ def test_proposing_reviewing_and_tracking_an_allocation(client, loaded):
     client.login(username="taiyuan", password="demo-taiyuan-2024")
     own = client.get("/targets/", {"plan": "test plan", "year": 2020}).context["rows"]
     assert [r["target"].region_id for r in own] == ["140100"]
+
+
+def test_city_assessment_ranking_excel_and_a_chinese_pdf(client, loaded, tmp_path):
+    import subprocess
+
+    client.login(username="analyst", password="demo-analyst-2024")
+    page = client.get("/targets/assessment/", {"year": 2020})
+    assert page.status_code == 200 and page.context["error"] == ""
+    rows = page.context["rows"]
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows) and len(rows) == 11
+    assert rows[0]["score"] >= rows[-1]["score"]
+    assert sum(page.context["weights"].values()) == pytest.approx(1.0)
+    assert len(page.context["radar"]["cities"]) == 11
+    export = client.get("/targets/assessment/", {"year": 2020, "format": "xlsx"})
+    assert len(list(load_workbook(BytesIO(export.content)).active.iter_rows())) == 12
+    pdf = client.get("/targets/assessment/", {"year": 2020, "format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    path = tmp_path / "assessment.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # the Chinese font is embedded: the text comes back as Chinese, not as empty boxes
+    assert "城市综合评价" in text and "太原市" in text
+    client.login(username="taiyuan", password="demo-taiyuan-2024")
+    assert client.get("/targets/assessment/", {"year": 2020}).status_code == 404

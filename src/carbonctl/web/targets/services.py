@@ -220,3 +220,48 @@ def target_tree(dataset: Dataset, plan: str, year: int, regions) -> list[dict]:
         )
         rows.append({"target": target, "achieved": achieved, "status": status, **figures})
     return rows
+
+
+#: Assessment indicators computed from the platform's data, with their direction
+#: ('+' higher is better, '-' lower is better). Energy intensity and carbon sinks of the seed's
+#: list need data the platform does not hold yet.
+ASSESSMENT_INDICATORS = {
+    "carbon_intensity": "-",
+    "intensity_change": "-",
+    "co2_per_capita": "-",
+    "non_coal_share": "+",
+}
+
+
+def assessment_table(dataset: Dataset, year: int) -> pd.DataFrame:
+    """City indicators of ``year`` for the assessment: intensity (t/10^4 yuan), its change on
+    the previous year, CO2 per person and the non-coal share of CO2."""
+    now = city_table(dataset, year, 0.0).set_index("region")
+    before = city_table(dataset, year - 1, 0.0).set_index("region")
+    table = pd.DataFrame(
+        {
+            "carbon_intensity": now["carbon_intensity"],
+            "intensity_change": now["carbon_intensity"] / before["carbon_intensity"] - 1.0,
+            "co2_per_capita": now["co2_per_capita"],
+            "non_coal_share": now["non_coal_share"],
+        }
+    ).dropna()
+    return table.reset_index()
+
+
+def assess(dataset: Dataset, year: int):
+    """Entropy-TOPSIS assessment of the cities in ``year`` (carbonctl.evaluation)."""
+    from carbonctl.evaluation import evaluate
+
+    table = assessment_table(dataset, year)
+    negative = [name for name, d in ASSESSMENT_INDICATORS.items() if d == "-"]
+    return table, evaluate(table, method="entropy-topsis", negative=negative)
+
+
+def radar_values(ranking: pd.DataFrame, indicators: list[str]) -> list[list[float]]:
+    """Each city's indicators scaled 0-100 across the cities, 100 = best (for radar charts)."""
+    from carbonctl.evaluation.weights import normalise
+
+    negative = [name for name in indicators if ASSESSMENT_INDICATORS[name] == "-"]
+    scaled = normalise(ranking[indicators], negative=negative, shift=0.0) * 100
+    return scaled.round(1).to_numpy().tolist()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("allocation/propose/", views.propose, name="propose"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:proposal_id>/review/", views.proposal_review, name="review"),
+    path("assessment/", views.assessment, name="assessment"),
 ]

@@ -167,3 +167,59 @@ def target_tree(request):
     year = int(_number(request, "year", 2025))
     rows = services.target_tree(dataset, plan, year, regions_for(request.user)) if dataset else []
     return render(request, "targets/tree.html", {"rows": rows, "plan": plan, "year": year})
+
+
+@login_required
+def assessment(request):
+    """City assessment (综合评价): entropy-TOPSIS ranking, radar charts, Excel and PDF export."""
+    _province_only(request)
+    dataset = current_dataset()
+    if dataset is None:
+        raise Http404
+    year = int(_number(request, "year", 2020))
+    try:
+        table, result = services.assess(dataset, year)
+    except CarbonctlError as exc:
+        return render(request, "targets/assessment.html", {"error": str(exc), "year": year})
+    names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
+    ranking = result.regions.merge(table, on="region").sort_values("rank")
+    rows = [
+        {
+            "adcode": r.region,
+            "name": names.get(r.region, r.region),
+            "score": r.score,
+            "rank": int(r.rank),
+            "values": [getattr(r, k) for k in services.ASSESSMENT_INDICATORS],
+        }
+        for r in ranking.itertuples(index=False)
+    ]
+    indicators = list(services.ASSESSMENT_INDICATORS)
+    header = ["排名 rank", "城市 city", "得分 score", *indicators]
+    lines = [[r["rank"], r["name"], r["score"], *r["values"]] for r in rows]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"assessment-{year}.xlsx", str(year), header, lines)
+    context = {
+        "year": year,
+        "rows": rows,
+        "indicators": indicators,
+        "weights": result.weights,
+        "dataset": dataset,
+        "error": "",
+    }
+    if request.GET.get("format") == "pdf":
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        html = render_to_string("targets/assessment_pdf.html", context, request=request)
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="assessment-{year}.pdf"'
+        return response
+    normalised = services.radar_values(ranking, indicators)
+    context["radar"] = {
+        "indicators": indicators,
+        "cities": [
+            {"name": row["name"], "values": values}
+            for row, values in zip(rows, normalised, strict=True)
+        ],
+    }
+    return render(request, "targets/assessment.html", context)

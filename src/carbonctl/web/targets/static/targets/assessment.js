@@ -1,0 +1,16 @@
+// One radar polygon per city: indicators scaled 0-100 across the cities, 100 = best.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("radar-data").textContent);
+  const chart = echarts.init(document.getElementById("radar"));
+  chart.setOption({
+    tooltip: {},
+    legend: { type: "scroll", bottom: 0, data: data.cities.map((c) => c.name) },
+    radar: { indicator: data.indicators.map((name) => ({ name, max: 100 })) },
+    series: [{
+      type: "radar",
+      data: data.cities.map((c) => ({ name: c.name, value: c.values })),
+    }],
+  });
+  window.chartsReady = true;
+})();

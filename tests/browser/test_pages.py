@@ -54,3 +54,18 @@ def test_a_city_official_cannot_open_another_city(page, login, province, invento
     assert own.status == 200
     other = page.goto("/regions/140200/")
     assert other.status == 404
+
+
+def test_allocation_workbench_bars_and_map(page, login):
+    from carbonctl.demo.synthetic import build_dataset
+    from carbonctl.web.inventories import demo
+
+    demo.load_demo(build_dataset(years=range(2019, 2021)))
+    login("analyst", "demo-analyst-2024")
+    page.goto("/targets/allocation/?target=0.17&base_year=2020")
+    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    regions = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('map')).getOption().series[0].data.length"
+    )
+    assert regions == 11
+    assert page.console_errors == []

@@ -72,6 +72,7 @@ def workbench(request):
     chart = {
         "methods": methods,
         "cities": [r["name"] for r in rows],
+        "adcodes": [r["adcode"] for r in rows],
         "values": [[round(r["reductions"][i] * 100, 2) for r in rows] for i in range(len(methods))],
     }
     return render(

@@ -121,3 +121,34 @@ def test_city_assessment_ranking_excel_and_a_chinese_pdf(client, loaded, tmp_pat
     assert "城市综合评价" in text and "太原市" in text
     client.login(username="taiyuan", password="demo-taiyuan-2024")
     assert client.get("/targets/assessment/", {"year": 2020}).status_code == 404
+
+
+def test_a_city_target_is_split_among_its_counties(client, loaded):
+    from carbonctl.targets import achieved
+    from carbonctl.web.inventories.services import current_dataset
+    from carbonctl.web.targets.models import Proposal, Target
+    from carbonctl.web.targets.services import region_table
+
+    client.login(username="analyst", password="demo-analyst-2024")
+    client.post(
+        "/targets/allocation/propose/",
+        {"method": "equal", "target": 0.18, "base_year": 2019, "growth": 0.05, "plan": "p"},
+    )
+    client.login(username="reviewer", password="demo-reviewer-2024")
+    client.post(f"/targets/proposals/{Proposal.objects.get().pk}/review/", {"decision": "approve"})
+    taiyuan = Target.objects.get(region_id="140100")
+    client.login(username="xiaodian", password="demo-xiaodian-2024")  # a county official
+    assert client.post(f"/targets/{taiyuan.pk}/decompose/", {"method": "gdp"}).status_code in (
+        403,
+        404,
+    )
+    client.login(username="taiyuan", password="demo-taiyuan-2024")  # the city's official
+    client.post(f"/targets/{taiyuan.pk}/decompose/", {"method": "gdp"})
+    counties = Target.objects.filter(region__parent_id="140100")
+    assert counties.count() == 10
+    table = region_table(current_dataset(), 2019, 0.05, level="county", parent="140100")
+    reductions = [counties.get(region_id=r).reduction for r in table["region"]]
+    # the counties together meet the city's target exactly
+    assert achieved(table, reductions) == pytest.approx(taiyuan.reduction, abs=1e-9)
+    tree = client.get("/targets/", {"plan": "p", "year": 2020}).context["rows"]
+    assert len(tree) == 11  # Taiyuan and its ten counties

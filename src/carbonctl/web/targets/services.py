@@ -9,7 +9,13 @@ from django.db.models import Sum
 from carbonctl import refdata
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import allocate
-from carbonctl.web.inventories.models import Dataset, MacroFigure, RegionCell, RegionTotal
+from carbonctl.web.inventories.models import (
+    Dataset,
+    InventoryCell,
+    MacroFigure,
+    RegionCell,
+    RegionTotal,
+)
 
 #: Methods compared on the workbench (ZSG-DEA needs labour and capital stock, which the
 #: platform does not hold yet).
@@ -36,22 +42,26 @@ BURDEN_INDICATORS = {
 def city_table(dataset: Dataset, base_year: int, annual_growth: float) -> pd.DataFrame:
     """Cities' base-year population, GDP (constant prices), CO2 and burden indicators, with the
     plan's last-year GDP projected at ``annual_growth`` a year (an assumption shown to users)."""
+    return region_table(dataset, base_year, annual_growth, level="city")
+
+
+def region_table(
+    dataset: Dataset, base_year: int, annual_growth: float, *, level: str, parent: str = ""
+) -> pd.DataFrame:
+    """The allocation table of the cities, or of the counties of city ``parent``."""
+    scope = {"region__level": level, **({"region__parent_id": parent} if parent else {})}
     macro = {
-        m.region_id: m
-        for m in MacroFigure.objects.filter(dataset=dataset, year=base_year, region__level="city")
+        m.region_id: m for m in MacroFigure.objects.filter(dataset=dataset, year=base_year, **scope)
     }
     co2 = dict(
-        RegionTotal.objects.filter(dataset=dataset, year=base_year, region__level="city")
+        RegionTotal.objects.filter(dataset=dataset, year=base_year, **scope)
         .values_list("region_id")
         .annotate(t=Sum("tco2"))
     )
+    # cities' sector x fuel cells are pre-summed; counties' are the inventory cells themselves
+    cells = RegionCell if level == "city" else InventoryCell
     coal = dict(
-        RegionCell.objects.filter(
-            dataset=dataset,
-            year=base_year,
-            region__level="city",
-            fuel__in=coal_fuel_names(),
-        )
+        cells.objects.filter(dataset=dataset, year=base_year, fuel__in=coal_fuel_names(), **scope)
         .values_list("region_id")
         .annotate(t=Sum("tco2"))
     )
@@ -71,7 +81,7 @@ def city_table(dataset: Dataset, base_year: int, annual_growth: float) -> pd.Dat
         )
     table = pd.DataFrame(rows)
     if table.empty:
-        raise CarbonctlError(f"no city figures for {base_year} in dataset {dataset.code}")
+        raise CarbonctlError(f"no {level} figures for {base_year} in dataset {dataset.code}")
     table["gdp_per_capita"] = table["gdp_base"] * 1e8 / table["population"]
     table["carbon_intensity"] = table["co2_base"] / (table["gdp_base"] * 1e4)
     table["co2_per_capita"] = table["co2_base"] / table["population"]
@@ -212,6 +222,13 @@ def target_tree(dataset: Dataset, plan: str, year: int, regions) -> list[dict]:
         achieved = None
         if all(k in intensity and gdp.get(k) for k in (key0, key1)):
             achieved = 1 - (intensity[key1] / gdp[key1]) / (intensity[key0] / gdp[key0])
+        if not 0 < target.reduction < 1:
+            # an allocation may let a region's intensity rise (r <= 0): no schedule to track
+            blank = dict.fromkeys(
+                ("annual_required", "required_cumulative", "remaining_required", "completion_rate")
+            )
+            rows.append({"target": target, "achieved": achieved, "status": "—", **blank})
+            continue
         figures = progress(target.reduction, target.base_year, year, achieved)
         status = (
             schedule_status(target.reduction, year - target.base_year, achieved).value
@@ -265,3 +282,60 @@ def radar_values(ranking: pd.DataFrame, indicators: list[str]) -> list[list[floa
     negative = [name for name in indicators if ASSESSMENT_INDICATORS[name] == "-"]
     scaled = normalise(ranking[indicators], negative=negative, shift=0.0) * 100
     return scaled.round(1).to_numpy().tolist()
+
+
+#: Methods for splitting a city's target among its counties (no indicator data needed).
+COUNTY_METHODS = ("equal", "grandfather", "per_capita", "gdp")
+
+
+def decompose_city(user, dataset: Dataset, city_target, method: str, growth: float = 0.05):
+    """Split an adopted city target among the city's counties (逐级分解): county targets of the
+    same plan, each write audited. Province administrators and analysts, or the city's official."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from carbonctl.targets import decompose
+    from carbonctl.web.accounts.models import Role
+    from carbonctl.web.accounts.scope import regions_for, scope_of
+    from carbonctl.web.audit.models import AuditEntry
+    from carbonctl.web.audit.services import record, snapshot
+    from carbonctl.web.targets.models import Target
+
+    role = scope_of(user).role
+    allowed = role in {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST} or (
+        role == Role.CITY_OFFICIAL and regions_for(user).filter(pk=city_target.region_id).exists()
+    )
+    if not allowed or city_target.region.level != "city":
+        raise PermissionDenied("a city target is split by province staff or the city's official")
+    if method not in COUNTY_METHODS:
+        raise CarbonctlError(f"unknown method {method!r}; expected one of {COUNTY_METHODS}")
+    table = region_table(
+        dataset, city_target.base_year, growth, level="county", parent=city_target.region_id
+    )
+    allocation = decompose(city_target.reduction, table, method=method)
+    with transaction.atomic():
+        for row in allocation.regions.itertuples(index=False):
+            previous = Target.objects.filter(region_id=row.region, plan=city_target.plan).first()
+            if previous is not None:
+                old = snapshot(previous)
+                previous.reduction = float(row.reduction)
+                previous.save(update_fields=["reduction"])
+                record(
+                    user, AuditEntry.Action.UPDATE, previous, before=old, after=snapshot(previous)
+                )
+                continue
+            made = Target.objects.create(
+                region_id=row.region,
+                plan=city_target.plan,
+                base_year=city_target.base_year,
+                reduction=float(row.reduction),
+                proposal=city_target.proposal,
+            )
+            record(
+                user,
+                AuditEntry.Action.CREATE,
+                made,
+                after=snapshot(made),
+                summary=f"{method} split of {city_target.region_id}",
+            )
+    return allocation

@@ -10,4 +10,5 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:proposal_id>/review/", views.proposal_review, name="review"),
     path("assessment/", views.assessment, name="assessment"),
+    path("<int:target_id>/decompose/", views.decompose_target, name="decompose"),
 ]

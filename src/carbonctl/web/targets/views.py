@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.scope import regions_for, scope_of
+from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.inventories.services import current_dataset
@@ -167,7 +168,11 @@ def target_tree(request):
     plan = request.GET.get("plan", "14th FYP")
     year = int(_number(request, "year", 2025))
     rows = services.target_tree(dataset, plan, year, regions_for(request.user)) if dataset else []
-    return render(request, "targets/tree.html", {"rows": rows, "plan": plan, "year": year})
+    return render(
+        request,
+        "targets/tree.html",
+        {"rows": rows, "plan": plan, "year": year, "county_methods": services.COUNTY_METHODS},
+    )
 
 
 @login_required
@@ -224,3 +229,23 @@ def assessment(request):
         ],
     }
     return render(request, "targets/assessment.html", context)
+
+
+@login_required
+@require_POST
+def decompose_target(request, target_id: int):
+    """Split an adopted city target among its counties."""
+    from carbonctl.web.targets.models import Target
+
+    target = get_object_or_404(Target.objects.select_related("region"), pk=target_id)
+    region_or_404(request, target.region_id)
+    try:
+        services.decompose_city(
+            request.user, current_dataset(), target, request.POST.get("method", "equal")
+        )
+    except PermissionDenied as exc:
+        record_denial(request, "targets.Target", str(target_id), str(exc))
+        raise
+    except CarbonctlError as exc:
+        return HttpResponse(str(exc), status=422)
+    return redirect(f"{reverse('targets:tree')}?plan={target.plan}")

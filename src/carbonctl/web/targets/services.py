@@ -156,7 +156,7 @@ def decide(user, proposal, *, approve: bool):
     from carbonctl.web.accounts.scope import scope_of
     from carbonctl.web.audit.models import AuditEntry
     from carbonctl.web.audit.services import record, snapshot
-    from carbonctl.web.targets.models import Proposal, Target
+    from carbonctl.web.targets.models import Proposal
 
     if scope_of(user).role not in {Role.REVIEWER, Role.PROVINCE_ADMIN}:
         raise PermissionDenied("only reviewers decide on allocations")
@@ -175,28 +175,45 @@ def decide(user, proposal, *, approve: bool):
         if approve:
             adopted = {"140000": locked.target, **locked.reductions}
             for region, reduction in adopted.items():
-                previous = Target.objects.filter(region_id=region, plan=locked.plan).first()
-                if previous is not None:
-                    old = snapshot(previous)
-                    previous.reduction, previous.proposal = reduction, locked
-                    previous.save(update_fields=["reduction", "proposal"])
-                    record(
-                        user,
-                        AuditEntry.Action.UPDATE,
-                        previous,
-                        before=old,
-                        after=snapshot(previous),
-                    )
-                else:
-                    made = Target.objects.create(
-                        region_id=region,
-                        plan=locked.plan,
-                        base_year=locked.base_year,
-                        reduction=reduction,
-                        proposal=locked,
-                    )
-                    record(user, AuditEntry.Action.CREATE, made, after=snapshot(made))
+                adopt_target(
+                    user,
+                    region,
+                    locked.plan,
+                    locked.base_year,
+                    reduction,
+                    locked,
+                    summary=f"adopted from proposal {locked.pk}",
+                )
     return locked
+
+
+def adopt_target(
+    user, region: str, plan: str, base_year: int, reduction: float, proposal, *, summary: str = ""
+):
+    """Create or replace a region's target of ``plan``, with its audit entry (before and after)."""
+    from carbonctl.web.audit.models import AuditEntry
+    from carbonctl.web.audit.services import record, snapshot
+    from carbonctl.web.targets.models import Target
+
+    previous = Target.objects.filter(region_id=region, plan=plan).first()
+    if previous is None:
+        made = Target.objects.create(
+            region_id=region, plan=plan, base_year=base_year, reduction=reduction, proposal=proposal
+        )
+        record(user, AuditEntry.Action.CREATE, made, after=snapshot(made), summary=summary)
+        return made
+    before = snapshot(previous)
+    previous.reduction, previous.proposal = reduction, proposal
+    previous.save(update_fields=["reduction", "proposal"])
+    record(
+        user,
+        AuditEntry.Action.UPDATE,
+        previous,
+        before=before,
+        after=snapshot(previous),
+        summary=summary,
+    )
+    return previous
 
 
 def target_tree(dataset: Dataset, plan: str, year: int, regions) -> list[dict]:
@@ -297,9 +314,6 @@ def decompose_city(user, dataset: Dataset, city_target, method: str, growth: flo
     from carbonctl.targets import decompose
     from carbonctl.web.accounts.models import Role
     from carbonctl.web.accounts.scope import regions_for, scope_of
-    from carbonctl.web.audit.models import AuditEntry
-    from carbonctl.web.audit.services import record, snapshot
-    from carbonctl.web.targets.models import Target
 
     role = scope_of(user).role
     allowed = role in {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST} or (
@@ -315,27 +329,13 @@ def decompose_city(user, dataset: Dataset, city_target, method: str, growth: flo
     allocation = decompose(city_target.reduction, table, method=method)
     with transaction.atomic():
         for row in allocation.regions.itertuples(index=False):
-            previous = Target.objects.filter(region_id=row.region, plan=city_target.plan).first()
-            if previous is not None:
-                old = snapshot(previous)
-                previous.reduction = float(row.reduction)
-                previous.save(update_fields=["reduction"])
-                record(
-                    user, AuditEntry.Action.UPDATE, previous, before=old, after=snapshot(previous)
-                )
-                continue
-            made = Target.objects.create(
-                region_id=row.region,
-                plan=city_target.plan,
-                base_year=city_target.base_year,
-                reduction=float(row.reduction),
-                proposal=city_target.proposal,
-            )
-            record(
+            adopt_target(
                 user,
-                AuditEntry.Action.CREATE,
-                made,
-                after=snapshot(made),
+                row.region,
+                city_target.plan,
+                city_target.base_year,
+                float(row.reduction),
+                city_target.proposal,
                 summary=f"{method} split of {city_target.region_id}",
             )
     return allocation

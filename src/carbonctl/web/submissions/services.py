@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from carbonctl import refdata
 from carbonctl.accounting import account
@@ -19,6 +18,7 @@ from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
+from carbonctl.web.reviews import check_reviewer, decide_pending
 from carbonctl.web.submissions.models import ActivityRecord, EmissionResult, FactorSet, Submission
 
 SUBMITTERS = {
@@ -28,7 +28,6 @@ SUBMITTERS = {
     Role.COUNTY_OFFICIAL,
     Role.ENTERPRISE_REPORTER,
 }
-REVIEWERS = {Role.REVIEWER, Role.PROVINCE_ADMIN}
 #: Measured parameters of an activity row, kept with the row (the optional input columns).
 PARAMETERS = tuple(ACTIVITY_COLUMNS[ACTIVITY_COLUMNS.index("region") + 1 :])
 
@@ -205,22 +204,9 @@ def _result(activity: ActivityRecord, used: FactorSet, row: dict) -> EmissionRes
 def review(user, submission: Submission, *, approve: bool, note: str = "") -> Submission:
     """Approve or reject a pending submission (reviewers and province administrators; not one's
     own). Approving a correction marks the version it corrects as superseded; both remain."""
-    if scope_of(user).role not in REVIEWERS:
-        raise PermissionDenied("only reviewers decide on submissions")
-    if submission.uploaded_by_id == user.pk:
-        raise PermissionDenied("a submission is reviewed by someone other than its submitter")
+    check_reviewer(user, submission.uploaded_by_id, "submissions")
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        if locked.status != Submission.Status.PENDING:
-            raise InputErrors(
-                [InputError(f"submission {locked.pk} is {locked.status}, not pending")]
-            )
-        before = snapshot(locked)
-        locked.status = Submission.Status.APPROVED if approve else Submission.Status.REJECTED
-        locked.reviewed_by, locked.reviewed_at, locked.review_note = user, timezone.now(), note
-        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-        action = AuditEntry.Action.APPROVE if approve else AuditEntry.Action.REJECT
-        record(user, action, locked, before=before, after=snapshot(locked), summary=note)
+        locked = decide_pending(user, submission, approve=approve, note=note)
         if approve and locked.supersedes_id:
             old = Submission.objects.select_for_update().get(pk=locked.supersedes_id)
             old_before = snapshot(old)

@@ -12,6 +12,7 @@ from carbonctl.errors import InputErrors
 from carbonctl.web.accounts.scope import scope_of, submission_or_404, submissions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
+from carbonctl.web.reviews import REVIEWERS
 from carbonctl.web.submissions import services
 from carbonctl.web.submissions.forms import UploadForm
 from carbonctl.web.submissions.models import Submission
@@ -102,7 +103,7 @@ def submission_detail(request, submission_id: int):
         older = older.supersedes
     newer = getattr(submission, "superseded_by", None)
     can_review = (
-        scope_of(request.user).role in services.REVIEWERS
+        scope_of(request.user).role in REVIEWERS
         and submission.status == Submission.Status.PENDING
         and submission.uploaded_by_id != request.user.pk
     )

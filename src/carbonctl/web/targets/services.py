@@ -148,30 +148,13 @@ def propose(
 def decide(user, proposal, *, approve: bool):
     """A reviewer approves (the province and city targets are adopted) or rejects a pending
     proposal; not one's own. One transaction with the audit entries."""
-    from django.core.exceptions import PermissionDenied
     from django.db import transaction
-    from django.utils import timezone
 
-    from carbonctl.web.accounts.models import Role
-    from carbonctl.web.accounts.scope import scope_of
-    from carbonctl.web.audit.models import AuditEntry
-    from carbonctl.web.audit.services import record, snapshot
-    from carbonctl.web.targets.models import Proposal
+    from carbonctl.web.reviews import check_reviewer, decide_pending
 
-    if scope_of(user).role not in {Role.REVIEWER, Role.PROVINCE_ADMIN}:
-        raise PermissionDenied("only reviewers decide on allocations")
-    if proposal.proposed_by_id == user.pk:
-        raise PermissionDenied("a proposal is reviewed by someone other than its author")
+    check_reviewer(user, proposal.proposed_by_id, "allocations")
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != Proposal.Status.PENDING:
-            raise CarbonctlError(f"proposal {locked.pk} is {locked.status}, not pending")
-        before = snapshot(locked)
-        locked.status = Proposal.Status.APPROVED if approve else Proposal.Status.REJECTED
-        locked.reviewed_by, locked.reviewed_at = user, timezone.now()
-        locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        action = AuditEntry.Action.APPROVE if approve else AuditEntry.Action.REJECT
-        record(user, action, locked, before=before, after=snapshot(locked))
+        locked = decide_pending(user, proposal, approve=approve)
         if approve:
             adopted = {"140000": locked.target, **locked.reductions}
             for region, reduction in adopted.items():

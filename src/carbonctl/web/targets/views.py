@@ -16,6 +16,7 @@ from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.inventories.services import current_dataset
 from carbonctl.web.regions.models import Region
+from carbonctl.web.reviews import REVIEWERS
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Proposal
 
@@ -133,7 +134,7 @@ def proposal_detail(request, proposal_id: int):
     names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
     rows = [{"name": names.get(k, k), "reduction": v} for k, v in proposal.reductions.items()]
     can_review = (
-        scope_of(request.user).role in {Role.REVIEWER, Role.PROVINCE_ADMIN}
+        scope_of(request.user).role in REVIEWERS
         and proposal.status == Proposal.Status.PENDING
         and proposal.proposed_by_id != request.user.pk
     )

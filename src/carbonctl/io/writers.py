@@ -1,5 +1,6 @@
-"""Writing tables for people (导出 CSV/Excel): CSV in UTF-8 with a BOM so Excel shows Chinese, or
-XLSX; written to a temporary file beside the target and renamed, so no half-written file remains.
+"""Writing tables (导出 CSV/Excel/Parquet): CSV in UTF-8 with a BOM so Excel shows Chinese, XLSX, or
+Parquet for machines; written to a temporary file beside the target and renamed, so no
+half-written file remains.
 """
 
 from __future__ import annotations
@@ -15,18 +16,21 @@ from carbonctl.errors import InputError
 
 __all__ = ["write_table"]
 
-WRITABLE_SUFFIXES = (".csv", ".xlsx")
+WRITABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
 def _write(frame: pd.DataFrame, target: Path, suffix: str) -> None:
     if suffix == ".csv":
         frame.to_csv(target, index=False, encoding="utf-8-sig")
+    elif suffix == ".parquet":
+        frame.to_parquet(target, index=False)
     else:
         frame.to_excel(target, index=False, engine="openpyxl")
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` (without its index) to ``path``: ``.csv`` (UTF-8 with BOM) or ``.xlsx``.
+    """Write ``frame`` (without its index) to ``path``: ``.csv`` (UTF-8 with BOM), ``.xlsx`` or
+    ``.parquet``.
 
     The file appears complete or not at all: it is written under a temporary name in the same
     folder and renamed over ``path``. Raises :class:`~carbonctl.errors.InputError` for another
@@ -38,7 +42,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         raise InputError(
             f"cannot write {suffix or 'a file without suffix'} files",
             file=str(path),
-            expected="a path ending in .csv or .xlsx",
+            expected="a path ending in .csv, .xlsx or .parquet",
         )
     if not target.parent.is_dir():
         raise InputError(

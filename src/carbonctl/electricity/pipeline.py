@@ -1,0 +1,556 @@
+"""The meter-data pipeline (抄表数据处理): validate, clean, impute and aggregate readings to
+county × industry × day and month, then roll up to city and province — written once in Ibis and
+run on DuckDB (default, one machine) or Apache Spark (``local[*]`` or a ``spark://`` cluster).
+
+Cleaning rules (each reading is flagged at most once; docs/methodology/electricity-pipeline.md):
+
+1. **Resolution.** Readings are held as integer watt-hours, ``floor(kwh × 1000 + 0.5)``. Integer
+   sums are exact and do not depend on the order rows are added in, so DuckDB and Spark give
+   identical aggregates (floating-point sums do not, even on one engine with several threads).
+2. **Duplicates** (重复): several rows for one meter and timestamp count as one reading; when the
+   copies disagree the largest is kept. Each extra copy is flagged.
+3. **Negative** (负值) readings are flagged and replaced by the meter's median reading.
+4. **Spikes** (尖峰): a reading above :data:`SPIKE_FACTOR` × the meter's median reading (of its
+   non-negative readings) is flagged and replaced by that median.
+5. **Gaps** (缺失): a meter's expected readings per day are the most it has on any day (96 for
+   15-minute meters, 1 for daily ones). Missing slots on a day, and whole days missing between the
+   meter's first and last reading, are imputed at the meter's median reading per slot and counted
+   as flagged. Days outside a meter's span (before installation, after removal) are not gaps, and
+   neither are the slots missing on its first and last day (installed at noon, or the extract
+   ends mid-day).
+
+Zero readings are kept: an outage is real consumption of nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from carbonctl import refdata
+from carbonctl.electricity.schema import DAY_COLUMNS, METER_COLUMNS, MONTH_COLUMNS, model_sector_of
+from carbonctl.errors import InputError, InputErrors, UnknownNameError
+from carbonctl.io import write_table
+
+__all__ = [
+    "ENGINES",
+    "SPIKE_FACTOR",
+    "Aggregates",
+    "aggregate",
+    "connect",
+    "read_meters",
+    "rollup",
+    "write_aggregates",
+]
+
+ENGINES: Final = ("duckdb", "spark")
+#: A reading above this multiple of its meter's median reading is a spike.
+SPIKE_FACTOR: Final = 10
+WH_PER_KWH: Final = 1000
+PROVINCE: Final = "140000"
+FLAG_KINDS: Final = ("duplicate", "negative", "spike", "gap")
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """The pipeline's result: the day and month tables (``schema.DAY_COLUMNS`` /
+    ``MONTH_COLUMNS``), the city and province roll-up, and what cleaning found."""
+
+    day: pd.DataFrame
+    month: pd.DataFrame
+    regions: pd.DataFrame
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+# --- engines -------------------------------------------------------------------------------------
+
+
+def connect(engine: str = "duckdb", *, master: str | None = None, threads: int | None = None):
+    """An Ibis backend: DuckDB in memory, or PySpark on ``master`` (default ``local[*]``).
+
+    Readings' timestamps carry no zone and Spark's session zone is UTC, so Beijing wall-clock
+    times stay as written on both engines (shared/design/STACK.md).
+    """
+    if engine == "duckdb":
+        # Timestamps carry no zone, so DuckDB's time zone (its ICU extension) plays no part.
+        return ibis.duckdb.connect(**({"threads": threads} if threads else {}))
+    if engine == "spark":
+        return ibis.pyspark.connect(_spark_session(master or "local[*]"))
+    raise InputError(f"unknown engine {engine!r}", column="engine", expected=" or ".join(ENGINES))
+
+
+@cache
+def _spark_session(master: str):
+    """One Spark session per process and master (starting one costs several seconds)."""
+    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master)
+        .appName("carbonctl-electricity")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", os.environ.get("CARBONCTL_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+        .getOrCreate()
+    )
+
+
+def _fetch(con, expr: ir.Expr) -> pd.DataFrame:
+    """Run ``expr`` and return a frame, through Arrow on both engines. On Spark the compiled SQL
+    goes to the session directly: Ibis would call PySpark 4.0's toPandas, which passes pandas 3 a
+    deprecated keyword and copies twice."""
+    if con.name == "pyspark":
+        return con._session.sql(con.compile(expr)).toArrow().to_pandas()
+    return con.to_pyarrow(expr).to_pandas()
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+
+def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -> pd.DataFrame:
+    """Read and check a meters table (电能表档案): CSV (UTF-8 or GBK) or Parquet, or a frame.
+
+    Every problem is reported at once with its file, row (the spreadsheet row, header = 1) and
+    column: a missing column, a meter id that is not a whole number or repeats, a county that is
+    not one of Shanxi's county-level adcodes, an industry outside the electricity-use
+    classification (or an aggregate such as 第二产业 that spans several model sectors).
+    """
+    label = name or (str(source) if not isinstance(source, pd.DataFrame) else "meters")
+    table = source.copy() if isinstance(source, pd.DataFrame) else _read_small_table(Path(source))
+    table.columns = [str(c).strip() for c in table.columns]
+    missing = [c for c in METER_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}",
+            file=label,
+            column=missing[0],
+            expected=f"columns {', '.join(METER_COLUMNS)}",
+        )
+    errors: list[InputError] = []
+    ids = pd.to_numeric(table["meter_id"], errors="coerce")
+    counties = _county_codes()
+    for i, (raw, number, county, industry) in enumerate(
+        zip(table["meter_id"], ids, table["county"], table["industry"], strict=True)
+    ):
+        row = i + 2
+        if pd.isna(number) or number != int(number):
+            errors.append(
+                InputError(
+                    f"meter id {raw!r}",
+                    file=label,
+                    row=row,
+                    column="meter_id",
+                    expected="a whole number",
+                )
+            )
+        code = str(county).strip().removesuffix(".0")
+        if code not in counties:
+            errors.append(
+                InputError(
+                    f"unknown county {county!r}",
+                    file=label,
+                    row=row,
+                    column="county",
+                    expected="a Shanxi county-level adcode such as 140105; closest: "
+                    + ", ".join(refdata.close_matches(code, sorted(counties), 3)),
+                )
+            )
+        try:
+            model_sector_of(str(industry).strip())
+        except UnknownNameError as exc:
+            errors.append(
+                InputError(
+                    str(exc),
+                    file=label,
+                    row=row,
+                    column="industry",
+                    expected="an electricity-use class code (全社会用电分类)",
+                )
+            )
+    duplicated = ids.duplicated(keep="first") & ids.notna()
+    errors += [
+        InputError(
+            f"meter id {table['meter_id'].iloc[i]!r} repeats",
+            file=label,
+            row=i + 2,
+            column="meter_id",
+            expected="one row per meter",
+        )
+        for i in duplicated[duplicated].index.map(table.index.get_loc)
+    ]
+    if errors:
+        raise InputErrors(errors)
+    return pd.DataFrame(
+        {
+            "meter_id": ids.astype("int64").to_numpy(),
+            "county": table["county"].astype(str).str.strip().str.removesuffix(".0").to_numpy(),
+            "industry": table["industry"].astype(str).str.strip().to_numpy(),
+        }
+    )
+
+
+def _read_small_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError("file not found", file=str(path), expected="a CSV or Parquet file")
+    if path.suffix.lower() == ".parquet":
+        return pq.read_table(path).to_pandas()
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("cannot decode the file", file=str(path), expected="UTF-8 or GBK text")
+
+
+@cache
+def _county_codes() -> frozenset[str]:
+    regions = refdata.load_table("regions")
+    return frozenset(regions.loc[regions["level"] == "county", "adcode"].astype(str))
+
+
+@cache
+def _county_city() -> dict[str, str]:
+    regions = refdata.load_table("regions")
+    counties = regions[regions["level"] == "county"]
+    return dict(
+        zip(counties["adcode"].astype(str), counties["parent_adcode"].astype(str), strict=True)
+    )
+
+
+def _parquet_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
+        if files:
+            return files
+        raise InputError(
+            "no Parquet files in the folder",
+            file=str(path),
+            expected="READINGS as a Parquet file or a folder of them",
+        )
+    raise InputError(
+        "file or folder not found",
+        file=str(path),
+        expected="READINGS as a Parquet file or a folder of them",
+    )
+
+
+def _check_reading_schema(files: list[Path]) -> bool:
+    """Check every file's columns and types before any work; True when ``ts`` is text."""
+    text_ts = False
+    for file in files:
+        schema = pq.read_schema(file)
+        for column in ("meter_id", "ts", "kwh"):
+            if column not in schema.names:
+                raise InputError(
+                    f"missing column {column!r} (has {', '.join(schema.names)})",
+                    file=str(file),
+                    column=column,
+                    expected="columns meter_id, ts, kwh",
+                )
+        kinds = {
+            "meter_id": (pa.types.is_integer, "an integer meter id"),
+            "ts": (
+                lambda t: (
+                    pa.types.is_timestamp(t) or pa.types.is_string(t) or pa.types.is_large_string(t)
+                ),
+                "a timestamp without time zone",
+            ),
+            "kwh": (
+                lambda t: (
+                    pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_decimal(t)
+                ),
+                "a number of kWh",
+            ),
+        }
+        for column, (ok, expected) in kinds.items():
+            kind = schema.field(column).type
+            if not ok(kind):
+                raise InputError(
+                    f"has type {kind}", file=str(file), column=column, expected=expected
+                )
+        kind = schema.field("ts").type
+        if pa.types.is_timestamp(kind) and kind.tz is not None:
+            raise InputError(
+                f"has time zone {kind.tz}",
+                file=str(file),
+                column="ts",
+                expected="Beijing wall-clock timestamps without a time zone",
+            )
+        text_ts = text_ts or not pa.types.is_timestamp(kind)
+    return text_ts
+
+
+def _read_readings(con, files: list[Path], root: Path) -> ir.Table:
+    if con.name == "duckdb":
+        table = con.read_parquet(
+            [str(f) for f in files], hive_partitioning=False, union_by_name=True
+        )
+    else:
+        table = con.read_parquet(str(root))
+    return table.select("meter_id", "ts", "kwh")
+
+
+def _parse_timestamps(con, table: ir.Table, label: str) -> ir.Table:
+    """Text timestamps are accepted when every one parses; the first that does not is named."""
+    parsed = table.ts.try_cast("timestamp")
+    bad = table.filter(parsed.isnull() & table.ts.notnull()).select("meter_id", "ts").limit(1)
+    found = _fetch(con, bad)
+    if len(found):
+        meter, value = found.iloc[0]
+        raise InputError(
+            f"malformed timestamp {value!r} (meter {meter})",
+            file=label,
+            column="ts",
+            expected="YYYY-MM-DD HH:MM[:SS]",
+        )
+    return table.mutate(ts=parsed)
+
+
+# --- the pipeline --------------------------------------------------------------------------------
+
+
+def aggregate(
+    readings: str | Path,
+    meters: str | Path | pd.DataFrame,
+    *,
+    engine: str = "duckdb",
+    master: str | None = None,
+    threads: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Aggregates:
+    """Clean and aggregate meter readings (issue 6 §3) on ``engine``; see the module docstring.
+
+    ``readings`` is a Parquet file or a folder of them (``month=YYYY-MM`` partitions are fine)
+    with ``meter_id, ts, kwh``; ``meters`` a table as :func:`read_meters` takes. Readings of a
+    meter that is not in ``meters`` are an error: the totals would silently miss them.
+    """
+    step = progress or (lambda _msg: None)
+    meter_table = read_meters(meters)
+    root = Path(readings)
+    files = _parquet_files(root)
+    text_ts = _check_reading_schema(files)
+    step("connect")
+    con = connect(engine, master=master, threads=threads)
+    with tempfile.TemporaryDirectory(prefix="carbonctl-pipeline-") as scratch:
+        small = _SmallTables(con, Path(scratch))
+        raw = _read_readings(con, files, root)
+        if text_ts:
+            raw = _parse_timestamps(con, raw, str(root))
+        _check_known_meters(
+            con, raw, small.register("meters", meter_table[["meter_id"]]), str(root)
+        )
+        step("clean")
+        meter_days = _meter_days(raw)
+        step("gaps")
+        filled = meter_days.union(_missing_days(con, meter_days, small))
+        step("aggregate")
+        per_meter_day = _fetch(con, filled)
+    day, quality = _county_days(per_meter_day, meter_table)
+    month = _months(day)
+    return Aggregates(day=day, month=month, regions=rollup(month), quality=quality)
+
+
+def _check_known_meters(con, raw: ir.Table, meters: ir.Table, label: str) -> None:
+    unknown = raw.select("meter_id").distinct().anti_join(meters, "meter_id")
+    sample = _fetch(con, unknown.order_by("meter_id").limit(6))["meter_id"].tolist()
+    if sample:
+        shown = ", ".join(str(m) for m in sample[:5]) + (" …" if len(sample) > 5 else "")
+        raise InputError(
+            f"readings of meters not in the meters table: {shown}",
+            file=label,
+            column="meter_id",
+            expected="every meter_id listed in METERS",
+        )
+
+
+def _meter_days(raw: ir.Table) -> ir.Table:
+    """Readings -> one row per meter and day: cleaned Wh and the flag counts (rules 1–5)."""
+    wh = (raw.kwh.cast("float64") * WH_PER_KWH + 0.5).floor().cast("int64")
+    readings = raw.filter(raw.ts.notnull() & raw.kwh.notnull()).mutate(wh=wh)
+    slots = readings.group_by(["meter_id", "ts"]).agg(wh=readings.wh.max(), copies=readings.count())
+    valid = slots.filter(slots.wh >= 0)
+    medians = valid.group_by("meter_id").agg(med=valid.wh.median().floor().cast("int64"))
+    joined = slots.left_join(medians, "meter_id").drop("meter_id_right")
+    med = joined.med.coalesce(0)
+    negative = joined.wh < 0
+    spike = (med > 0) & (joined.wh > med * SPIKE_FACTOR) & ~negative
+    marked = joined.mutate(
+        day=joined.ts.date(),
+        clean=ibis.ifelse(negative | spike, med, joined.wh),
+        neg=negative.cast("int64"),
+        spike=spike.cast("int64"),
+        med=med,
+    )
+    days = marked.group_by(["meter_id", "day"]).agg(
+        wh=marked.clean.sum(),
+        slots=marked.count(),
+        n_readings=marked.copies.sum(),
+        duplicate=(marked.copies - 1).sum(),
+        negative=marked.neg.sum(),
+        spike=marked.spike.sum(),
+        med=marked.med.max(),
+    )
+    expected = days.group_by("meter_id").agg(
+        expect=days.slots.max(), first=days.day.min(), last=days.day.max()
+    )
+    days = days.join(expected, "meter_id")
+    edge = (days.day == days.first) | (days.day == days.last)
+    short = ibis.ifelse(edge, 0, days.expect - days.slots)
+    return days.select(
+        "meter_id",
+        "day",
+        wh=days.wh + short * days.med,
+        n_readings=days.n_readings,
+        duplicate=days.duplicate,
+        negative=days.negative,
+        spike=days.spike,
+        gap=short,
+        med=days.med,
+        expect=days.expect,
+    )
+
+
+class _SmallTables:
+    """Small frames handed to the engine as Parquet files in a scratch folder: Ibis memtables
+    are registered only by Ibis's own execute, which the Spark path bypasses (see _fetch)."""
+
+    def __init__(self, con, folder: Path) -> None:
+        self.con = con
+        self.folder = folder
+
+    def register(self, name: str, frame: pd.DataFrame) -> ir.Table:
+        path = self.folder / f"{name}.parquet"
+        frame.to_parquet(path, index=False)
+        return self.con.read_parquet(str(path))
+
+
+def _missing_days(con, days: ir.Table, small: _SmallTables) -> ir.Table:
+    """Whole days missing between a meter's readings, imputed at median × expected slots."""
+    order = days.mutate(ordinal=days.day.epoch_days())
+    window = ibis.window(group_by="meter_id", order_by="ordinal")
+    order = order.mutate(previous=order.ordinal.lag().over(window))
+    gaps = order.filter(order.ordinal - order.previous > 1).select(
+        "meter_id", "med", "expect", first=order.previous + 1, last=order.ordinal - 1
+    )
+    span = _fetch(con, days.agg(lo=days.day.min(), hi=days.day.max()))
+    lo, hi = span["lo"].iloc[0], span["hi"].iloc[0]
+    if pd.isna(lo):
+        raise InputError("no readings", expected="at least one reading with a timestamp and kWh")
+    calendar = pd.DataFrame({"cal_day": pd.date_range(lo, hi, freq="D").date})
+    calendar["cal_ordinal"] = (pd.to_datetime(calendar["cal_day"]) - pd.Timestamp(0)).dt.days
+    cal = small.register("calendar", calendar)
+    missing = gaps.join(cal, (cal.cal_ordinal >= gaps.first) & (cal.cal_ordinal <= gaps.last))
+    zero = ibis.literal(0, "int64")
+    return missing.select(
+        "meter_id",
+        day=missing.cal_day,
+        wh=missing.med * missing.expect,
+        n_readings=zero,
+        duplicate=zero,
+        negative=zero,
+        spike=zero,
+        gap=missing.expect,
+        med=missing.med,
+        expect=missing.expect,
+    )
+
+
+def _county_days(per_meter_day: pd.DataFrame, meters: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Meter days -> county × industry × day (the small join after the big group-by)."""
+    table = per_meter_day.merge(meters, on="meter_id", how="left", validate="many_to_one")
+    table["day"] = pd.to_datetime(table["day"]).dt.date
+    table["n_flagged"] = table[list(FLAG_KINDS)].sum(axis=1)
+    grouped = (
+        table.groupby(["county", "industry", "day"], sort=True)
+        .agg(wh=("wh", "sum"), n_readings=("n_readings", "sum"), n_flagged=("n_flagged", "sum"))
+        .reset_index()
+    )
+    grouped["kwh"] = grouped["wh"] / WH_PER_KWH
+    day = grouped[list(DAY_COLUMNS)].astype({"n_readings": "int64", "n_flagged": "int64"})
+    missing_days = table["n_readings"].eq(0)
+    quality = {
+        "readings": int(table["n_readings"].sum()),
+        "meters": int(table["meter_id"].nunique()),
+        "meter_days": len(table),
+        "flagged": {kind: int(table[kind].sum()) for kind in FLAG_KINDS},
+        "imputed_days": int(missing_days.sum()),
+        "first_day": str(min(table["day"])),
+        "last_day": str(max(table["day"])),
+    }
+    return day.reset_index(drop=True), quality
+
+
+def _months(day: pd.DataFrame) -> pd.DataFrame:
+    month = pd.to_datetime(day["day"]).dt.strftime("%Y-%m")
+    grouped = (
+        day.assign(month=month, wh=(day["kwh"] * WH_PER_KWH).round().astype("int64"))
+        .groupby(["county", "industry", "month"], sort=True)
+        .agg(wh=("wh", "sum"), n_readings=("n_readings", "sum"), n_flagged=("n_flagged", "sum"))
+        .reset_index()
+    )
+    grouped["kwh"] = grouped["wh"] / WH_PER_KWH
+    return grouped[list(MONTH_COLUMNS)]
+
+
+def rollup(month: pd.DataFrame) -> pd.DataFrame:
+    """County × industry × month -> county, city and province rows (``level``, ``region``) by
+    industry and for all industries (``industry`` = ``ALL``)."""
+    cities = _county_city()
+    parts = []
+    for level, region in (
+        ("county", month["county"]),
+        ("city", month["county"].map(cities)),
+        ("province", pd.Series(PROVINCE, index=month.index)),
+    ):
+        framed = month.assign(level=level, region=region)
+        for industry in (framed["industry"], pd.Series("ALL", index=month.index)):
+            parts.append(
+                framed.assign(industry=industry)
+                .groupby(["level", "region", "industry", "month"], sort=False)[
+                    ["kwh", "n_readings", "n_flagged"]
+                ]
+                .sum()
+                .reset_index()
+            )
+    result = pd.concat(parts, ignore_index=True)
+    order = {"province": 0, "city": 1, "county": 2}
+    return result.sort_values(
+        ["level", "region", "industry", "month"],
+        key=lambda s: s.map(order) if s.name == "level" else s,
+    ).reset_index(drop=True)
+
+
+def write_aggregates(result: Aggregates, out: str | Path) -> dict[str, Path]:
+    """Write the pipeline's files into ``out`` (each atomically): ``county_industry_day.parquet``,
+    ``county_industry_month.parquet``, ``region_industry_month.parquet`` and ``quality.json``."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "day": folder / "county_industry_day.parquet",
+        "month": folder / "county_industry_month.parquet",
+        "regions": folder / "region_industry_month.parquet",
+        "quality": folder / "quality.json",
+    }
+    write_table(result.day, paths["day"])
+    write_table(result.month, paths["month"])
+    write_table(result.regions, paths["regions"])
+    tmp = paths["quality"].with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result.quality, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(paths["quality"])
+    return paths

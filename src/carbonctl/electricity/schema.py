@@ -1,0 +1,141 @@
+"""Tables of the electricity–carbon rapid assessment (电—碳快速评估) and the model's sectors.
+
+The data model (issue 6 §1):
+
+- **meters** (电能表): ``meter_id`` (int64), ``county`` (6-digit adcode), ``industry`` (a code of
+  the electricity-use classification 全社会用电分类, ``electricity_use_classes.csv``), ``voltage``
+  (电压等级, e.g. ``10kV``), optional ``installed`` / ``removed`` dates (a replaced meter ends on
+  ``removed`` and its successor starts the next day).
+- **readings** (抄表数据): ``meter_id`` (int64), ``ts`` (timestamp, Beijing wall-clock time
+  *without* a zone — DuckDB and Spark then agree, see ``shared/design/STACK.md``), ``kwh`` (float64) —
+  Parquet, partitioned by ``month=YYYY-MM`` folders.
+- **dispatch** (调度数据): ``unit_id`` (str), ``county``, ``hour`` (timestamp, as ``ts``), ``mwh``,
+  ``fuel`` (one of :data:`DISPATCH_FUELS`).
+- **output** (主要产品产量): ``city`` (adcode), ``month`` (``YYYY-MM``), ``product`` (one of
+  :data:`OUTPUT_PRODUCTS`), ``amount`` (t).
+
+The model works on **model sectors** (``data/model_sectors.csv``): a partition of the
+electricity-use classes that matches a partition of the CEADs 47 sectors (plus the Process column), so an annual
+inventory can be split by the same sectors the meters are classed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Final
+
+import pandas as pd
+
+from carbonctl import refdata
+from carbonctl.errors import UnknownNameError
+
+__all__ = [
+    "DAY_COLUMNS",
+    "DISPATCH_COLUMNS",
+    "DISPATCH_FUELS",
+    "METER_COLUMNS",
+    "MONTH_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "OUTPUT_PRODUCTS",
+    "READING_COLUMNS",
+    "THERMAL_FUELS",
+    "ModelSector",
+    "model_sector_of",
+    "model_sectors",
+    "model_sectors_table",
+]
+
+#: Columns of a readings file and their Arrow types.
+READING_COLUMNS: Final = {"meter_id": "int64", "ts": "timestamp", "kwh": "float64"}
+#: Columns a meters table must have (``voltage``, ``installed`` and ``removed`` are optional).
+METER_COLUMNS: Final = ("meter_id", "county", "industry")
+#: Columns of the pipeline's day and month outputs (issue 6 §7).
+DAY_COLUMNS: Final = ("county", "industry", "day", "kwh", "n_readings", "n_flagged")
+MONTH_COLUMNS: Final = ("county", "industry", "month", "kwh", "n_readings", "n_flagged")
+DISPATCH_COLUMNS: Final = ("unit_id", "county", "hour", "mwh", "fuel")
+OUTPUT_COLUMNS: Final = ("city", "month", "product", "amount")
+#: Generation fuels in dispatch data; the first three are thermal (火电).
+DISPATCH_FUELS: Final = ("coal", "gas", "coal_gangue", "wind", "solar", "hydro")
+THERMAL_FUELS: Final = frozenset({"coal", "gas", "coal_gangue"})
+#: Monthly industrial output indicators (t): 焦炭, 粗钢, 水泥, 电解铝.
+OUTPUT_PRODUCTS: Final = ("coke", "crude_steel", "cement", "aluminium")
+
+
+@dataclass(frozen=True)
+class ModelSector:
+    """One sector of the electricity–carbon model (电碳模型部门).
+
+    ``side`` is ``consumption`` (emissions follow the sector's own electricity use) or
+    ``generation`` (power and heat: emissions follow the county's generation, 发电侧).
+    ``driver`` names the monthly indicator of the adjustment model: an output product, or
+    ``thermal_share`` (火电占比) for the power sector, or empty (trend only).
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    includes: tuple[str, ...]
+    ceads: tuple[str, ...]
+    side: str
+    driver: str
+    status: str
+
+
+@cache
+def model_sectors_table() -> pd.DataFrame:
+    """``model_sectors.csv`` as read (code, names, includes, ceads, side, driver, status, …)."""
+    path = resources.files("carbonctl.electricity").joinpath("data", "model_sectors.csv")
+    with path.open(encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+@cache
+def model_sectors() -> tuple[ModelSector, ...]:
+    """The model sectors in file order."""
+    return tuple(
+        ModelSector(
+            code=r.code,
+            name_zh=r.name_zh,
+            name_en=r.name_en,
+            includes=tuple(r.includes.split(";")),
+            ceads=tuple(r.ceads.split(";")),
+            side=r.side,
+            driver=r.driver,
+            status=r.status,
+        )
+        for r in model_sectors_table().itertuples(index=False)
+    )
+
+
+@cache
+def _parents() -> dict[str, str]:
+    table = refdata.sector_scheme("electricity_use")
+    return dict(zip(table["code"], table["parent"], strict=True))
+
+
+@cache
+def model_sector_of(industry: str) -> str:
+    """The model sector of an electricity-use class: the nearest ancestor (or itself) listed in a
+    model sector's ``includes``. 农副食品加工业 (A02.2.01) -> ``A02.2`` (other manufacturing).
+
+    Raises :class:`UnknownNameError` for a code outside the classification, or for an aggregate
+    (全社会用电总计, 第二产业) that spans several model sectors.
+    """
+    parents = _parents()
+    if industry not in parents:
+        raise UnknownNameError(
+            "electricity-use class", industry, refdata.close_matches(industry, list(parents))
+        )
+    owner = {code: s.code for s in model_sectors() for code in s.includes}
+    code = industry
+    while code:
+        if code in owner:
+            return owner[code]
+        code = parents.get(code, "")
+    raise UnknownNameError(
+        "electricity-use class below the model sectors (an aggregate spans several)",
+        industry,
+        [c for c in owner if parents.get(c, "").startswith(industry)][:5],
+    )

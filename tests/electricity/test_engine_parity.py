@@ -1,0 +1,72 @@
+"""DuckDB and Spark run the same Ibis pipeline over the same files and must agree exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from carbonctl.electricity.pipeline import aggregate
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    """400 meters, daily and 15-minute, over two months in month partitions, with duplicates,
+    dropped readings, negatives and spikes scattered at random."""
+    rng = np.random.default_rng(2024)
+    folder = tmp_path_factory.mktemp("messy") / "readings"
+    counties = ["140105", "140106", "140212", "140525", "140802"]
+    industries = ["A02.2.19", "A02.2.13", "B1", "B2", "A06", "A02.3"]
+    n = 400
+    meters = pd.DataFrame(
+        {
+            "meter_id": np.arange(1000, 1000 + n, dtype="int64"),
+            "county": rng.choice(counties, n),
+            "industry": rng.choice(industries, n),
+        }
+    )
+    quarter = meters["meter_id"] % 4 == 0  # every fourth meter reads each 15 minutes
+    for month in ("2024-01", "2024-02"):
+        days = pd.date_range(f"{month}-01", periods=pd.Period(month).days_in_month, freq="D")
+        parts = []
+        for is_quarter, group in meters.groupby(quarter):
+            stamps = (
+                pd.date_range(
+                    days[0], days[-1] + pd.Timedelta("1D"), freq="15min", inclusive="left"
+                )
+                if is_quarter
+                else days
+            )
+            ids = np.repeat(group["meter_id"].to_numpy(), len(stamps))
+            ts = np.tile(stamps.to_numpy(), len(group))
+            kwh = rng.gamma(2.0, 5.0 if is_quarter else 400.0, len(ids)).round(3)
+            parts.append(pd.DataFrame({"meter_id": ids, "ts": ts, "kwh": kwh}))
+        table = pd.concat(parts, ignore_index=True)
+        table = table[rng.random(len(table)) > 0.01]  # dropped readings
+        spikes = rng.random(len(table)) < 0.001
+        table.loc[spikes, "kwh"] *= 60
+        negatives = rng.random(len(table)) < 0.0005
+        table.loc[negatives, "kwh"] *= -1
+        table = pd.concat([table, table.sample(frac=0.002, random_state=1)])  # duplicates
+        (folder / f"month={month}").mkdir(parents=True)
+        pq.write_table(
+            pa.Table.from_pandas(table.astype({"ts": "datetime64[us]"}), preserve_index=False),
+            folder / f"month={month}" / "part-00000.parquet",
+        )
+    return folder, meters
+
+
+def test_duckdb_and_spark_give_identical_aggregates(messy):
+    readings, meters = messy
+    duck = aggregate(readings, meters, engine="duckdb")
+    spark = aggregate(readings, meters, engine="spark", master="local[2]")
+    assert len(duck.day) > 0 and duck.quality["readings"] > 300_000
+    assert all(duck.quality["flagged"][k] > 0 for k in ("duplicate", "negative", "spike", "gap"))
+    pd.testing.assert_frame_equal(duck.day, spark.day, check_exact=True)
+    pd.testing.assert_frame_equal(duck.month, spark.month, check_exact=True)
+    pd.testing.assert_frame_equal(duck.regions, spark.regions, check_exact=True)
+    assert duck.quality == spark.quality

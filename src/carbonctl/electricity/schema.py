@@ -7,16 +7,16 @@ The data model (issue 6 §1):
   (电压等级, e.g. ``10kV``), optional ``installed`` / ``removed`` dates (a replaced meter ends on
   ``removed`` and its successor starts the next day).
 - **readings** (抄表数据): ``meter_id`` (int64), ``ts`` (timestamp, Beijing wall-clock time
-  *without* a zone — DuckDB and Spark then agree, see ``shared/design/STACK.md``), ``kwh`` (float64) —
-  Parquet, partitioned by ``month=YYYY-MM`` folders.
+  *without* a zone — DuckDB and Spark then agree, see ``shared/design/STACK.md``), ``kwh``
+  (float64) — Parquet, partitioned by ``month=YYYY-MM`` folders.
 - **dispatch** (调度数据): ``unit_id`` (str), ``county``, ``hour`` (timestamp, as ``ts``), ``mwh``,
   ``fuel`` (one of :data:`DISPATCH_FUELS`).
 - **output** (主要产品产量): ``city`` (adcode), ``month`` (``YYYY-MM``), ``product`` (one of
   :data:`OUTPUT_PRODUCTS`), ``amount`` (t).
 
 The model works on **model sectors** (``data/model_sectors.csv``): a partition of the
-electricity-use classes that matches a partition of the CEADs 47 sectors (plus the Process column), so an annual
-inventory can be split by the same sectors the meters are classed in.
+electricity-use classes that matches a partition of the CEADs 47 sectors (plus the Process
+column), so an annual inventory can be split by the same sectors the meters are classed in.
 """
 
 from __future__ import annotations

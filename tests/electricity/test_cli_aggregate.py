@@ -1,0 +1,74 @@
+"""`carbonctl electricity aggregate`: the files it writes, its JSON, and its errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from carbonctl.cli import app
+
+runner = CliRunner()
+
+
+def _inputs(tmp_path):
+    days = pd.date_range("2024-05-01", periods=40, freq="D")
+    readings = pa.table(
+        {
+            "meter_id": pa.array([11] * 40 + [12] * 40, pa.int64()),
+            "ts": pa.array(list(days) * 2, pa.timestamp("us")),
+            "kwh": [10.0] * 40 + [2.5] * 40,
+        }
+    )
+    pq.write_table(readings, tmp_path / "readings.parquet")
+    (tmp_path / "meters.csv").write_text(
+        "meter_id,county,industry\n11,140212,A02.2.18\n12,140525,B2\n", encoding="utf-8"
+    )
+    return tmp_path / "readings.parquet", tmp_path / "meters.csv"
+
+
+def test_aggregate_writes_the_contract_files(tmp_path):
+    readings, meters = _inputs(tmp_path)
+    out = tmp_path / "out"
+    args = ["electricity", "aggregate", str(readings), "--meters", str(meters), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["quality"]["readings"] == 80
+    month = pd.read_parquet(out / "county_industry_month.parquet").set_index(["county", "month"])
+    assert month.loc[("140212", "2024-05"), "kwh"] == 310.0
+    assert month.loc[("140525", "2024-06"), "kwh"] == 22.5
+    day = pd.read_parquet(out / "county_industry_day.parquet")
+    assert list(day.columns) == ["county", "industry", "day", "kwh", "n_readings", "n_flagged"]
+    assert len(day) == 80
+
+
+def test_aggregate_bad_meters_exit_2_and_write_nothing(tmp_path):
+    readings, meters = _inputs(tmp_path)
+    meters.write_text("meter_id,county,industry\n11,140212,A02.2.18\n12,999999,B2\n")
+    out = tmp_path / "out"
+    args = ["electricity", "aggregate", str(readings), "--meters", str(meters), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "row 3" in result.stderr and "'county'" in result.stderr and "999999" in result.stderr
+    assert not out.exists()
+
+
+def test_aggregate_unknown_engine_is_refused(tmp_path):
+    readings, meters = _inputs(tmp_path)
+    args = [
+        "electricity",
+        "aggregate",
+        str(readings),
+        "--meters",
+        str(meters),
+        "--out",
+        str(tmp_path / "o"),
+        "--engine",
+        "polars",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "polars" in result.output + result.stderr

@@ -697,7 +697,7 @@ def electricity_aggregate(
     table.add_column("item")
     table.add_column("value", justify="right")
     table.add_row("读数 readings", f"{quality['readings']:,}")
-    table.add_row("电表 meters", f"{quality['meters']:,}")
+    table.add_row("电表 meters", f"{quality['meters_listed']:,}")
     table.add_row("日期 days", f"{quality['first_day']} – {quality['last_day']}")
     for kind, count in quality["flagged"].items():
         table.add_row(f"标记 flagged: {kind}", f"{count:,}")

@@ -347,21 +347,24 @@ def aggregate(
     text_ts = _check_reading_schema(files)
     step("connect")
     con = connect(engine, master=master, threads=threads)
+    cells = meter_table[["county", "industry"]].drop_duplicates().reset_index(drop=True)
+    cell_of = meter_table.merge(cells.reset_index(names="cell"), on=["county", "industry"])
     with tempfile.TemporaryDirectory(prefix="carbonctl-pipeline-") as scratch:
         small = _SmallTables(con, Path(scratch))
         raw = _read_readings(con, files, root)
         if text_ts:
             raw = _parse_timestamps(con, raw, str(root))
-        _check_known_meters(
-            con, raw, small.register("meters", meter_table[["meter_id"]]), str(root)
-        )
         step("clean")
         meter_days = _meter_days(raw)
         step("gaps")
         filled = meter_days.union(_missing_days(con, meter_days, small))
         step("aggregate")
-        per_meter_day = _fetch(con, filled)
-    day, quality = _county_days(per_meter_day, meter_table)
+        keyed = small.register("meters", cell_of[["meter_id", "cell"]])
+        cell_days = _fetch(con, _cell_days(filled, keyed))
+        if cell_days["cell"].isna().any():
+            _check_known_meters(con, raw, keyed, str(root))
+    day, quality = _county_days(cell_days, cells)
+    quality["meters_listed"] = len(meter_table)
     month = _months(day)
     return Aggregates(day=day, month=month, regions=rollup(month), quality=quality)
 
@@ -471,25 +474,34 @@ def _missing_days(con, days: ir.Table, small: _SmallTables) -> ir.Table:
     )
 
 
-def _county_days(per_meter_day: pd.DataFrame, meters: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Meter days -> county × industry × day (the small join after the big group-by)."""
-    table = per_meter_day.merge(meters, on="meter_id", how="left", validate="many_to_one")
+def _cell_days(filled: ir.Table, keyed: ir.Table) -> ir.Table:
+    """Meter days -> cell (county × industry, an integer key) × day, inside the engine: grouping
+    on small integer keys is cheap, and only the small result leaves the engine."""
+    joined = filled.left_join(keyed, "meter_id")
+    sums = {kind: joined[kind].sum() for kind in FLAG_KINDS}
+    return joined.group_by(["cell", "day"]).agg(
+        wh=joined.wh.sum(),
+        n_readings=joined.n_readings.sum(),
+        meter_days=joined.count(),
+        imputed_days=(joined.n_readings == 0).cast("int64").sum(),
+        **sums,
+    )
+
+
+def _county_days(cell_days: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Cell × day -> county × industry × day, and the cleaning summary."""
+    table = cell_days.merge(cells, left_on="cell", right_index=True, validate="many_to_one")
     table["day"] = pd.to_datetime(table["day"]).dt.date
     table["n_flagged"] = table[list(FLAG_KINDS)].sum(axis=1)
-    grouped = (
-        table.groupby(["county", "industry", "day"], sort=True)
-        .agg(wh=("wh", "sum"), n_readings=("n_readings", "sum"), n_flagged=("n_flagged", "sum"))
-        .reset_index()
+    table["kwh"] = table["wh"] / WH_PER_KWH
+    day = table.sort_values(["county", "industry", "day"])[list(DAY_COLUMNS)].astype(
+        {"n_readings": "int64", "n_flagged": "int64"}
     )
-    grouped["kwh"] = grouped["wh"] / WH_PER_KWH
-    day = grouped[list(DAY_COLUMNS)].astype({"n_readings": "int64", "n_flagged": "int64"})
-    missing_days = table["n_readings"].eq(0)
     quality = {
         "readings": int(table["n_readings"].sum()),
-        "meters": int(table["meter_id"].nunique()),
-        "meter_days": len(table),
+        "meter_days": int(table["meter_days"].sum()),
         "flagged": {kind: int(table[kind].sum()) for kind in FLAG_KINDS},
-        "imputed_days": int(missing_days.sum()),
+        "imputed_days": int(table["imputed_days"].sum()),
         "first_day": str(min(table["day"])),
         "last_day": str(max(table["day"])),
     }

@@ -24,6 +24,7 @@ Zero readings are kept: an outage is real consumption of nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -85,7 +86,11 @@ def connect(engine: str = "duckdb", *, master: str | None = None, threads: int |
     """
     if engine == "duckdb":
         # Timestamps carry no zone, so DuckDB's time zone (its ICU extension) plays no part.
-        return ibis.duckdb.connect(**({"threads": threads} if threads else {}))
+        # Above the memory limit DuckDB spills its hash tables to disk rather than fail.
+        config = {"memory_limit": os.environ.get("CARBONCTL_DUCKDB_MEMORY", "6GB")}
+        if threads:
+            config["threads"] = threads
+        return ibis.duckdb.connect(**config)
     if engine == "spark":
         return ibis.pyspark.connect(_spark_session(master or "local[*]"))
     raise InputError(f"unknown engine {engine!r}", column="engine", expected=" or ".join(ENGINES))
@@ -142,39 +147,45 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
         )
     errors: list[InputError] = []
     ids = pd.to_numeric(table["meter_id"], errors="coerce")
+    codes = table["county"].astype(str).str.strip().str.removesuffix(".0")
+    industries = table["industry"].astype(str).str.strip()
     counties = _county_codes()
-    for i, (raw, number, county, industry) in enumerate(
-        zip(table["meter_id"], ids, table["county"], table["industry"], strict=True)
-    ):
-        row = i + 2
-        if pd.isna(number) or number != int(number):
+    sector_errors = {}
+    for code in industries.unique():  # a few dozen classes, whatever the number of meters
+        try:
+            model_sector_of(code)
+        except UnknownNameError as exc:
+            sector_errors[code] = str(exc)
+    bad_id = ids.isna() | (ids != ids.round())
+    bad_county = ~codes.isin(counties)
+    bad_industry = industries.isin(list(sector_errors))
+    for i in (bad_id | bad_county | bad_industry).to_numpy().nonzero()[0]:
+        row = int(i) + 2
+        if bad_id.iloc[i]:
             errors.append(
                 InputError(
-                    f"meter id {raw!r}",
+                    f"meter id {table['meter_id'].iloc[i]!r}",
                     file=label,
                     row=row,
                     column="meter_id",
                     expected="a whole number",
                 )
             )
-        code = str(county).strip().removesuffix(".0")
-        if code not in counties:
+        if bad_county.iloc[i]:
             errors.append(
                 InputError(
-                    f"unknown county {county!r}",
+                    f"unknown county {table['county'].iloc[i]!r}",
                     file=label,
                     row=row,
                     column="county",
                     expected="a Shanxi county-level adcode such as 140105; closest: "
-                    + ", ".join(refdata.close_matches(code, sorted(counties), 3)),
+                    + ", ".join(refdata.close_matches(codes.iloc[i], sorted(counties), 3)),
                 )
             )
-        try:
-            model_sector_of(str(industry).strip())
-        except UnknownNameError as exc:
+        if bad_industry.iloc[i]:
             errors.append(
                 InputError(
-                    str(exc),
+                    sector_errors[industries.iloc[i]],
                     file=label,
                     row=row,
                     column="industry",
@@ -197,8 +208,8 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     return pd.DataFrame(
         {
             "meter_id": ids.astype("int64").to_numpy(),
-            "county": table["county"].astype(str).str.strip().str.removesuffix(".0").to_numpy(),
-            "industry": table["industry"].astype(str).str.strip().to_numpy(),
+            "county": codes.to_numpy(),
+            "industry": industries.to_numpy(),
         }
     )
 
@@ -357,7 +368,8 @@ def aggregate(
         step("clean")
         meter_days = _meter_days(raw)
         step("gaps")
-        filled = meter_days.union(_missing_days(con, meter_days, small))
+        span = _reading_span(con, files, raw, text_ts)
+        filled = meter_days.union(_missing_days(meter_days, small, span))
         step("aggregate")
         keyed = small.register("meters", cell_of[["meter_id", "cell"]])
         cell_days = _fetch(con, _cell_days(filled, keyed))
@@ -443,7 +455,36 @@ class _SmallTables:
         return self.con.read_parquet(str(path))
 
 
-def _missing_days(con, days: ir.Table, small: _SmallTables) -> ir.Table:
+def _reading_span(con, files: list[Path], raw: ir.Table, text_ts: bool) -> tuple[dt.date, dt.date]:
+    """First and last day of the readings: from the Parquet statistics when every row group has
+    them (no pass over the data), else one scan of ``ts``."""
+    lows, highs = [], []
+    if not text_ts:
+        for file in files:
+            metadata = pq.ParquetFile(file).metadata
+            column = metadata.schema.names.index("ts")
+            for group in range(metadata.num_row_groups):
+                stats = metadata.row_group(group).column(column).statistics
+                if metadata.row_group(group).num_rows == 0:
+                    continue
+                if stats is None or not stats.has_min_max:
+                    lows = []
+                    break
+                lows.append(pd.Timestamp(stats.min))
+                highs.append(pd.Timestamp(stats.max))
+            else:
+                continue
+            break
+    if lows:
+        return min(lows).date(), max(highs).date()
+    span = _fetch(con, raw.agg(lo=raw.ts.min(), hi=raw.ts.max()))
+    lo, hi = span["lo"].iloc[0], span["hi"].iloc[0]
+    if pd.isna(lo):
+        raise InputError("no readings", expected="at least one reading with a timestamp and kWh")
+    return pd.Timestamp(lo).date(), pd.Timestamp(hi).date()
+
+
+def _missing_days(days: ir.Table, small: _SmallTables, span: tuple[dt.date, dt.date]) -> ir.Table:
     """Whole days missing between a meter's readings, imputed at median × expected slots."""
     order = days.mutate(ordinal=days.day.epoch_days())
     window = ibis.window(group_by="meter_id", order_by="ordinal")
@@ -451,11 +492,7 @@ def _missing_days(con, days: ir.Table, small: _SmallTables) -> ir.Table:
     gaps = order.filter(order.ordinal - order.previous > 1).select(
         "meter_id", "med", "expect", first=order.previous + 1, last=order.ordinal - 1
     )
-    span = _fetch(con, days.agg(lo=days.day.min(), hi=days.day.max()))
-    lo, hi = span["lo"].iloc[0], span["hi"].iloc[0]
-    if pd.isna(lo):
-        raise InputError("no readings", expected="at least one reading with a timestamp and kWh")
-    calendar = pd.DataFrame({"cal_day": pd.date_range(lo, hi, freq="D").date})
+    calendar = pd.DataFrame({"cal_day": pd.date_range(*span, freq="D").date})
     calendar["cal_ordinal"] = (pd.to_datetime(calendar["cal_day"]) - pd.Timestamp(0)).dt.days
     cal = small.register("calendar", calendar)
     missing = gaps.join(cal, (cal.cal_ordinal >= gaps.first) & (cal.cal_ordinal <= gaps.last))

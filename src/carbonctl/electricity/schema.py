@@ -116,17 +116,32 @@ def _parents() -> dict[str, str]:
 
 
 @cache
+def _groups() -> frozenset[str]:
+    table = refdata.sector_scheme("electricity_use")
+    return frozenset(table.loc[table["level"] == "group", "code"])
+
+
+@cache
 def model_sector_of(industry: str) -> str:
     """The model sector of an electricity-use class: the nearest ancestor (or itself) listed in a
-    model sector's ``includes``. 农副食品加工业 (A02.2.01) -> ``A02.2`` (other manufacturing).
+    model sector's ``includes``. 农副食品加工业 (A02.2.01) -> ``A02.2`` (other manufacturing); a
+    meter classed only as 制造业 (A02.2) counts as other manufacturing too.
 
-    Raises :class:`UnknownNameError` for a code outside the classification, or for an aggregate
-    (全社会用电总计, 第二产业) that spans several model sectors.
+    Raises :class:`UnknownNameError` for a code outside the classification, for an aggregate
+    (全社会用电总计, 第二产业) that spans several model sectors, and for the cross-cutting groups
+    (四大高载能行业 A02.2.HE …), which are views over items rather than classes of a meter.
     """
     parents = _parents()
     if industry not in parents:
         raise UnknownNameError(
             "electricity-use class", industry, refdata.close_matches(industry, list(parents))
+        )
+    if industry in _groups():
+        raise UnknownNameError(
+            "electricity-use class for a meter (a cross-cutting group such as 四大高载能行业 "
+            "is not a class of its own)",
+            industry,
+            [c for c, p in parents.items() if p == parents[industry] and c not in _groups()][:5],
         )
     owner = {code: s.code for s in model_sectors() for code in s.includes}
     code = industry

@@ -72,3 +72,46 @@ def test_aggregate_unknown_engine_is_refused(tmp_path):
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "polars" in result.output + result.stderr
+
+
+def test_synth_writes_meters_readings_dispatch_and_manifest(tmp_path):
+    out = tmp_path / "synth"
+    args = [
+        "electricity",
+        "synth",
+        "--out",
+        str(out),
+        "--meters",
+        "2000",
+        "--start",
+        "2025-02-01",
+        "--end",
+        "2025-02-28",
+        "--plants",
+        "3",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    readings = pq.read_table(out / "readings")
+    assert readings.num_rows == manifest["rows"] > 0
+    assert set(pd.read_parquet(out / "meters.parquet")["meter_id"]) >= set(
+        readings.column("meter_id").to_pylist()
+    )
+    dispatch = pd.read_parquet(out / "dispatch.parquet")
+    assert dispatch["county"].nunique() == 3 and (dispatch["mwh"] >= 0).all()
+
+
+def test_synth_bad_dates_exit_2(tmp_path):
+    args = [
+        "electricity",
+        "synth",
+        "--out",
+        str(tmp_path / "s"),
+        "--start",
+        "2025-03-01",
+        "--end",
+        "2025-01-01",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "2025" in result.stderr

@@ -145,7 +145,10 @@ def run_sql(readings: Path, meters: Path) -> float:
     import duckdb
 
     files = [str(f) for f in sorted(readings.rglob("*.parquet"))]
-    con = duckdb.connect(config={"threads": THREADS, "memory_limit": "6GB"})
+    spill = str(Path(os.environ.get("TMPDIR", "/tmp")) / "carbonctl-duckdb")
+    con = duckdb.connect(
+        config={"threads": THREADS, "memory_limit": "6GB", "temp_directory": spill}
+    )
     query = SQL.format(files=repr(files), meters=meters)
     table = con.sql(query).to_arrow_table()
     return float(table.column("kwh").to_numpy().sum())

@@ -87,7 +87,10 @@ def connect(engine: str = "duckdb", *, master: str | None = None, threads: int |
     if engine == "duckdb":
         # Timestamps carry no zone, so DuckDB's time zone (its ICU extension) plays no part.
         # Above the memory limit DuckDB spills its hash tables to disk rather than fail.
-        config = {"memory_limit": os.environ.get("CARBONCTL_DUCKDB_MEMORY", "6GB")}
+        config = {
+            "memory_limit": os.environ.get("CARBONCTL_DUCKDB_MEMORY", "6GB"),
+            "temp_directory": str(Path(tempfile.gettempdir()) / "carbonctl-duckdb"),
+        }
         if threads:
             config["threads"] = threads
         return ibis.duckdb.connect(**config)

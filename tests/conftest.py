@@ -16,6 +16,30 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
+def demo_dataset():
+    """The synthetic Shanxi demo dataset (default seed), built once per test run (~4 s)."""
+    from carbonctl.demo.synthetic import build_dataset
+
+    return build_dataset()
+
+
+@pytest.fixture(scope="session")
+def electricity_history(demo_dataset):
+    """The demo's monthly electricity–carbon history, 2015–2025."""
+    from carbonctl.electricity.history import demo_history
+
+    return demo_history(demo_dataset)
+
+
+@pytest.fixture(scope="session")
+def electricity_2025(electricity_history):
+    """The electricity–carbon assessment of 2025 on the demo history (~10 s)."""
+    from carbonctl.electricity.assessment import assess_year
+
+    return assess_year(electricity_history, 2025)
+
+
+@pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
 

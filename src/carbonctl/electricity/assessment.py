@@ -1,0 +1,183 @@
+"""One year's electricity–carbon assessment (年度电碳评估): the monthly nowcasts of the year so
+far, the year before reconciled to its annual inventory, daily estimates and city bulletins —
+everything the platform's electricity–carbon page shows, computed in one place.
+
+For year Y with the inventory of Y−1 published:
+
+- **current**: every month 1..M of Y nowcast with the model fitted through Y−1 (``basis`` =
+  ``nowcast``), month and year-to-date rows with 90 % intervals;
+- **previous**: every month of Y−1 nowcast with the model fitted through Y−2, then benchmarked to
+  the Y−1 inventory county × sector by proportional Denton (``basis`` = ``reconciled``), summed to
+  cities and the province; its interval is the point (the inventory is taken as exact);
+- **bulletins**: each city's bulletin for every month of Y, against the same month of Y−1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from carbonctl.electricity import model as ec
+from carbonctl.electricity.bulletin import Bulletin, city_bulletin
+from carbonctl.electricity.history import ElectricityHistory
+from carbonctl.electricity.reconcile import benchmark
+from carbonctl.electricity.schema import model_sectors
+from carbonctl.errors import InputError
+
+__all__ = ["ESTIMATE_COLUMNS", "YearAssessment", "assess_year", "daily_figures", "rollup_sums"]
+
+ESTIMATE_COLUMNS = [
+    "level",
+    "region",
+    "sector",
+    "month",
+    "kind",
+    "basis",
+    "kwh",
+    "tco2",
+    "lo",
+    "hi",
+]
+PROVINCE = "140000"
+ALL = "ALL"
+GENERATION = [s.code for s in model_sectors() if s.side == "generation"]
+
+
+@dataclass(frozen=True)
+class YearAssessment:
+    """The tables of :func:`assess_year` (``ESTIMATE_COLUMNS`` layout for both estimate tables)."""
+
+    year: int
+    through_year: int
+    months: list[str]
+    current: pd.DataFrame
+    previous: pd.DataFrame
+    coefficients: pd.DataFrame
+    model: ec.FittedModel
+    bulletins: list[Bulletin] = field(default_factory=list)
+
+
+def _layout(table: pd.DataFrame, month: str, basis: str) -> pd.DataFrame:
+    return table.assign(month=month, basis=basis)[ESTIMATE_COLUMNS]
+
+
+def _months(year: int, last: int) -> list[str]:
+    return [f"{year}-{m:02d}" for m in range(1, last + 1)]
+
+
+def rollup_sums(
+    cells: pd.DataFrame, cities: Mapping[str, str], value_columns: list[str]
+) -> pd.DataFrame:
+    """County × sector rows (``county, sector, month`` + values) -> county, city and province
+    rows by sector and for all sectors (``ALL``), summed."""
+    parts = []
+    for level, region in (
+        ("county", cells["county"]),
+        ("city", cells["county"].map(cities)),
+        ("province", pd.Series(PROVINCE, index=cells.index)),
+    ):
+        framed = cells.assign(level=level, region=region)
+        for sector in (framed["sector"], pd.Series(ALL, index=cells.index)):
+            parts.append(
+                framed.assign(sector=sector)
+                .groupby(["level", "region", "sector", "month"], sort=False)[value_columns]
+                .sum()
+                .reset_index()
+            )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _reconciled_year(
+    history: ElectricityHistory, year: int, cities: Mapping[str, str]
+) -> pd.DataFrame:
+    """Months of ``year`` nowcast through ``year − 1`` and benchmarked to ``year``'s inventory."""
+    fitted = ec.fit(history, through_year=year - 1)
+    cells = []
+    for month in _months(year, 12):
+        table = ec.nowcast(fitted, history, month).table
+        rows = table[(table["level"] == "county") & (table["kind"] == "month")]
+        cells.append(rows.rename(columns={"region": "county"}).assign(month=month))
+    monthly = pd.concat(cells, ignore_index=True)
+    monthly = monthly[monthly["sector"] != ALL]
+    annual = history.annual[history.annual["year"] == year]
+    adjusted = benchmark(monthly[["county", "sector", "month", "tco2"]], annual)
+    monthly = monthly.assign(tco2=adjusted["adjusted"].to_numpy())
+    # ALL's kWh is electricity use; the power sector's activity is generation, so ALL is rebuilt
+    use = monthly.assign(kwh=monthly["kwh"].where(~monthly["sector"].isin(GENERATION), 0.0))
+    sums = rollup_sums(
+        monthly[["county", "sector", "month", "kwh", "tco2"]], cities, ["kwh", "tco2"]
+    )
+    use_sums = rollup_sums(use[["county", "sector", "month", "kwh", "tco2"]], cities, ["kwh"])
+    is_all = sums["sector"] == ALL
+    sums.loc[is_all, "kwh"] = use_sums.loc[use_sums["sector"] == ALL, "kwh"].to_numpy()
+    months = sums.assign(kind="month")
+    ytd = months.sort_values("month").copy()
+    ytd[["kwh", "tco2"]] = ytd.groupby(["level", "region", "sector"])[["kwh", "tco2"]].cumsum()
+    both = pd.concat([months, ytd.assign(kind="ytd")], ignore_index=True)
+    both = both.assign(basis="reconciled", lo=both["tco2"], hi=both["tco2"])
+    return both[ESTIMATE_COLUMNS]
+
+
+def assess_year(
+    history: ElectricityHistory,
+    year: int,
+    *,
+    last_month: int = 12,
+    names: Mapping[str, str] | None = None,
+) -> YearAssessment:
+    """Assess ``year`` up to ``last_month`` (see the module docstring). ``names`` maps adcodes
+    to Chinese names for the bulletins (adcodes are used when absent)."""
+    if not 1 <= last_month <= 12:
+        raise InputError(f"last month {last_month!r}", column="last_month", expected="1 to 12")
+    years = set(history.annual["year"].astype(int))
+    if year - 1 not in years or year - 2 not in years:
+        raise InputError(
+            f"no annual inventory for {year - 1} or {year - 2}",
+            expected=f"inventories of the two years before {year} (have {min(years)}–{max(years)})",
+        )
+    cities = dict(zip(history.counties["county"], history.counties["city"], strict=True))
+    fitted = ec.fit(history, through_year=year - 1)
+    months = _months(year, last_month)
+    current, coefficients = [], None
+    for month in months:
+        result = ec.nowcast(fitted, history, month)
+        current.append(_layout(result.table, month, "nowcast"))
+        coefficients = result.coefficients
+    current_table = pd.concat(current, ignore_index=True)
+    previous = _reconciled_year(history, year - 1, cities)
+    labels = dict(names or {})
+    bulletins = []
+    for month in months:
+        now = current_table[current_table["month"] == month]
+        before_month = f"{year - 1}-{month[5:]}"
+        before = previous[previous["month"] == before_month]
+        for city in sorted(set(cities.values())):
+            bulletins.append(city_bulletin(now, before, city, month, labels))
+    return YearAssessment(
+        year=year,
+        through_year=year - 1,
+        months=months,
+        current=current_table,
+        previous=previous,
+        coefficients=coefficients,
+        model=fitted,
+        bulletins=bulletins,
+    )
+
+
+def daily_figures(
+    model: ec.FittedModel, day_table: pd.DataFrame, cities: Mapping[str, str]
+) -> pd.DataFrame:
+    """Pipeline day rows (county, industry, day, kwh, n_readings, n_flagged) -> estimated daily
+    CO2 of consumption sectors, as county, city and province rows by model sector and ``ALL``
+    (columns level, region, sector, day, kwh, tco2, n_readings, n_flagged). The power sector's
+    own use is kept in kWh with no CO2: its emissions follow generation (monthly nowcast)."""
+    estimated = ec.daily_estimates(model, day_table)
+    estimated["tco2"] = estimated["tco2"].fillna(0.0)
+    cells = estimated.rename(columns={"day": "month"})[
+        ["county", "sector", "month", "kwh", "tco2", "n_readings", "n_flagged"]
+    ]
+    sums = rollup_sums(cells, cities, ["kwh", "tco2", "n_readings", "n_flagged"])
+    return sums.rename(columns={"month": "day"})

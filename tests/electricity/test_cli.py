@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 from carbonctl.cli import app
@@ -115,3 +116,82 @@ def test_synth_bad_dates_exit_2(tmp_path):
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "2025" in result.stderr
+
+
+def test_nowcast_json_rolls_up_and_uses_the_last_inventory():
+    result = runner.invoke(app, ["electricity", "nowcast", "--month", "2024-05", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["month"] == "2024-05" and payload["through_year"] == 2023
+    table = pd.DataFrame(payload["estimates"])
+    month = table[(table["kind"] == "month") & (table["sector"] == "ALL")]
+    province = month[month["level"] == "province"]["tco2"].iloc[0]
+    assert month[month["level"] == "city"]["tco2"].sum() == pytest.approx(province, rel=1e-9)
+    assert (table["lo"] <= table["tco2"]).all() and (table["tco2"] <= table["hi"]).all()
+
+
+def test_nowcast_takes_metered_electricity_from_the_pipeline(tmp_path):
+    base = json.loads(
+        runner.invoke(app, ["electricity", "nowcast", "--month", "2025-02", "--json"]).stdout
+    )
+    metered = pd.DataFrame(
+        {
+            "county": ["140105"],
+            "industry": ["A06"],
+            "month": ["2025-02"],
+            "kwh": [5e9],
+            "n_readings": [1],
+            "n_flagged": [0],
+        }
+    )
+    metered.to_parquet(tmp_path / "month.parquet")
+    args = [
+        "electricity",
+        "nowcast",
+        "--month",
+        "2025-02",
+        "--json",
+        "--monthly",
+        str(tmp_path / "month.parquet"),
+    ]
+    changed = json.loads(runner.invoke(app, args).stdout)
+
+    def services(payload):
+        table = pd.DataFrame(payload["estimates"])
+        row = table[
+            (table["region"] == "140105")
+            & (table["sector"] == "A05-A11")
+            & (table["kind"] == "month")
+        ]
+        return row.iloc[0]
+
+    assert services(changed)["kwh"] == 5e9 != services(base)["kwh"]
+    assert services(changed)["tco2"] > services(base)["tco2"]
+
+
+@pytest.mark.parametrize("month", ["2025-13", "May 2025", "2014-06"])
+def test_nowcast_bad_month_exits_2(month):
+    result = runner.invoke(app, ["electricity", "nowcast", "--month", month])
+    assert result.exit_code == 2 and "error" in result.stderr
+
+
+def test_backtest_json_has_the_contract_shape(tmp_path):
+    report = tmp_path / "backtest.md"
+    args = [
+        "electricity",
+        "backtest",
+        "--first",
+        "2025",
+        "--last",
+        "2025",
+        "--json",
+        "--report",
+        str(report),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload["levels"]) == {"province", "city", "county"} and payload["months"] == 12
+    for figures in payload["levels"].values():
+        assert set(figures) == {"mape", "bias"} and 0 <= figures["mape"] < 100
+    assert "MAPE" in report.read_text(encoding="utf-8")

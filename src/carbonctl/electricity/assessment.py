@@ -23,10 +23,17 @@ from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
 from carbonctl.electricity.history import ElectricityHistory
 from carbonctl.electricity.reconcile import benchmark
-from carbonctl.electricity.schema import model_sectors
+from carbonctl.electricity.schema import MONTH_COLUMNS, model_sector_of, model_sectors
 from carbonctl.errors import InputError
 
-__all__ = ["ESTIMATE_COLUMNS", "YearAssessment", "assess_year", "daily_figures", "rollup_sums"]
+__all__ = [
+    "ESTIMATE_COLUMNS",
+    "YearAssessment",
+    "assess_year",
+    "daily_figures",
+    "metered_inputs",
+    "rollup_sums",
+]
 
 ESTIMATE_COLUMNS = [
     "level",
@@ -181,3 +188,36 @@ def daily_figures(
     ]
     sums = rollup_sums(cells, cities, ["kwh", "tco2", "n_readings", "n_flagged"])
     return sums.rename(columns={"month": "day"})
+
+
+def metered_inputs(history: ElectricityHistory, month_table: pd.DataFrame) -> ec.ModelInputs:
+    """The model's inputs with the electricity use of the months the meter pipeline covered
+    (``county_industry_month``: county, industry, month, kwh) taking the place of the history's
+    for those county × sector × months; everything else stays as it was."""
+    missing = [c for c in MONTH_COLUMNS[:4] if c not in month_table.columns]
+    if missing:
+        raise InputError(
+            f"missing columns {missing}",
+            file="county_industry_month",
+            expected=", ".join(MONTH_COLUMNS),
+        )
+    table = month_table.assign(
+        county=month_table["county"].astype(str),
+        sector=month_table["industry"]
+        .astype(str)
+        .map({i: model_sector_of(i) for i in month_table["industry"].astype(str).unique()}),
+    )
+    metered = table.groupby(["county", "sector", "month"], as_index=False)["kwh"].sum()
+    inputs = ec.model_inputs(history)
+    keys = ["county", "sector", "month"]
+    base = inputs.monthly[[*keys, "kwh"]]
+    merged = base.merge(metered, on=keys, how="outer", suffixes=("", "_metered"))
+    merged["kwh"] = merged["kwh_metered"].combine_first(merged["kwh"])
+    monthly = merged[[*keys, "kwh"]].sort_values(keys, ignore_index=True)
+    return ec.ModelInputs(
+        counties=inputs.counties,
+        annual=inputs.annual,
+        monthly=monthly,
+        generation=inputs.generation,
+        output=inputs.output,
+    )

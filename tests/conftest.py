@@ -24,19 +24,24 @@ def demo_dataset():
 
 
 @pytest.fixture(scope="session")
-def electricity_history(demo_dataset):
-    """The demo's monthly electricity–carbon history, 2015–2025."""
-    from carbonctl.electricity.history import demo_history
+def demo_electricity(demo_dataset):
+    """The electricity–carbon demo: history 2015–2025, the 2025 assessment and Q4 meter data
+    through the pipeline (~15 s, once per test run)."""
+    from carbonctl.electricity.demo import build_demo_electricity
 
-    return demo_history(demo_dataset)
+    return build_demo_electricity(demo_dataset)
 
 
 @pytest.fixture(scope="session")
-def electricity_2025(electricity_history):
-    """The electricity–carbon assessment of 2025 on the demo history (~10 s)."""
-    from carbonctl.electricity.assessment import assess_year
+def electricity_history(demo_electricity):
+    """The demo's monthly electricity–carbon history, 2015–2025."""
+    return demo_electricity.history
 
-    return assess_year(electricity_history, 2025)
+
+@pytest.fixture(scope="session")
+def electricity_2025(demo_electricity):
+    """The electricity–carbon assessment of 2025 on the demo history."""
+    return demo_electricity.assessment
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -82,6 +84,16 @@ def test_signals_feed_the_warning_engine(tables):
 def test_round_trip_through_json_compatible_dict(tables):
     bulletin = city_bulletin(*tables, CITY, "2025-03", NAMES)
     assert Bulletin.from_dict(bulletin.to_dict()) == bulletin
+
+
+def test_growth_without_a_base_is_none_in_json(tables):
+    current, previous = tables
+    previous = previous[previous["region"] != "140106"]  # the county is new this year
+    bulletin = city_bulletin(current, previous, CITY, "2025-03", NAMES)
+    county = next(r for r in bulletin.to_dict()["counties"] if r["code"] == "140106")
+    assert county["growth"] is None and county["previous"] is None
+    again = Bulletin.from_dict(bulletin.to_dict())
+    assert math.isnan(next(r for r in again.counties if r.code == "140106").growth)
 
 
 def test_missing_city_is_an_error(tables):

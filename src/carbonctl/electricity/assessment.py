@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from carbonctl import refdata
 from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
 from carbonctl.electricity.history import ElectricityHistory
@@ -127,6 +128,11 @@ def _reconciled_year(
     return both[ESTIMATE_COLUMNS]
 
 
+def _region_names() -> dict[str, str]:
+    regions = refdata.load_table("regions")
+    return dict(zip(regions["adcode"].astype(str), regions["name_zh"], strict=True))
+
+
 def assess_year(
     history: ElectricityHistory,
     year: int,
@@ -135,7 +141,7 @@ def assess_year(
     names: Mapping[str, str] | None = None,
 ) -> YearAssessment:
     """Assess ``year`` up to ``last_month`` (see the module docstring). ``names`` maps adcodes
-    to Chinese names for the bulletins (adcodes are used when absent)."""
+    to the names bulletins use (default: the Chinese names of the reference regions)."""
     if not 1 <= last_month <= 12:
         raise InputError(f"last month {last_month!r}", column="last_month", expected="1 to 12")
     years = set(history.annual["year"].astype(int))
@@ -154,7 +160,7 @@ def assess_year(
         coefficients = result.coefficients
     current_table = pd.concat(current, ignore_index=True)
     previous = _reconciled_year(history, year - 1, cities)
-    labels = dict(names or {})
+    labels = dict(names) if names is not None else _region_names()
     bulletins = []
     for month in months:
         now = current_table[current_table["month"] == month]

@@ -12,6 +12,7 @@ before (reconciled to its inventory where one exists).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
@@ -66,8 +67,11 @@ class Bulletin:
     text_en: list[str] = field(default_factory=list)
 
     def fastest(self, what: str, top: int = 3) -> list[Ranked]:
-        """The ``top`` fastest-growing ``sectors`` or ``counties`` (by year-on-year growth)."""
-        items = [r for r in getattr(self, what) if r.share >= MIN_SHARE]
+        """The ``top`` fastest-growing ``sectors`` or ``counties`` (by year-on-year growth; those
+        without last year's figure, or below :data:`MIN_SHARE`, are not ranked)."""
+        items = [
+            r for r in getattr(self, what) if r.share >= MIN_SHARE and not math.isnan(r.growth)
+        ]
         return sorted(items, key=lambda r: r.growth, reverse=True)[:top]
 
     def signals(self) -> list[dict[str, Any]]:
@@ -117,14 +121,34 @@ class Bulletin:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values for JSON: a growth that cannot be computed (NaN) becomes ``None``, which
+        PostgreSQL's jsonb accepts and NaN it does not."""
+        return _json_safe(asdict(self))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Bulletin:
-        values = dict(data)
-        values["sectors"] = [Ranked(**r) for r in values.get("sectors", [])]
-        values["counties"] = [Ranked(**r) for r in values.get("counties", [])]
+        values = {k: _nan(v) for k, v in data.items()}
+        values["sectors"] = [
+            Ranked(**{k: _nan(v) for k, v in r.items()}) for r in data.get("sectors", [])
+        ]
+        values["counties"] = [
+            Ranked(**{k: _nan(v) for k, v in r.items()}) for r in data.get("counties", [])
+        ]
         return cls(**values)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _nan(value: Any) -> Any:
+    return float("nan") if value is None else value
 
 
 def _rows(table: pd.DataFrame, level: str, kind: str) -> pd.DataFrame:

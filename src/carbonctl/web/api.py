@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from carbonctl.web.electricity.api import router as electricity_router
 from carbonctl.web.enterprises.api import router as enterprises_router
 from carbonctl.web.factors.api import router as factors_router
 from carbonctl.web.inventories.api import router as inventories_router
@@ -28,3 +29,4 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/submissions", submissions_router)
 api.add_router("/inventories", inventories_router)
 api.add_router("/factor-sets", factors_router)
+api.add_router("/electricity", electricity_router)

@@ -101,13 +101,18 @@ def build_demo(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list,
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+    from carbonctl.web.electricity import demo as electricity
     from carbonctl.web.inventories import demo
 
     if demo.is_loaded():
         if if_missing:
+            if not electricity.is_loaded():  # a demo built before the electricity page existed
+                electricity.load_demo_electricity(seed=seed)
             return demo.current_logins(), False
         raise ValueError("the database already holds the demo; use a new --db or --if-missing")
-    return demo.load_demo(seed=seed), True
+    logins = demo.load_demo(seed=seed)
+    electricity.load_demo_electricity(seed=seed)
+    return logins, True
 
 
 def create_token(username: str, name: str = "api") -> str:

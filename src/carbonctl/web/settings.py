@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "carbonctl.web.inventories",
     "carbonctl.web.factors",
     "carbonctl.web.targets",
+    "carbonctl.web.electricity",
 ]
 
 MIDDLEWARE = [

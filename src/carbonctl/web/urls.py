@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("submissions/", include("carbonctl.web.submissions.urls")),
     path("factors/", include("carbonctl.web.factors.urls")),
     path("targets/", include("carbonctl.web.targets.urls")),
+    path("electricity/", include("carbonctl.web.electricity.urls")),
     path("regions/", include("carbonctl.web.regions.urls")),
     path("", include("carbonctl.web.inventories.urls")),
     prefix_default_language=False,

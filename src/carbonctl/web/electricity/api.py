@@ -1,0 +1,98 @@
+"""Electricity–carbon API: a region's monthly estimates, and the bulletins' warning signals (the
+data source the early-warning engine reads), both within the caller's scope."""
+
+from __future__ import annotations
+
+import math
+
+from django.http import Http404
+from ninja import Router, Schema
+
+from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.electricity import services
+from carbonctl.web.electricity.models import Bulletin, Estimate
+
+router = Router(tags=["electricity 电碳快速评估"], auth=API_AUTH)
+
+
+class EstimateOut(Schema):
+    region: str
+    sector: str
+    month: str
+    kind: str
+    basis: str
+    kwh: float
+    tco2: float
+    lo: float
+    hi: float
+
+
+class EstimatesOut(Schema):
+    assessment: int
+    synthetic: bool
+    through_year: int
+    estimates: list[EstimateOut]
+
+
+class SignalOut(Schema):
+    region: str
+    sector: str
+    month: str
+    indicator: str
+    value: float | None
+    tco2: float
+    source: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _assessment():
+    assessment = services.current_assessment()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+@router.get("/estimates/{adcode}", response={200: EstimatesOut, 401: ErrorOut, 404: ErrorOut})
+def estimates(request, adcode: str, month: str | None = None, sector: str | None = None):
+    """Monthly and year-to-date CO2 estimates (nowcast, and last year reconciled) of a region."""
+    region = region_or_404(request, adcode)
+    assessment = _assessment()
+    rows = Estimate.objects.filter(assessment=assessment, region=region)
+    if month:
+        rows = rows.filter(month=month)
+    if sector:
+        rows = rows.filter(sector=sector)
+    return {
+        "assessment": assessment.pk,
+        "synthetic": assessment.synthetic,
+        "through_year": assessment.through_year,
+        "estimates": [
+            {
+                "region": r.region_id,
+                "sector": r.sector,
+                "month": r.month,
+                "kind": r.kind,
+                "basis": r.basis,
+                "kwh": r.kwh,
+                "tco2": r.tco2,
+                "lo": r.lo,
+                "hi": r.hi,
+            }
+            for r in rows.order_by("month", "kind", "sector")
+        ],
+    }
+
+
+@router.get("/signals", response={200: list[SignalOut], 401: ErrorOut, 404: ErrorOut})
+def signals(request, month: str | None = None):
+    """Year-on-year CO2 change of cities, their sectors and counties from the bulletins."""
+    assessment = _assessment()
+    bulletins = Bulletin.objects.filter(assessment=assessment, city__in=regions_for(request.user))
+    if month:
+        bulletins = bulletins.filter(month=month)
+    rows = [row for b in bulletins for row in services.bulletin_of(b).signals()]
+    return [{**row, "value": None if math.isnan(row["value"]) else row["value"]} for row in rows]

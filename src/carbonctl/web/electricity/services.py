@@ -1,0 +1,200 @@
+"""Saving an electricity–carbon assessment (core ``electricity.assessment``) and reading it back
+for pages, charts and the API. Every load is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pandas as pd
+from django.db import transaction
+
+from carbonctl.electricity.assessment import YearAssessment
+from carbonctl.electricity.bulletin import Bulletin as CoreBulletin
+from carbonctl.electricity.schema import model_sectors
+from carbonctl.web.audit.models import AuditEntry
+from carbonctl.web.audit.services import record, snapshot
+from carbonctl.web.electricity.models import Assessment, Bulletin, DailyFigure, Estimate
+
+BATCH = 2000
+ALL = "ALL"
+
+
+def _kept(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows the pages use: province and cities by sector, counties in total."""
+    return table[(table["level"] != "county") | (table["sector"] == ALL)]
+
+
+def _number(value: float) -> float:
+    return 0.0 if pd.isna(value) else float(value)
+
+
+def save_assessment(
+    result: YearAssessment,
+    days: pd.DataFrame,
+    quality: dict,
+    *,
+    label: str,
+    synthetic: bool,
+    source: str,
+    user=None,
+) -> Assessment:
+    """Store ``result`` (estimates, bulletins), the daily figures and the cleaning summary."""
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            label=label,
+            synthetic=synthetic,
+            year=result.year,
+            through_year=result.through_year,
+            quality=quality,
+            # through JSON text: NaN (no interval with too little history) becomes null
+            coefficients=json.loads(
+                result.model.regressions.reset_index().to_json(orient="records")
+            ),
+            source=source,
+        )
+        estimates = pd.concat([_kept(result.current), _kept(result.previous)], ignore_index=True)
+        Estimate.objects.bulk_create(
+            (
+                Estimate(
+                    assessment=assessment,
+                    level=r.level,
+                    region_id=r.region,
+                    sector=r.sector,
+                    month=r.month,
+                    kind=r.kind,
+                    basis=r.basis,
+                    kwh=_number(r.kwh),
+                    tco2=_number(r.tco2),
+                    lo=_number(r.lo),
+                    hi=_number(r.hi),
+                )
+                for r in estimates.itertuples(index=False)
+            ),
+            batch_size=BATCH,
+        )
+        DailyFigure.objects.bulk_create(
+            (
+                DailyFigure(
+                    assessment=assessment,
+                    region_id=r.region,
+                    sector=r.sector,
+                    day=r.day,
+                    kwh=float(r.kwh),
+                    tco2=float(r.tco2),
+                    n_readings=int(r.n_readings),
+                    n_flagged=int(r.n_flagged),
+                )
+                for r in _kept(days).itertuples(index=False)
+            ),
+            batch_size=BATCH,
+        )
+        Bulletin.objects.bulk_create(
+            Bulletin(assessment=assessment, city_id=b.city, month=b.month, content=b.to_dict())
+            for b in result.bulletins
+        )
+        record(
+            user,
+            AuditEntry.Action.CREATE,
+            assessment,
+            after=snapshot(assessment) | {"quality": quality},
+            summary=f"electricity–carbon assessment {result.year}: {len(estimates)} estimates, "
+            f"{len(result.bulletins)} bulletins",
+        )
+    return assessment
+
+
+def current_assessment() -> Assessment | None:
+    return Assessment.objects.order_by("-pk").first()
+
+
+def sector_names() -> dict[str, str]:
+    return {s.code: s.name_zh for s in model_sectors()}
+
+
+def monthly_series(assessment: Assessment, region: str, sector: str = ALL) -> dict:
+    """This year's nowcast (with its band) and last year's reconciled months, for a chart."""
+    rows = Estimate.objects.filter(
+        assessment=assessment, region_id=region, sector=sector, kind=Estimate.Kind.MONTH
+    ).order_by("month")
+    now = [r for r in rows if r.basis == Estimate.Basis.NOWCAST]
+    before = {r.month[5:]: r.tco2 for r in rows if r.basis == Estimate.Basis.RECONCILED}
+    wan = 1e4
+    return {
+        "months": [r.month for r in now],
+        "tco2": [round(r.tco2 / wan, 2) for r in now],
+        "lo": [round(r.lo / wan, 2) for r in now],
+        "hi": [round(r.hi / wan, 2) for r in now],
+        "previous": [round(before.get(r.month[5:], 0.0) / wan, 2) for r in now],
+    }
+
+
+def daily_series(assessment: Assessment, region: str, sector: str = ALL) -> dict:
+    rows = DailyFigure.objects.filter(assessment=assessment, region_id=region, sector=sector)
+    rows = list(rows.order_by("day"))
+    return {
+        "days": [r.day.isoformat() for r in rows],
+        "kwh": [round(r.kwh / 1e4, 2) for r in rows],  # 万千瓦时
+        "tco2": [round(r.tco2, 1) for r in rows],
+        "flagged": sum(r.n_flagged for r in rows),
+        "readings": sum(r.n_readings for r in rows),
+    }
+
+
+def sector_table(assessment: Assessment, region: str, month: str) -> list[dict]:
+    """The region's sectors in ``month``: estimate, interval and change on last year."""
+    rows = Estimate.objects.filter(
+        assessment=assessment, region_id=region, month=month, kind=Estimate.Kind.MONTH
+    )
+    previous_month = f"{int(month[:4]) - 1}{month[4:]}"
+    before = dict(
+        Estimate.objects.filter(
+            assessment=assessment,
+            region_id=region,
+            month=previous_month,
+            kind=Estimate.Kind.MONTH,
+        ).values_list("sector", "tco2")
+    )
+    names = sector_names()
+    table = []
+    for r in sorted(rows, key=lambda r: (r.sector != ALL, -r.tco2)):
+        previous = before.get(r.sector, 0.0)
+        table.append(
+            {
+                "sector": r.sector,
+                "name": names.get(r.sector, ""),
+                "tco2": r.tco2,
+                "lo": r.lo,
+                "hi": r.hi,
+                "kwh": r.kwh,
+                "wan": r.tco2 / 1e4,
+                "wan_lo": r.lo / 1e4,
+                "wan_hi": r.hi / 1e4,
+                "growth": (r.tco2 / previous - 1) * 100 if previous > 0 else None,
+            }
+        )
+    return table
+
+
+def county_growth(assessment: Assessment, month: str, counties: Iterable[str]) -> list[dict]:
+    """Year-to-date CO2 change on last year for ``counties`` (the map's values, in %)."""
+    wanted = list(counties)
+    previous_month = f"{int(month[:4]) - 1}{month[4:]}"
+    base = Estimate.objects.filter(
+        assessment=assessment,
+        level="county",
+        sector=ALL,
+        kind=Estimate.Kind.YTD,
+        region_id__in=wanted,
+    )
+    now = dict(base.filter(month=month).values_list("region_id", "tco2"))
+    before = dict(base.filter(month=previous_month).values_list("region_id", "tco2"))
+    return [
+        {"name": code, "value": round((now[code] / before[code] - 1) * 100, 2)}
+        for code in wanted
+        if code in now and before.get(code, 0) > 0
+    ]
+
+
+def bulletin_of(record: Bulletin) -> CoreBulletin:
+    return CoreBulletin.from_dict(record.content)

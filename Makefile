@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format install bench bench-web clean refdata
+.PHONY: demo test lint format install bench bench-web bench-meters clean refdata
 
 ASSETS := src/carbonctl/web/static/vendor/echarts/echarts.min.js
 
@@ -52,6 +52,9 @@ bench: $(STAMP)
 
 bench-web: $(STAMP)
 	$(BIN)/python benchmarks/bench_web.py
+
+bench-meters: $(STAMP)
+	$(BIN)/python benchmarks/bench_meter_pipeline.py
 
 refdata: $(STAMP)
 	$(BIN)/python scripts/build_refdata.py

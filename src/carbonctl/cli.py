@@ -659,12 +659,17 @@ def electricity_aggregate(
     master: Annotated[
         str | None, typer.Option(help="Spark master: local[*] (default) or spark://host:7077.")
     ] = None,
+    dispatch: Annotated[
+        Path | None, typer.Option(help="Hourly dispatch Parquet: generation by county and month.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Clean meter readings and aggregate them to county × industry × day and month."""
+    """Clean meter readings and aggregate them to county × industry × day and month (and
+    dispatch to county × fuel × month)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from carbonctl.electricity.pipeline import aggregate, write_aggregates
+    from carbonctl.electricity.pipeline import aggregate, aggregate_dispatch, write_aggregates
+    from carbonctl.io import write_table
 
     steps = {
         "connect": "启动引擎 starting the engine",
@@ -688,7 +693,16 @@ def electricity_aggregate(
         result = _guard(
             lambda: aggregate(readings, meters, engine=engine.value, master=master, progress=step)
         )
+        generation = None
+        if dispatch is not None:
+            bar.update(task, description="汇总调度数据 aggregating dispatch")
+            generation = _guard(
+                lambda: aggregate_dispatch(dispatch, engine=engine.value, master=master)
+            )
         paths = _guard(lambda: write_aggregates(result, out))
+        if generation is not None:
+            paths["generation"] = out / "county_fuel_month.parquet"
+            _guard(lambda: write_table(generation, paths["generation"]))
     if as_json:
         files = {name: str(path) for name, path in paths.items()}
         print(json.dumps({"quality": result.quality, "files": files}, ensure_ascii=False))
@@ -767,6 +781,14 @@ def electricity_synth(
     )
 
 
+def _read_parquet(path: Path) -> pd.DataFrame:
+    from carbonctl.errors import InputError
+
+    if not path.is_file():
+        raise InputError("file not found", file=str(path), expected="a Parquet file")
+    return pd.read_parquet(path)
+
+
 @functools.cache
 def _demo_history(seed: int):
     """The demo history (deterministic, so one per seed and process)."""
@@ -783,6 +805,10 @@ def electricity_nowcast(
         Path | None,
         typer.Option(help="county_industry_month.parquet from `aggregate`: metered kWh to use."),
     ] = None,
+    generation: Annotated[
+        Path | None,
+        typer.Option(help="county_fuel_month.parquet from `aggregate --dispatch`."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the demo history.")] = 20240101,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -793,7 +819,13 @@ def electricity_nowcast(
 
     def run():
         history = _demo_history(seed)
-        data = history if monthly is None else metered_inputs(history, pd.read_parquet(monthly))
+        data = history
+        if monthly is not None or generation is not None:
+            data = metered_inputs(
+                history,
+                _read_parquet(monthly) if monthly is not None else None,
+                _read_parquet(generation) if generation is not None else None,
+            )
         year = int(month[:4]) if month[:4].isdigit() else 0
         through = max((y for y in set(history.annual["year"]) if y < year), default=None)
         if through is None:

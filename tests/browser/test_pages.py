@@ -69,3 +69,33 @@ def test_allocation_workbench_bars_and_map(page, login):
     )
     assert regions == 11
     assert page.console_errors == []
+
+
+def test_electricity_page_draws_daily_monthly_and_the_county_map(
+    page, login, province, demo_electricity
+):
+    from carbonctl.web.electricity.demo import load_demo_electricity
+
+    load_demo_electricity(demo=demo_electricity)
+    login(province["users"][Role.CITY_OFFICIAL].username)
+    page.goto("/electricity/")
+    page.wait_for_function("window.electricityMapCounties > 0", timeout=20000)
+    # the city official's map shows Taiyuan's ten county-level units, joined by adcode
+    assert page.evaluate("window.electricityMapCounties") == 10
+    band = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('monthly')).getOption().series.length"
+    )
+    assert band == 4  # low bound, band, nowcast, last year
+    days = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('daily'))"
+        ".getOption().xAxis[0].data.length"
+    )
+    assert days == 92
+    page.select_option("select[name=sector]", "A02.2.19")
+    with page.expect_navigation():
+        page.click("#choose button[type=submit]")
+    assert "sector=A02.2.19" in page.url
+    with page.expect_navigation():
+        page.click("#bulletins a >> nth=0")
+    assert "太原市" in page.inner_text("#text")
+    assert page.console_errors == []

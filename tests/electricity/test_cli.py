@@ -195,3 +195,55 @@ def test_backtest_json_has_the_contract_shape(tmp_path):
     for figures in payload["levels"].values():
         assert set(figures) == {"mape", "bias"} and 0 <= figures["mape"] < 100
     assert "MAPE" in report.read_text(encoding="utf-8")
+
+
+def test_aggregate_with_dispatch_feeds_the_nowcast(tmp_path):
+    from carbonctl.electricity import synth
+
+    readings, meters = _inputs(tmp_path)
+    hourly = synth.synth_dispatch(["140212"], "2025-03-01", "2025-03-31", seed=1)
+    dispatch = synth.write_dispatch(hourly, tmp_path / "dispatch.parquet")
+    out = tmp_path / "out"
+    args = [
+        "electricity",
+        "aggregate",
+        str(readings),
+        "--meters",
+        str(meters),
+        "--out",
+        str(out),
+        "--dispatch",
+        str(dispatch),
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    generation = pd.read_parquet(out / "county_fuel_month.parquet")
+    assert generation["mwh"].sum() == pytest.approx(hourly["mwh"].sum())
+    args = [
+        "electricity",
+        "nowcast",
+        "--month",
+        "2025-03",
+        "--json",
+        "--generation",
+        str(out / "county_fuel_month.parquet"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pd.DataFrame(json.loads(result.stdout)["estimates"])
+    power = table[
+        (table["region"] == "140212") & (table["sector"] == "A02.3") & (table["kind"] == "month")
+    ]
+    assert power["kwh"].iloc[0] == pytest.approx(generation["mwh"].sum() * 1000)
+
+
+def test_nowcast_missing_metered_file_exits_2(tmp_path):
+    args = [
+        "electricity",
+        "nowcast",
+        "--month",
+        "2025-03",
+        "--monthly",
+        str(tmp_path / "no.parquet"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "no.parquet" in result.stderr

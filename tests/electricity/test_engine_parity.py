@@ -70,3 +70,22 @@ def test_duckdb_and_spark_give_identical_aggregates(messy):
     pd.testing.assert_frame_equal(duck.month, spark.month, check_exact=True)
     pd.testing.assert_frame_equal(duck.regions, spark.regions, check_exact=True)
     assert duck.quality == spark.quality
+
+
+def test_dispatch_months_agree_on_both_engines(tmp_path):
+    from carbonctl.electricity import synth
+    from carbonctl.electricity.pipeline import aggregate_dispatch
+
+    hourly = synth.synth_dispatch(["140105", "140212"], "2025-01-20", "2025-02-10", seed=3)
+    path = synth.write_dispatch(hourly, tmp_path / "dispatch.parquet")
+    duck = aggregate_dispatch(path)
+    spark = aggregate_dispatch(path, engine="spark", master="local[2]")
+    pd.testing.assert_frame_equal(duck, spark, check_exact=False, rtol=1e-12)
+    assert set(duck["month"]) == {"2025-01", "2025-02"}
+    expected = (
+        hourly.assign(month=hourly["hour"].dt.strftime("%Y-%m"))
+        .groupby(["county", "month", "fuel"])["mwh"]
+        .sum()
+    )
+    got = duck.set_index(["county", "month", "fuel"])["mwh"]
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)

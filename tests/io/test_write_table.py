@@ -41,8 +41,15 @@ def test_xlsx_keeps_numbers_as_numbers(tmp_path, activities):
     assert back["row_id"].tolist() == [2, 3, 4]
 
 
+def test_parquet_keeps_types(tmp_path, activities):
+    path = write_table(activities, tmp_path / "out.parquet")
+    back = pd.read_parquet(path)
+    assert back["amount"].tolist() == [95.25, 1420.0, 165.0]
+    assert back["row_id"].tolist() == [2, 3, 4]
+
+
 def test_unknown_suffix_is_refused(tmp_path, activities):
-    with pytest.raises(InputError, match=r"cannot write \.json files.*\.csv or \.xlsx"):
+    with pytest.raises(InputError, match=r"cannot write \.json files.*\.csv, \.xlsx or \.parquet"):
         write_table(activities, tmp_path / "out.json")
     assert list(tmp_path.glob("out*")) == []
 

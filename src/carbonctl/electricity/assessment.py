@@ -196,34 +196,65 @@ def daily_figures(
     return sums.rename(columns={"month": "day"})
 
 
-def metered_inputs(history: ElectricityHistory, month_table: pd.DataFrame) -> ec.ModelInputs:
-    """The model's inputs with the electricity use of the months the meter pipeline covered
-    (``county_industry_month``: county, industry, month, kwh) taking the place of the history's
-    for those county × sector × months; everything else stays as it was."""
-    missing = [c for c in MONTH_COLUMNS[:4] if c not in month_table.columns]
-    if missing:
-        raise InputError(
-            f"missing columns {missing}",
-            file="county_industry_month",
-            expected=", ".join(MONTH_COLUMNS),
-        )
-    table = month_table.assign(
-        county=month_table["county"].astype(str),
-        sector=month_table["industry"]
-        .astype(str)
-        .map({i: model_sector_of(i) for i in month_table["industry"].astype(str).unique()}),
-    )
-    metered = table.groupby(["county", "sector", "month"], as_index=False)["kwh"].sum()
+def metered_inputs(
+    history: ElectricityHistory,
+    month_table: pd.DataFrame | None = None,
+    generation: pd.DataFrame | None = None,
+) -> ec.ModelInputs:
+    """The model's inputs with what the pipeline measured taking the place of the history's for
+    the county × sector × months it covers: electricity use from ``county_industry_month``
+    (county, industry, month, kwh) and generation from ``county_fuel_month`` (county, month,
+    fuel, mwh). Everything else stays as it was."""
     inputs = ec.model_inputs(history)
-    keys = ["county", "sector", "month"]
-    base = inputs.monthly[[*keys, "kwh"]]
-    merged = base.merge(metered, on=keys, how="outer", suffixes=("", "_metered"))
-    merged["kwh"] = merged["kwh_metered"].combine_first(merged["kwh"])
-    monthly = merged[[*keys, "kwh"]].sort_values(keys, ignore_index=True)
+    monthly, plants = inputs.monthly, inputs.generation
+    if month_table is not None:
+        missing = [c for c in MONTH_COLUMNS[:4] if c not in month_table.columns]
+        if missing:
+            raise InputError(
+                f"missing columns {missing}",
+                file="county_industry_month",
+                expected=", ".join(MONTH_COLUMNS),
+            )
+        industries = month_table["industry"].astype(str)
+        table = month_table.assign(
+            county=month_table["county"].astype(str),
+            sector=industries.map({i: model_sector_of(i) for i in industries.unique()}),
+        )
+        metered = table.groupby(["county", "sector", "month"], as_index=False)["kwh"].sum()
+        monthly = _replace(monthly, metered, ["county", "sector", "month"], "kwh")
+    if generation is not None:
+        missing = [c for c in ("county", "month", "fuel", "mwh") if c not in generation.columns]
+        if missing:
+            raise InputError(
+                f"missing columns {missing}",
+                file="county_fuel_month",
+                expected="county, month, fuel, mwh",
+            )
+        measured = generation.assign(county=generation["county"].astype(str))
+        # dispatch covers all of a county's plants: its months replace the history's whole
+        plants = _replace(
+            plants, measured, ["county", "month", "fuel"], "mwh", cover=["county", "month"]
+        )
     return ec.ModelInputs(
         counties=inputs.counties,
         annual=inputs.annual,
         monthly=monthly,
-        generation=inputs.generation,
+        generation=plants,
         output=inputs.output,
     )
+
+
+def _replace(
+    base: pd.DataFrame,
+    new: pd.DataFrame,
+    keys: list[str],
+    value: str,
+    cover: list[str] | None = None,
+) -> pd.DataFrame:
+    """``base`` without the rows ``new`` covers (same ``cover`` keys, default ``keys``), plus
+    ``new``'s rows."""
+    cover = cover or keys
+    covered = pd.MultiIndex.from_frame(new[cover].drop_duplicates())
+    kept = base[~pd.MultiIndex.from_frame(base[cover]).isin(covered)]
+    both = pd.concat([kept[[*keys, value]], new[[*keys, value]]], ignore_index=True)
+    return both.sort_values(keys, ignore_index=True)

@@ -41,7 +41,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carbonctl import refdata
-from carbonctl.electricity.schema import DAY_COLUMNS, METER_COLUMNS, MONTH_COLUMNS, model_sector_of
+from carbonctl.electricity.schema import (
+    DAY_COLUMNS,
+    DISPATCH_COLUMNS,
+    DISPATCH_FUELS,
+    METER_COLUMNS,
+    MONTH_COLUMNS,
+    model_sector_of,
+)
 from carbonctl.errors import InputError, InputErrors, UnknownNameError
 from carbonctl.io import write_table
 
@@ -50,6 +57,7 @@ __all__ = [
     "SPIKE_FACTOR",
     "Aggregates",
     "aggregate",
+    "aggregate_dispatch",
     "connect",
     "read_meters",
     "rollup",
@@ -586,6 +594,65 @@ def rollup(month: pd.DataFrame) -> pd.DataFrame:
         ["level", "region", "industry", "month"],
         key=lambda s: s.map(order) if s.name == "level" else s,
     ).reset_index(drop=True)
+
+
+def aggregate_dispatch(
+    dispatch: str | Path, *, engine: str = "duckdb", master: str | None = None
+) -> pd.DataFrame:
+    """Hourly plant dispatch (调度数据: unit_id, county, hour, mwh, fuel) -> generation by county,
+    month and fuel (``county, month, fuel, mwh``), the power sector's activity in the model.
+
+    Raises :class:`InputError` for missing columns, a fuel outside ``schema.DISPATCH_FUELS``, a
+    county that is not a Shanxi county-level adcode, or negative generation (named by unit)."""
+    files = _parquet_files(Path(dispatch))
+    for file in files:
+        names = pq.read_schema(file).names
+        missing = [c for c in DISPATCH_COLUMNS if c not in names]
+        if missing:
+            raise InputError(
+                f"missing column(s) {', '.join(missing)}",
+                file=str(file),
+                column=missing[0],
+                expected=", ".join(DISPATCH_COLUMNS),
+            )
+    con = connect(engine, master=master)
+    table = (
+        con.read_parquet([str(f) for f in files])
+        if con.name == "duckdb"
+        else con.read_parquet(str(dispatch))
+    )
+    bad = table.filter(table.mwh < 0).select("unit_id", "hour", "mwh").limit(1)
+    found = _fetch(con, bad)
+    if len(found):
+        unit, hour, mwh = found.iloc[0]
+        raise InputError(
+            f"negative generation {mwh} MWh (unit {unit}, {hour})",
+            file=str(dispatch),
+            column="mwh",
+            expected="MWh ≥ 0",
+        )
+    month = table.hour.truncate("M").date()
+    monthly = table.group_by(["county", "fuel", month.name("first")]).agg(mwh=table.mwh.sum())
+    result = _fetch(con, monthly)
+    unknown_fuels = sorted(set(result["fuel"]) - set(DISPATCH_FUELS))
+    if unknown_fuels:
+        raise InputError(
+            f"unknown fuel(s) {', '.join(map(str, unknown_fuels))}",
+            file=str(dispatch),
+            column="fuel",
+            expected=", ".join(DISPATCH_FUELS),
+        )
+    unknown = sorted(set(result["county"].astype(str)) - _county_codes())
+    if unknown:
+        raise InputError(
+            f"unknown county {unknown[0]!r}",
+            file=str(dispatch),
+            column="county",
+            expected="a Shanxi county-level adcode",
+        )
+    result["month"] = pd.to_datetime(result["first"]).dt.strftime("%Y-%m")
+    columns = ["county", "month", "fuel", "mwh"]
+    return result[columns].sort_values(columns[:3], ignore_index=True)
 
 
 def write_aggregates(result: Aggregates, out: str | Path) -> dict[str, Path]:

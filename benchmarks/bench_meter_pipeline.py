@@ -111,28 +111,30 @@ marked AS (
     FROM slots s LEFT JOIN med m USING (meter_id)),
 days AS (
     SELECT meter_id, day, sum(CASE WHEN neg OR spike THEN med ELSE wh END) AS wh,
-           count(*) AS slots, sum(copies) AS n_readings, sum(copies - 1) AS duplicate,
+           count(*) AS slots, sum(copies) AS n_readings,
            sum(CAST(neg AS BIGINT)) AS negative, sum(CAST(spike AS BIGINT)) AS spike,
            max(med) AS med
     FROM marked GROUP BY meter_id, day),
-span AS (SELECT meter_id, max(slots) AS expect, min(day) AS first, max(day) AS last
-         FROM days GROUP BY meter_id),
+meters_seen AS (SELECT meter_id, max(slots) AS expect, min(day) AS first, max(day) AS last,
+                       count(*) AS n_days, max(med) AS med
+                FROM days GROUP BY meter_id),
 md AS (
-    SELECT d.meter_id, d.day, d.n_readings, d.duplicate, d.negative, d.spike, d.med, s.expect,
-           CASE WHEN d.day = s.first OR d.day = s.last THEN 0 ELSE s.expect - d.slots END AS gap,
-           d.wh
-    FROM days d JOIN span s USING (meter_id)),
-lagged AS (SELECT meter_id, med, expect, day,
-                  lag(day) OVER (PARTITION BY meter_id ORDER BY day) AS prev FROM md),
-gaps AS (SELECT meter_id, med, expect, prev + 1 AS first, day - 1 AS last
-         FROM lagged WHERE day - prev > 1),
-calendar AS (SELECT CAST(unnest(generate_series(min(day), max(day), INTERVAL 1 DAY)) AS DATE)
-             AS day FROM md),
+    SELECT d.meter_id, d.day, d.n_readings, d.n_readings - d.slots AS duplicate, d.negative,
+           d.spike, CASE WHEN d.day = s.first OR d.day = s.last THEN 0
+                         ELSE s.expect - d.slots END AS gap, d.wh, s.med
+    FROM days d JOIN meters_seen s USING (meter_id)),
+gappy AS (SELECT * FROM meters_seen WHERE last - first + 1 > n_days),
+calendar AS (SELECT CAST(unnest(generate_series(min(first), max(last), INTERVAL 1 DAY)) AS DATE)
+             AS day FROM meters_seen),
+missing AS (
+    SELECT g.meter_id, c.day, g.med * g.expect AS wh, g.expect AS gap
+    FROM gappy g JOIN calendar c ON c.day BETWEEN g.first AND g.last
+    WHERE NOT EXISTS (SELECT 1 FROM days d WHERE d.meter_id = g.meter_id AND d.day = c.day)),
 filled AS (
-    SELECT meter_id, day, wh + gap * med AS wh, n_readings, duplicate, negative, spike, gap FROM md
+    SELECT meter_id, day, wh + gap * med AS wh, n_readings, duplicate, negative, spike, gap
+    FROM md
     UNION ALL
-    SELECT g.meter_id, c.day, g.med * g.expect, 0, 0, 0, 0, g.expect
-    FROM gaps g JOIN calendar c ON c.day BETWEEN g.first AND g.last),
+    SELECT meter_id, day, wh, 0, 0, 0, 0, gap FROM missing),
 meters AS (SELECT meter_id, county, industry FROM read_parquet('{meters}'))
 SELECT county, industry, day, sum(wh) / 1000.0 AS kwh, sum(n_readings) AS n_readings,
        sum(duplicate + negative + spike + gap) AS n_flagged

@@ -377,10 +377,10 @@ def aggregate(
         if text_ts:
             raw = _parse_timestamps(con, raw, str(root))
         step("clean")
-        meter_days = _meter_days(raw)
+        meter_days, per_meter, seen = _meter_days(raw)
         step("gaps")
         span = _reading_span(con, files, raw, text_ts)
-        filled = meter_days.union(_missing_days(meter_days, small, span))
+        filled = meter_days.union(_missing_days(seen, per_meter, small, span))
         step("aggregate")
         keyed = small.register("meters", cell_of[["meter_id", "cell"]])
         cell_days = _fetch(con, _cell_days(filled, keyed))
@@ -405,8 +405,10 @@ def _check_known_meters(con, raw: ir.Table, meters: ir.Table, label: str) -> Non
         )
 
 
-def _meter_days(raw: ir.Table) -> ir.Table:
-    """Readings -> one row per meter and day: cleaned Wh and the flag counts (rules 1–5)."""
+def _meter_days(raw: ir.Table) -> tuple[ir.Table, ir.Table, ir.Table]:
+    """Readings -> one row per meter and day (cleaned Wh and flag counts, rules 1–5), one row
+    per meter (median, expected slots a day, first and last day, days with readings), and the
+    meter days that have readings (meter_id, day)."""
     wh = (raw.kwh.cast("float64") * WH_PER_KWH + 0.5).floor().cast("int64")
     readings = raw.filter(raw.ts.notnull() & raw.kwh.notnull()).mutate(wh=wh)
     slots = readings.group_by(["meter_id", "ts"]).agg(wh=readings.wh.max(), copies=readings.count())
@@ -423,33 +425,38 @@ def _meter_days(raw: ir.Table) -> ir.Table:
         spike=spike.cast("int64"),
         med=med,
     )
+    # few aggregates on the big group-by (duplicates are readings − slots); the median rides
+    # along so that the median query is referenced, and so computed, only once
     days = marked.group_by(["meter_id", "day"]).agg(
         wh=marked.clean.sum(),
         slots=marked.count(),
         n_readings=marked.copies.sum(),
-        duplicate=(marked.copies - 1).sum(),
         negative=marked.neg.sum(),
         spike=marked.spike.sum(),
         med=marked.med.max(),
     )
-    expected = days.group_by("meter_id").agg(
-        expect=days.slots.max(), first=days.day.min(), last=days.day.max()
+    meters = days.group_by("meter_id").agg(
+        expect=days.slots.max(),
+        first=days.day.min(),
+        last=days.day.max(),
+        n_days=days.count(),
+        med=days.med.max(),
     )
-    days = days.join(expected, "meter_id")
+    seen = days.select("meter_id", seen_day="day")
+    days = days.drop("med").join(meters, "meter_id")
     edge = (days.day == days.first) | (days.day == days.last)
     short = ibis.ifelse(edge, 0, days.expect - days.slots)
-    return days.select(
+    result = days.select(
         "meter_id",
         "day",
         wh=days.wh + short * days.med,
         n_readings=days.n_readings,
-        duplicate=days.duplicate,
+        duplicate=days.n_readings - days.slots,
         negative=days.negative,
         spike=days.spike,
         gap=short,
-        med=days.med,
-        expect=days.expect,
     )
+    return result, meters, seen
 
 
 class _SmallTables:
@@ -495,18 +502,22 @@ def _reading_span(con, files: list[Path], raw: ir.Table, text_ts: bool) -> tuple
     return pd.Timestamp(lo).date(), pd.Timestamp(hi).date()
 
 
-def _missing_days(days: ir.Table, small: _SmallTables, span: tuple[dt.date, dt.date]) -> ir.Table:
-    """Whole days missing between a meter's readings, imputed at median × expected slots."""
-    order = days.mutate(ordinal=days.day.epoch_days())
-    window = ibis.window(group_by="meter_id", order_by="ordinal")
-    order = order.mutate(previous=order.ordinal.lag().over(window))
-    gaps = order.filter(order.ordinal - order.previous > 1).select(
-        "meter_id", "med", "expect", first=order.previous + 1, last=order.ordinal - 1
-    )
+def _missing_days(
+    seen: ir.Table, meters: ir.Table, small: _SmallTables, span: tuple[dt.date, dt.date]
+) -> ir.Table:
+    """Whole days missing between a meter's first and last reading, imputed at median ×
+    expected slots. Only meters whose span holds more days than they have readings on are
+    expanded over the calendar, so the work follows the gaps, not the data."""
     calendar = pd.DataFrame({"cal_day": pd.date_range(*span, freq="D").date})
     calendar["cal_ordinal"] = (pd.to_datetime(calendar["cal_day"]) - pd.Timestamp(0)).dt.days
     cal = small.register("calendar", calendar)
-    missing = gaps.join(cal, (cal.cal_ordinal >= gaps.first) & (cal.cal_ordinal <= gaps.last))
+    first, last = meters.first.epoch_days(), meters.last.epoch_days()
+    gappy = meters.filter(last - first + 1 > meters.n_days).mutate(lo=first, hi=last)
+    candidates = gappy.join(cal, (cal.cal_ordinal >= gappy.lo) & (cal.cal_ordinal <= gappy.hi))
+    seen = seen.semi_join(gappy, "meter_id")
+    missing = candidates.anti_join(
+        seen, [candidates.meter_id == seen.meter_id, candidates.cal_day == seen.seen_day]
+    )
     zero = ibis.literal(0, "int64")
     return missing.select(
         "meter_id",
@@ -517,8 +528,6 @@ def _missing_days(days: ir.Table, small: _SmallTables, span: tuple[dt.date, dt.d
         negative=zero,
         spike=zero,
         gap=missing.expect,
-        med=missing.med,
-        expect=missing.expect,
     )
 
 
@@ -539,7 +548,7 @@ def _cell_days(filled: ir.Table, keyed: ir.Table) -> ir.Table:
 def _county_days(cell_days: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Cell × day -> county × industry × day, and the cleaning summary."""
     table = cell_days.merge(cells, left_on="cell", right_index=True, validate="many_to_one")
-    table["day"] = pd.to_datetime(table["day"]).dt.date
+    table["day"] = _on_unique(table["day"], lambda d: pd.Timestamp(d).date())
     table["n_flagged"] = table[list(FLAG_KINDS)].sum(axis=1)
     table["kwh"] = table["wh"] / WH_PER_KWH
     day = table.sort_values(["county", "industry", "day"])[list(DAY_COLUMNS)].astype(
@@ -556,8 +565,13 @@ def _county_days(cell_days: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataF
     return day.reset_index(drop=True), quality
 
 
+def _on_unique(values: pd.Series, function: Callable) -> pd.Series:
+    """``function`` of each value, computed once per distinct value (a few hundred days)."""
+    return values.map({v: function(v) for v in values.unique()})
+
+
 def _months(day: pd.DataFrame) -> pd.DataFrame:
-    month = pd.to_datetime(day["day"]).dt.strftime("%Y-%m")
+    month = _on_unique(day["day"], lambda d: f"{d.year:04d}-{d.month:02d}")
     grouped = (
         day.assign(month=month, wh=(day["kwh"] * WH_PER_KWH).round().astype("int64"))
         .groupby(["county", "industry", "month"], sort=True)

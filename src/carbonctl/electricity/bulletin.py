@@ -193,22 +193,17 @@ def city_bulletin(
     names come from the model sectors. Raises :class:`BulletinError` when the tables lack the
     city's month or year-to-date row."""
     cur = current[current["region"].eq(city) | current["level"].eq("county")]
-    head = _one(
-        _rows(cur, "city", "month").query("region == @city and sector == @ALL"),
-        f"city {city}, {month}",
-    )
-    ytd = _one(
-        _rows(cur, "city", "ytd").query("region == @city and sector == @ALL"),
-        f"city {city}, year to date {month}",
-    )
-    prev_head = _one(
-        _rows(previous, "city", "month").query("region == @city and sector == @ALL"),
-        f"city {city}, a year before {month}",
-    )
-    prev_ytd = _one(
-        _rows(previous, "city", "ytd").query("region == @city and sector == @ALL"),
-        f"city {city}, year to date a year before {month}",
-    )
+
+    def city_row(table: pd.DataFrame, kind: str, what: str) -> pd.Series:
+        rows = _rows(table, "city", kind)
+        return _one(
+            rows[(rows["region"] == city) & (rows["sector"] == ALL)], f"city {city}, {what}"
+        )
+
+    head = city_row(cur, "month", month)
+    ytd = city_row(cur, "ytd", f"year to date {month}")
+    prev_head = city_row(previous, "month", f"a year before {month}")
+    prev_ytd = city_row(previous, "ytd", f"year to date a year before {month}")
     total = float(head["tco2"])
     sector_names = {s.code: s.name_zh for s in model_sectors()}
     sectors = _ranking(

@@ -22,6 +22,7 @@ from carbonctl.electricity.schema import (
     THERMAL_FUELS,
     model_sector_of,
     model_sectors,
+    nonnegative_amounts,
 )
 from carbonctl.errors import InputError, UnknownNameError
 from carbonctl.units import conversion_factor
@@ -116,7 +117,7 @@ def model_inputs(data: ModelInputs | ElectricityHistory) -> ModelInputs:
     _check_names(tables["generation"]["fuel"], set(DISPATCH_FUELS), "generation fuel", "generation")
     _check_names(tables["output"]["product"], set(OUTPUT_PRODUCTS), "output product", "output")
     for name, column in _NUMBERS.items():
-        tables[name][column] = _amounts(tables[name][column], name, column)
+        tables[name][column] = nonnegative_amounts(tables[name][column], name, column)
     annual = tables["annual"]
     years = pd.to_numeric(annual["year"], errors="coerce")
     if years.isna().any() or (years % 1 != 0).any():
@@ -146,21 +147,6 @@ def _check_names(values: pd.Series, known: set[str], kind: str, table: str) -> N
         raise UnknownNameError(
             f"{kind} in the {table} table", unknown[0], refdata.close_matches(unknown[0], known)
         )
-
-
-def _amounts(values: pd.Series, table: str, column: str) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    bad = ~np.isfinite(numbers.to_numpy()) | (numbers.to_numpy() < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"{values.iloc[row]!r} is not an amount",
-            file=table,
-            row=row + 2,
-            column=column,
-            expected="a finite number ≥ 0",
-        )
-    return numbers
 
 
 def _parse_month(text: object) -> tuple[int, int]:
@@ -876,7 +862,7 @@ def daily_estimates(model: FittedModel, day_table: pd.DataFrame) -> pd.DataFrame
             column="day",
             expected="YYYY-MM-DD",
         )
-    kwh = _amounts(table["kwh"], "day table", "kwh")
+    kwh = nonnegative_amounts(table["kwh"], "day table", "kwh")
     coefficients = model.coefficients.merge(
         model.regressions[["sector", "a"]], on="sector", how="left"
     ).fillna({"a": 0.0})

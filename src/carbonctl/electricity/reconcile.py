@@ -14,6 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
+from carbonctl.electricity.schema import nonnegative_amounts
 from carbonctl.errors import InputError
 
 __all__ = ["benchmark"]
@@ -51,7 +52,7 @@ def benchmark(
     frame = monthly[[*keys, "month", value]].copy()
     frame["_row"] = np.arange(len(frame))
     frame["_index"] = _month_index(frame["month"])
-    frame[value] = _nonnegative(frame[value], "monthly", value)
+    frame[value] = nonnegative_amounts(frame[value], "monthly", value)
     frame = frame.sort_values([*keys, "_index"], kind="stable", ignore_index=True)
     series = frame.groupby(keys, sort=False).ngroup().to_numpy()
     index = frame["_index"].to_numpy()
@@ -74,7 +75,7 @@ def benchmark(
 
     targets = annual[[*keys, "year", value]].copy()
     targets["year"] = pd.to_numeric(targets["year"], errors="coerce")
-    targets[value] = _nonnegative(targets[value], "annual", value)
+    targets[value] = nonnegative_amounts(targets[value], "annual", value)
     if targets.duplicated([*keys, "year"]).any():
         at = int(np.flatnonzero(targets.duplicated([*keys, "year"]).to_numpy())[0])
         raise InputError(
@@ -178,21 +179,6 @@ def _month_index(months: pd.Series) -> np.ndarray:
         )
     index = (parsed.dt.year * MONTHS_PER_YEAR + parsed.dt.month - 1).to_numpy()
     return index[codes]
-
-
-def _nonnegative(values: pd.Series, table: str, column: str) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    bad = ~np.isfinite(numbers.to_numpy()) | (numbers.to_numpy() < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"{values.iloc[row]!r} is not an amount",
-            file=table,
-            row=row + 2,
-            column=column,
-            expected="a finite number ≥ 0",
-        )
-    return numbers
 
 
 def _where(table: pd.DataFrame, keys: list[str], at: int) -> str:

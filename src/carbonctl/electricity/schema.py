@@ -26,10 +26,11 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.errors import UnknownNameError
+from carbonctl.errors import InputError, UnknownNameError
 
 __all__ = [
     "DAY_COLUMNS",
@@ -45,6 +46,7 @@ __all__ = [
     "model_sector_of",
     "model_sectors",
     "model_sectors_table",
+    "nonnegative_amounts",
 ]
 
 #: Columns of a readings file and their Arrow types.
@@ -154,3 +156,20 @@ def model_sector_of(industry: str) -> str:
         industry,
         [c for c in owner if parents.get(c, "").startswith(industry)][:5],
     )
+
+
+def nonnegative_amounts(values: pd.Series, table: str, column: str) -> pd.Series:
+    """``values`` as floats; raises :class:`InputError` naming the first row (spreadsheet row,
+    header = 1) that is missing, not a number, infinite or negative."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    bad = ~np.isfinite(numbers.to_numpy()) | (numbers.to_numpy() < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{values.iloc[row]!r} is not an amount",
+            file=table,
+            row=row + 2,
+            column=column,
+            expected="a finite number ≥ 0",
+        )
+    return numbers

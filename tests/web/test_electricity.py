@@ -165,3 +165,9 @@ def test_api_estimates_and_signals_within_scope(client, saved):
     login(client, "analyst")
     everything = client.get("/api/v1/electricity/signals", {"month": "2025-12"}).json()
     assert {s["region"] for s in everything if s["sector"] == "ALL"} >= {"140100", "140200"}
+
+
+def test_a_city_page_lists_only_that_city_bulletin(client, saved):
+    login(client, "analyst")
+    page = client.get("/electricity/", {"region": "140200"})
+    assert [b.city_id for b in page.context["bulletins"]] == ["140200"]

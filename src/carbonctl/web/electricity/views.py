@@ -82,9 +82,9 @@ def page(request):
         if region.level == "city":
             counties = counties.filter(parent=region)
         counties = list(counties.values_list("adcode", flat=True))
-    bulletins = Bulletin.objects.filter(assessment=assessment, month=month)
-    if not scope_of(request.user).everything:
-        bulletins = bulletins.filter(city__in=visible)
+    bulletins = Bulletin.objects.filter(assessment=assessment, month=month, city__in=visible)
+    if region.level != "province":  # a city's page lists its own bulletin; a county has none
+        bulletins = bulletins.filter(city=region)
     chart = {
         "monthly": services.monthly_series(assessment, region.adcode, sector),
         "daily": services.daily_series(assessment, region.adcode, sector),

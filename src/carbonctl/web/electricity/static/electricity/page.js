@@ -24,9 +24,11 @@
 
   const m = data.monthly;
   const monthly = echarts.init(document.getElementById("monthly"));
+  const shown = [t("90% 区间", "90% interval"), t("本年估算", "Nowcast"),
+    t("上年（已校准）", "Last year (reconciled)")];
   monthly.setOption({
     tooltip: { trigger: "axis" },
-    legend: {},
+    legend: { data: shown },
     xAxis: { type: "category", data: m.months },
     yAxis: { type: "value", name: t("万吨", "10^4 t") },
     series: [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from carbonctl.electricity.assessment import assess_year, daily_figures
+from carbonctl.electricity.assessment import assess_year, daily_figures, daily_power
 from carbonctl.errors import InputError
 
 
@@ -73,3 +73,37 @@ def test_daily_figures_follow_the_coefficients(electricity_2025):
 def test_a_year_without_two_earlier_inventories_is_refused(electricity_history):
     with pytest.raises(InputError, match="2015"):
         assess_year(electricity_history, 2016)
+
+
+def test_daily_power_adds_up_to_the_monthly_nowcast(demo_electricity):
+    days = demo_electricity.days
+    power = days[(days["level"] == "province") & (days["sector"] == "A02.3")]
+    by_month = power.groupby(power["day"].map(lambda d: f"{d.year}-{d.month:02d}"))["tco2"].sum()
+    nowcast = demo_electricity.assessment.current.query(
+        "level == 'province' and sector == 'A02.3' and kind == 'month' and month >= '2025-10'"
+    ).set_index("month")["tco2"]
+    # the same coefficients, driven by each day's thermal share instead of the month's
+    assert by_month.to_dict() == pytest.approx(nowcast.to_dict(), rel=0.01)
+    generation = demo_electricity.generation_day
+    monthly = demo_electricity.history.generation.query("'2025-10' <= month <= '2025-12'")
+    assert generation["mwh"].sum() == pytest.approx(monthly["mwh"].sum(), rel=1e-9)
+
+
+def test_a_day_without_thermal_generation_emits_nothing(electricity_2025):
+    model = electricity_2025.model
+    county = model.coefficients.query("sector == 'A02.3' and k > 0")["county"].iloc[0]
+    day = pd.Timestamp("2025-11-02").date()
+    generation = pd.DataFrame(
+        {
+            "county": [county, county, "140105"],
+            "day": [day, day, day],
+            "fuel": ["wind", "solar", "coal"],
+            "mwh": [500.0, 200.0, 0.0],
+        }
+    )
+    power = daily_power(model, generation).set_index("county")
+    assert power.loc[county, "kwh"] == 700_000.0 and power.loc[county, "tco2"] == 0.0
+    coal = generation.assign(fuel=["coal", "coal", "coal"])
+    k = model.coefficients.set_index(["county", "sector"]).loc[(county, "A02.3"), "k"]
+    burnt = daily_power(model, coal).set_index("county").loc[county]
+    assert 0.5 * k * 700_000 < burnt["tco2"] < 2 * k * 700_000

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
@@ -24,7 +25,12 @@ from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
 from carbonctl.electricity.history import ElectricityHistory
 from carbonctl.electricity.reconcile import benchmark
-from carbonctl.electricity.schema import MONTH_COLUMNS, model_sector_of, model_sectors
+from carbonctl.electricity.schema import (
+    MONTH_COLUMNS,
+    THERMAL_FUELS,
+    model_sector_of,
+    model_sectors,
+)
 from carbonctl.errors import InputError
 
 __all__ = [
@@ -32,6 +38,7 @@ __all__ = [
     "YearAssessment",
     "assess_year",
     "daily_figures",
+    "daily_power",
     "metered_inputs",
     "rollup_sums",
 ]
@@ -180,15 +187,62 @@ def assess_year(
     )
 
 
+def daily_power(model: ec.FittedModel, generation_day: pd.DataFrame) -> pd.DataFrame:
+    """Daily CO2 of the power sector from the generation side (发电侧日度估算): for each county
+    with a power coefficient, ``k · A · exp(g·â + ĉ·(log D_day − log D_T))`` with A the day's
+    generation (kWh), D the day's thermal share and D_T the source year's (as the monthly
+    nowcast does). ``generation_day``: county, day, fuel, mwh. Returns county, day, kwh
+    (generation), tco2; a day without thermal generation emits nothing."""
+    power = GENERATION[0]
+    table = generation_day.assign(
+        county=generation_day["county"].astype(str),
+        thermal=generation_day["mwh"].where(generation_day["fuel"].isin(THERMAL_FUELS), 0.0),
+    )
+    days = table.groupby(["county", "day"], as_index=False)[["mwh", "thermal"]].sum()
+    coefficients = model.coefficients[model.coefficients["sector"] == power].set_index("county")
+    base = model.base_drivers[model.base_drivers["sector"] == power]
+    base = base.groupby("region")[["numerator", "denominator"]].sum()
+    base_share = (base["numerator"] / base["denominator"]).where(base["denominator"] > 0)
+    regression = model.regressions.set_index("sector").loc[power]
+    a = float(regression["a"]) if pd.notna(regression["a"]) else 0.0
+    c = float(regression["c"]) if pd.notna(regression["c"]) else 0.0
+    k = coefficients["k"].reindex(days["county"]).to_numpy(dtype=float)
+    share = (days["thermal"] / days["mwh"]).where(days["mwh"] > 0, 0.0).to_numpy(dtype=float)
+    base_d = base_share.reindex(days["county"]).to_numpy(dtype=float)
+    gap = pd.to_datetime(days["day"]).dt.year.to_numpy() - model.through_year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(share > 0, np.log(share) - np.log(base_d), -np.inf)
+        factor = np.exp(gap * a + c * change)
+    kwh = days["mwh"].to_numpy(dtype=float) * 1000.0
+    tco2 = np.nan_to_num(k * kwh * factor, nan=0.0, posinf=0.0)
+    return pd.DataFrame({"county": days["county"], "day": days["day"], "kwh": kwh, "tco2": tco2})
+
+
 def daily_figures(
-    model: ec.FittedModel, day_table: pd.DataFrame, cities: Mapping[str, str]
+    model: ec.FittedModel,
+    day_table: pd.DataFrame,
+    cities: Mapping[str, str],
+    generation_day: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Pipeline day rows (county, industry, day, kwh, n_readings, n_flagged) -> estimated daily
-    CO2 of consumption sectors, as county, city and province rows by model sector and ``ALL``
-    (columns level, region, sector, day, kwh, tco2, n_readings, n_flagged). The power sector's
-    own use is kept in kWh with no CO2: its emissions follow generation (monthly nowcast)."""
+    CO2, as county, city and province rows by model sector and ``ALL`` (columns level, region,
+    sector, day, kwh, tco2, n_readings, n_flagged). Consumption sectors follow their meters. The
+    power sector's CO2 follows generation: :func:`daily_power` of ``generation_day`` when given
+    (its kWh stay the sector's own use), else none."""
     estimated = ec.daily_estimates(model, day_table)
     estimated["tco2"] = estimated["tco2"].fillna(0.0)
+    if generation_day is not None:
+        power = daily_power(model, generation_day).assign(sector=GENERATION[0])
+        power["day"] = power["day"].map(lambda d: pd.Timestamp(d).date())
+        estimated["day"] = estimated["day"].map(lambda d: pd.Timestamp(d).date())
+        keys = ["county", "sector", "day"]
+        own_use = estimated[estimated["sector"] == GENERATION[0]]
+        own_use = own_use.groupby(keys, as_index=False)[["kwh", "n_readings", "n_flagged"]].sum()
+        merged = power[[*keys, "tco2"]].merge(own_use, on=keys, how="outer")
+        merged = merged.fillna({"tco2": 0.0, "kwh": 0.0, "n_readings": 0, "n_flagged": 0})
+        estimated = pd.concat(
+            [estimated[estimated["sector"] != GENERATION[0]], merged], ignore_index=True
+        )
     cells = estimated.rename(columns={"day": "month"})[
         ["county", "sector", "month", "kwh", "tco2", "n_readings", "n_flagged"]
     ]

@@ -19,7 +19,7 @@ from carbonctl.demo.synthetic import DemoDataset
 from carbonctl.electricity import synth
 from carbonctl.electricity.assessment import YearAssessment, assess_year, daily_figures
 from carbonctl.electricity.history import ElectricityHistory, demo_history
-from carbonctl.electricity.pipeline import aggregate
+from carbonctl.electricity.pipeline import aggregate, aggregate_dispatch
 from carbonctl.electricity.schema import model_sectors
 
 __all__ = ["DemoElectricity", "build_demo_electricity", "meter_plan"]
@@ -37,6 +37,7 @@ class DemoElectricity:
     assessment: YearAssessment
     days: pd.DataFrame
     quality: dict
+    generation_day: pd.DataFrame
 
 
 def meter_plan(history: ElectricityHistory, start: str, end: str) -> pd.DataFrame:
@@ -56,6 +57,43 @@ def meter_plan(history: ElectricityHistory, start: str, end: str) -> pd.DataFram
     )
 
 
+def daily_generation(
+    history: ElectricityHistory, start: str, end: str, *, seed: int, folder: Path
+) -> pd.DataFrame:
+    """Daily generation (county, day, fuel, mwh) that adds up to the history's monthly
+    generation: hourly dispatch is synthesised, summed to days by the pipeline, and its daily
+    shares within each county × fuel × month spread the history's month; a fuel the dispatch
+    lacks is spread evenly over the month."""
+    monthly = history.generation
+    monthly = monthly[(monthly["month"] >= start[:7]) & (monthly["month"] <= end[:7])]
+    monthly = monthly[monthly["mwh"] > 0]
+    counties = sorted(monthly["county"].unique())
+    hourly = synth.synth_dispatch(counties, start, end, seed=seed)
+    day = aggregate_dispatch(
+        synth.write_dispatch(hourly, folder / "dispatch.parquet"), period="day"
+    )
+    day["month"] = day["day"].map(lambda d: f"{d.year:04d}-{d.month:02d}")
+    keys = ["county", "fuel", "month"]
+    day["share"] = day["mwh"] / day.groupby(keys)["mwh"].transform("sum")
+    shaped = monthly.merge(day[[*keys, "day", "share"]], on=keys, how="inner")
+    shaped["mwh"] = shaped["mwh"] * shaped["share"]
+    covered = pd.MultiIndex.from_frame(day[keys].drop_duplicates())
+    rest = monthly[~pd.MultiIndex.from_frame(monthly[keys]).isin(covered)]
+    even = []
+    for row in rest.itertuples(index=False):
+        days = pd.period_range(row.month, periods=1, freq="M")[0]
+        dates = pd.date_range(days.start_time, days.end_time, freq="D").date
+        even.append(
+            pd.DataFrame(
+                {"county": row.county, "day": dates, "fuel": row.fuel, "mwh": row.mwh / len(dates)}
+            )
+        )
+    columns = ["county", "day", "fuel", "mwh"]
+    return pd.concat([shaped[columns], *even], ignore_index=True).sort_values(
+        columns[:3], ignore_index=True
+    )
+
+
 def build_demo_electricity(
     dataset: DemoDataset | None = None,
     *,
@@ -63,7 +101,8 @@ def build_demo_electricity(
     meters_per_cell: int = 2,
     seed: int = 20240101,
 ) -> DemoElectricity:
-    """History, the 2025 assessment, and Q4 2025 meter data generated, cleaned and aggregated."""
+    """History, the 2025 assessment, and Q4 2025 meter and dispatch data generated, cleaned and
+    aggregated."""
     history = demo_history(dataset, seed=seed)
     assessment = assess_year(history, YEAR, names=names)
     plan = meter_plan(history, *METERED)
@@ -78,8 +117,13 @@ def build_demo_electricity(
             seed=seed % 2**31,
         )
         result = aggregate(Path(folder) / "readings", meters[["meter_id", "county", "industry"]])
+        generation = daily_generation(history, *METERED, seed=seed % 2**31, folder=Path(folder))
     cities = dict(zip(history.counties["county"], history.counties["city"], strict=True))
-    days = daily_figures(assessment.model, result.day, cities)
+    days = daily_figures(assessment.model, result.day, cities, generation)
     return DemoElectricity(
-        history=history, assessment=assessment, days=days, quality=result.quality
+        history=history,
+        assessment=assessment,
+        days=days,
+        quality=result.quality,
+        generation_day=generation,
     )

@@ -611,10 +611,15 @@ def rollup(month: pd.DataFrame) -> pd.DataFrame:
 
 
 def aggregate_dispatch(
-    dispatch: str | Path, *, engine: str = "duckdb", master: str | None = None
+    dispatch: str | Path,
+    *,
+    engine: str = "duckdb",
+    master: str | None = None,
+    period: str = "month",
 ) -> pd.DataFrame:
     """Hourly plant dispatch (调度数据: unit_id, county, hour, mwh, fuel) -> generation by county,
-    month and fuel (``county, month, fuel, mwh``), the power sector's activity in the model.
+    month and fuel (``county, month, fuel, mwh``), the power sector's activity in the model; with
+    ``period="day"`` by county, day and fuel (``county, day, fuel, mwh``, ``day`` a date).
 
     Raises :class:`InputError` for missing columns, a fuel outside ``schema.DISPATCH_FUELS``, a
     county that is not a Shanxi county-level adcode, or negative generation (named by unit)."""
@@ -645,9 +650,11 @@ def aggregate_dispatch(
             column="mwh",
             expected="MWh ≥ 0",
         )
-    month = table.hour.truncate("M").date()
-    monthly = table.group_by(["county", "fuel", month.name("first")]).agg(mwh=table.mwh.sum())
-    result = _fetch(con, monthly)
+    if period not in ("month", "day"):
+        raise InputError(f"period {period!r}", column="period", expected="month or day")
+    start = table.hour.truncate("M" if period == "month" else "D").date()
+    grouped = table.group_by(["county", "fuel", start.name("first")]).agg(mwh=table.mwh.sum())
+    result = _fetch(con, grouped)
     unknown_fuels = sorted(set(result["fuel"]) - set(DISPATCH_FUELS))
     if unknown_fuels:
         raise InputError(
@@ -664,8 +671,11 @@ def aggregate_dispatch(
             column="county",
             expected="a Shanxi county-level adcode",
         )
-    result["month"] = pd.to_datetime(result["first"]).dt.strftime("%Y-%m")
-    columns = ["county", "month", "fuel", "mwh"]
+    if period == "month":
+        result["month"] = _on_unique(result["first"], lambda d: f"{d.year:04d}-{d.month:02d}")
+    else:
+        result["day"] = _on_unique(result["first"], lambda d: pd.Timestamp(d).date())
+    columns = ["county", period, "fuel", "mwh"]
     return result[columns].sort_values(columns[:3], ignore_index=True)
 
 

@@ -669,7 +669,6 @@ def electricity_aggregate(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from carbonctl.electricity.pipeline import aggregate, aggregate_dispatch, write_aggregates
-    from carbonctl.io import write_table
 
     steps = {
         "connect": "启动引擎 starting the engine",
@@ -699,10 +698,7 @@ def electricity_aggregate(
             generation = _guard(
                 lambda: aggregate_dispatch(dispatch, engine=engine.value, master=master)
             )
-        paths = _guard(lambda: write_aggregates(result, out))
-        if generation is not None:
-            paths["generation"] = out / "county_fuel_month.parquet"
-            _guard(lambda: write_table(generation, paths["generation"]))
+        paths = _guard(lambda: write_aggregates(result, out, generation))
     if as_json:
         files = {name: str(path) for name, path in paths.items()}
         print(json.dumps({"quality": result.quality, "files": files}, ensure_ascii=False))

@@ -202,3 +202,31 @@ def test_wh_resolution_makes_sums_exact(tmp_path):
     meters = pd.DataFrame({"meter_id": [9], "county": ["140105"], "industry": ["A04"]})
     result = aggregate(path, meters)
     assert result.month["kwh"].sum() == pytest.approx(values.sum(), abs=1e-9)
+
+
+def test_a_failed_write_leaves_the_previous_files(crafted, tmp_path, monkeypatch):
+    from carbonctl.electricity import pipeline
+
+    readings, meters = crafted
+    result = aggregate(readings, meters)
+    out = tmp_path / "out"
+    write_aggregates(result, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = []
+
+    def failing(table, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise InputError("disk full", file=str(path))
+        return table.to_parquet(path)
+
+    monkeypatch.setattr(pipeline, "write_table", failing)
+    changed = type(result)(
+        day=result.day.assign(kwh=0.0),
+        month=result.month,
+        regions=result.regions,
+        quality=result.quality,
+    )
+    with pytest.raises(InputError, match="disk full"):
+        write_aggregates(changed, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left

@@ -679,21 +679,32 @@ def aggregate_dispatch(
     return result[columns].sort_values(columns[:3], ignore_index=True)
 
 
-def write_aggregates(result: Aggregates, out: str | Path) -> dict[str, Path]:
-    """Write the pipeline's files into ``out`` (each atomically): ``county_industry_day.parquet``,
-    ``county_industry_month.parquet``, ``region_industry_month.parquet`` and ``quality.json``."""
+def write_aggregates(
+    result: Aggregates, out: str | Path, generation: pd.DataFrame | None = None
+) -> dict[str, Path]:
+    """Write the pipeline's files into ``out``: ``county_industry_day.parquet``,
+    ``county_industry_month.parquet``, ``region_industry_month.parquet``, ``quality.json`` and,
+    with ``generation``, ``county_fuel_month.parquet``. All are written into a staging folder
+    first and moved into place only when every one is complete, so a failure leaves the
+    previous files, not a mixture."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "day": folder / "county_industry_day.parquet",
-        "month": folder / "county_industry_month.parquet",
-        "regions": folder / "region_industry_month.parquet",
-        "quality": folder / "quality.json",
+    tables = {
+        "day": ("county_industry_day.parquet", result.day),
+        "month": ("county_industry_month.parquet", result.month),
+        "regions": ("region_industry_month.parquet", result.regions),
     }
-    write_table(result.day, paths["day"])
-    write_table(result.month, paths["month"])
-    write_table(result.regions, paths["regions"])
-    tmp = paths["quality"].with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.quality, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(paths["quality"])
+    if generation is not None:
+        tables["generation"] = ("county_fuel_month.parquet", generation)
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=folder) as staging:
+        staged = Path(staging)
+        for name, table in tables.values():
+            write_table(table, staged / name)
+        (staged / "quality.json").write_text(
+            json.dumps(result.quality, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        paths = {key: folder / name for key, (name, _) in tables.items()}
+        paths["quality"] = folder / "quality.json"
+        for path in paths.values():
+            os.replace(staged / path.name, path)
     return paths

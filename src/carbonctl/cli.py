@@ -805,25 +805,33 @@ def electricity_nowcast(
         Path | None,
         typer.Option(help="county_fuel_month.parquet from `aggregate --dispatch`."),
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder with counties, annual, monthly, generation, output (.csv/.parquet); "
+            "default: the demo history."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the demo history.")] = 20240101,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Nowcast CO2 of a month and its year to date for every county, city and the province
     (the demo history; metered electricity from the pipeline replaces it where given)."""
     from carbonctl.electricity import model as ec
-    from carbonctl.electricity.assessment import metered_inputs
+    from carbonctl.electricity.assessment import metered_inputs, read_model_inputs
 
     def run():
-        history = _demo_history(seed)
-        data = history
+        history = _demo_history(seed) if data is None else read_model_inputs(data)
+        inputs = history
         if monthly is not None or generation is not None:
-            data = metered_inputs(
+            inputs = metered_inputs(
                 history,
                 _read_parquet(monthly) if monthly is not None else None,
                 _read_parquet(generation) if generation is not None else None,
             )
         year = int(month[:4]) if month[:4].isdigit() else 0
-        through = max((y for y in set(history.annual["year"]) if y < year), default=None)
+        years = set(history.annual["year"].astype(int))
+        through = max((y for y in years if y < year), default=None)
         if through is None:
             from carbonctl.errors import InputError
 
@@ -832,7 +840,7 @@ def electricity_nowcast(
                 column="month",
                 expected="a month after the first inventory year",
             )
-        return ec.nowcast(ec.fit(data, through_year=int(through)), data, month)
+        return ec.nowcast(ec.fit(inputs, through_year=int(through)), inputs, month)
 
     result = _guard(run)
     table = result.table

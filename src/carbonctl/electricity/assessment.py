@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ __all__ = [
     "daily_figures",
     "daily_power",
     "metered_inputs",
+    "read_model_inputs",
     "rollup_sums",
 ]
 
@@ -250,8 +252,52 @@ def daily_figures(
     return sums.rename(columns={"month": "day"})
 
 
+MODEL_TABLES = ("counties", "annual", "monthly", "generation", "output")
+
+
+def read_model_inputs(folder: str | Path) -> ec.ModelInputs:
+    """The model's five tables from ``folder``: ``counties``, ``annual``, ``monthly``,
+    ``generation`` and ``output``, each as ``NAME.csv`` (UTF-8 or GBK) or ``NAME.parquet`` with
+    the columns of :class:`~carbonctl.electricity.model.ModelInputs`. Errors name the file."""
+    root = Path(folder)
+    tables, paths = {}, {}
+    for name in MODEL_TABLES:
+        found = [root / f"{name}.{suffix}" for suffix in ("parquet", "csv")]
+        path = next((p for p in found if p.is_file()), None)
+        if path is None:
+            raise InputError(
+                "missing table", file=str(found[1]), expected=f"{name}.csv or {name}.parquet"
+            )
+        paths[name] = str(path)
+        tables[name] = _read_table(path)
+    inputs = ec.ModelInputs(**tables)
+    try:
+        return ec.model_inputs(inputs)
+    except InputError as exc:
+        if exc.file not in paths:
+            raise
+        raise InputError(
+            exc.detail,
+            file=paths[exc.file],
+            row=exc.row,
+            column=exc.column,
+            expected=exc.expected,
+        ) from None
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("cannot decode the file", file=str(path), expected="UTF-8 or GBK text")
+
+
 def metered_inputs(
-    history: ElectricityHistory,
+    history: ElectricityHistory | ec.ModelInputs,
     month_table: pd.DataFrame | None = None,
     generation: pd.DataFrame | None = None,
 ) -> ec.ModelInputs:

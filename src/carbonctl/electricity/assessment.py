@@ -25,6 +25,7 @@ from carbonctl import refdata
 from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
 from carbonctl.electricity.history import ElectricityHistory
+from carbonctl.electricity.pipeline import read_small_table, roll_up
 from carbonctl.electricity.reconcile import benchmark
 from carbonctl.electricity.schema import (
     MONTH_COLUMNS,
@@ -89,21 +90,7 @@ def rollup_sums(
 ) -> pd.DataFrame:
     """County × sector rows (``county, sector, month`` + values) -> county, city and province
     rows by sector and for all sectors (``ALL``), summed."""
-    parts = []
-    for level, region in (
-        ("county", cells["county"]),
-        ("city", cells["county"].map(cities)),
-        ("province", pd.Series(PROVINCE, index=cells.index)),
-    ):
-        framed = cells.assign(level=level, region=region)
-        for sector in (framed["sector"], pd.Series(ALL, index=cells.index)):
-            parts.append(
-                framed.assign(sector=sector)
-                .groupby(["level", "region", "sector", "month"], sort=False)[value_columns]
-                .sum()
-                .reset_index()
-            )
-    return pd.concat(parts, ignore_index=True)
+    return roll_up(cells, cities, key="sector", period="month", values=value_columns)
 
 
 def _reconciled_year(
@@ -269,7 +256,7 @@ def read_model_inputs(folder: str | Path) -> ec.ModelInputs:
                 "missing table", file=str(found[1]), expected=f"{name}.csv or {name}.parquet"
             )
         paths[name] = str(path)
-        tables[name] = _read_table(path)
+        tables[name] = read_small_table(path)
     inputs = ec.ModelInputs(**tables)
     try:
         return ec.model_inputs(inputs)
@@ -283,17 +270,6 @@ def read_model_inputs(folder: str | Path) -> ec.ModelInputs:
             column=exc.column,
             expected=exc.expected,
         ) from None
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("cannot decode the file", file=str(path), expected="UTF-8 or GBK text")
 
 
 def metered_inputs(

@@ -29,7 +29,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -61,6 +61,8 @@ __all__ = [
     "aggregate_dispatch",
     "connect",
     "read_meters",
+    "read_small_table",
+    "roll_up",
     "rollup",
     "write_aggregates",
 ]
@@ -147,7 +149,7 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     classification (or an aggregate such as 第二产业 that spans several model sectors).
     """
     label = name or (str(source) if not isinstance(source, pd.DataFrame) else "meters")
-    table = source.copy() if isinstance(source, pd.DataFrame) else _read_small_table(Path(source))
+    table = source.copy() if isinstance(source, pd.DataFrame) else read_small_table(Path(source))
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in METER_COLUMNS if c not in table.columns]
     if missing:
@@ -226,7 +228,8 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     )
 
 
-def _read_small_table(path: Path) -> pd.DataFrame:
+def read_small_table(path: Path) -> pd.DataFrame:
+    """A small table from CSV (UTF-8 with or without BOM, or GBK; all text) or Parquet."""
     if not path.exists():
         raise InputError("file not found", file=str(path), expected="a CSV or Parquet file")
     if path.suffix.lower() == ".parquet":
@@ -583,27 +586,43 @@ def _months(day: pd.DataFrame) -> pd.DataFrame:
     return grouped[list(MONTH_COLUMNS)]
 
 
-def rollup(month: pd.DataFrame) -> pd.DataFrame:
-    """County × industry × month -> county, city and province rows (``level``, ``region``) by
-    industry and for all industries (``industry`` = ``ALL``)."""
-    cities = _county_city()
+def roll_up(
+    cells: pd.DataFrame,
+    cities: Mapping[str, str],
+    *,
+    key: str,
+    period: str,
+    values: list[str],
+) -> pd.DataFrame:
+    """County rows (``county``, ``key``, ``period`` + ``values``) -> county, city and province
+    rows (``level``, ``region``) by ``key`` and for all (``key`` = ``ALL``), summed."""
     parts = []
     for level, region in (
-        ("county", month["county"]),
-        ("city", month["county"].map(cities)),
-        ("province", pd.Series(PROVINCE, index=month.index)),
+        ("county", cells["county"]),
+        ("city", cells["county"].map(cities)),
+        ("province", pd.Series(PROVINCE, index=cells.index)),
     ):
-        framed = month.assign(level=level, region=region)
-        for industry in (framed["industry"], pd.Series("ALL", index=month.index)):
+        framed = cells.assign(level=level, region=region)
+        for group in (framed[key], pd.Series("ALL", index=cells.index)):
             parts.append(
-                framed.assign(industry=industry)
-                .groupby(["level", "region", "industry", "month"], sort=False)[
-                    ["kwh", "n_readings", "n_flagged"]
-                ]
+                framed.assign(**{key: group})
+                .groupby(["level", "region", key, period], sort=False)[values]
                 .sum()
                 .reset_index()
             )
-    result = pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+def rollup(month: pd.DataFrame) -> pd.DataFrame:
+    """County × industry × month -> county, city and province rows (``level``, ``region``) by
+    industry and for all industries (``industry`` = ``ALL``), province first."""
+    result = roll_up(
+        month,
+        _county_city(),
+        key="industry",
+        period="month",
+        values=["kwh", "n_readings", "n_flagged"],
+    )
     order = {"province": 0, "city": 1, "county": 2}
     return result.sort_values(
         ["level", "region", "industry", "month"],

@@ -908,3 +908,48 @@ def electricity_backtest(
     console.print(out)
     if report is not None:
         console.print(f"wrote {report}")
+
+
+@electricity_app.command("publish")
+def electricity_publish(
+    data: Annotated[
+        Path, typer.Option(help="Folder with counties, annual, monthly, generation, output.")
+    ],
+    year: Annotated[int, typer.Option(help="The year to assess (inventories of the two before).")],
+    last_month: Annotated[int, typer.Option(help="Last month with data.", min=1, max=12)] = 12,
+    days: Annotated[
+        Path | None, typer.Option(help="county_industry_day.parquet from `aggregate`.")
+    ] = None,
+    generation_days: Annotated[
+        Path | None, typer.Option(help="Daily generation: county, day, fuel, mwh.")
+    ] = None,
+    user: Annotated[str | None, typer.Option(help="Platform user the audit log names.")] = None,
+    db: Annotated[Path | None, typer.Option(help="SQLite file (default: var/).")] = None,
+) -> None:
+    """Assess a year on a province's own tables and publish it on the platform's electricity page
+    (nowcasts, last year reconciled, bulletins, daily figures), audited."""
+    import os
+
+    from carbonctl.web.runtime import publish_electricity
+
+    if db is not None:
+        os.environ["CARBONCTL_DATABASE_URL"] = f"sqlite:///{db.resolve()}"
+
+    def run():
+        try:
+            return publish_electricity(
+                data,
+                year,
+                last_month=last_month,
+                days=days,
+                generation_days=generation_days,
+                username=user,
+            )
+        except LookupError as exc:
+            from carbonctl.errors import InputError
+
+            raise InputError(str(exc), column="user", expected="an existing username") from None
+
+    with console.status("评估并发布 assessing and publishing…"):
+        pk, bulletins = _guard(run)
+    console.print(f"published electricity–carbon assessment {pk} with {bulletins} bulletins")

@@ -171,3 +171,77 @@ def test_a_city_page_lists_only_that_city_bulletin(client, saved):
     login(client, "analyst")
     page = client.get("/electricity/", {"region": "140200"})
     assert [b.city_id for b in page.context["bulletins"]] == ["140200"]
+
+
+def test_publishing_own_tables_replaces_the_demo_and_is_audited(
+    province, electricity_history, demo_electricity
+):
+    from carbonctl.electricity.model import model_inputs
+    from carbonctl.web.electricity.services import current_assessment, publish
+
+    analyst = province["users"]["province_analyst"]
+    demo_saved = load_demo_electricity(demo=demo_electricity)
+    inputs = model_inputs(electricity_history)
+    published = publish(inputs, 2024, last_month=6, user=analyst, label="own", source="test")
+    assert current_assessment() == published != demo_saved
+    assert not published.synthetic and published.year == 2024 and published.through_year == 2023
+    assert Bulletin.objects.filter(assessment=published).count() == 11 * 6
+    assert not DailyFigure.objects.filter(assessment=published).exists()
+    entry = AuditEntry.objects.get(
+        object_type="electricity.Assessment", object_id=str(published.pk)
+    )
+    assert entry.username == analyst.username
+
+
+def test_publish_command_on_a_fresh_database(tmp_path, electricity_history):
+    import json as jsonlib
+    import os
+    import sys
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for name in ("counties", "annual", "generation", "output"):
+        getattr(electricity_history, name).to_csv(folder / f"{name}.csv", index=False)
+    electricity_history.monthly.drop(columns="co2_true").to_parquet(folder / "monthly.parquet")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CARBONCTL"))}
+    env["CARBONCTL_DATA_DIR"] = str(tmp_path / "var")
+    db = tmp_path / "platform.sqlite3"
+    command = [
+        sys.executable,
+        "-m",
+        "carbonctl",
+        "electricity",
+        "publish",
+        "--data",
+        str(folder),
+        "--year",
+        "2025",
+        "--last-month",
+        "3",
+        "--db",
+        str(db),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "33 bulletins" in done.stdout
+    check = [
+        sys.executable,
+        "-m",
+        "carbonctl",
+        "manage",
+        "shell",
+        "-c",
+        "from carbonctl.web.electricity.models import Assessment as A; import json; "
+        "print(json.dumps([a.year for a in A.objects.all()]))",
+    ]
+    env["CARBONCTL_DATABASE_URL"] = f"sqlite:///{db}"
+    shown = subprocess.run(check, capture_output=True, text=True, env=env, check=True)
+    assert jsonlib.loads(shown.stdout.strip().splitlines()[-1]) == [2025]
+    bad = subprocess.run(
+        [*command[:-4], "--year", "2016", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert bad.returncode == 2 and "2015" in bad.stderr

@@ -94,7 +94,7 @@ def rollup_sums(
 
 
 def _reconciled_year(
-    history: ElectricityHistory, year: int, cities: Mapping[str, str]
+    history: ElectricityHistory | ec.ModelInputs, year: int, cities: Mapping[str, str]
 ) -> pd.DataFrame:
     """Months of ``year`` nowcast through ``year − 1`` and benchmarked to ``year``'s inventory."""
     fitted = ec.fit(history, through_year=year - 1)
@@ -130,7 +130,7 @@ def _region_names() -> dict[str, str]:
 
 
 def assess_year(
-    history: ElectricityHistory,
+    history: ElectricityHistory | ec.ModelInputs,
     year: int,
     *,
     last_month: int = 12,

@@ -129,3 +129,51 @@ def create_token(username: str, name: str = "api") -> str:
     if user is None:
         raise LookupError(f"no user {username!r}")
     return issue_token(user, name)
+
+
+def publish_electricity(
+    data: Path,
+    year: int,
+    *,
+    last_month: int = 12,
+    days: Path | None = None,
+    generation_days: Path | None = None,
+    username: str | None = None,
+) -> tuple[int, int]:
+    """Assess ``year`` on the tables in ``data`` and save it as the platform's current
+    electricity–carbon assessment; returns its id and the number of bulletins."""
+    prepare_environment()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from carbonctl.electricity.assessment import read_model_inputs
+    from carbonctl.electricity.pipeline import read_small_table
+    from carbonctl.web.electricity.services import publish
+
+    user = None
+    if username is not None:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise LookupError(f"no user {username!r}")
+    inputs = read_model_inputs(data)
+    day_table = read_small_table(days) if days is not None else None
+    if day_table is not None:
+        day_table = day_table.astype({"kwh": float, "n_readings": int, "n_flagged": int})
+    generation = read_small_table(generation_days) if generation_days is not None else None
+    if generation is not None:
+        generation = generation.astype({"mwh": float})
+    saved = publish(
+        inputs,
+        year,
+        last_month=last_month,
+        day_table=day_table,
+        generation_day=generation,
+        user=user,
+        label=f"电碳评估 {year} (electricity–carbon assessment) from {data}",
+        source=str(Path(data).resolve()),
+    )
+    return saved.pk, saved.bulletins.count()

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 import pandas as pd
 from django.db import transaction
 
-from carbonctl.electricity.assessment import YearAssessment
+from carbonctl.electricity.assessment import YearAssessment, assess_year, daily_figures
 from carbonctl.electricity.bulletin import Bulletin as CoreBulletin
+from carbonctl.electricity.model import ModelInputs
 from carbonctl.electricity.schema import model_sectors
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
@@ -102,6 +103,35 @@ def save_assessment(
             f"{len(result.bulletins)} bulletins",
         )
     return assessment
+
+
+DAY_COLUMNS = ["level", "region", "sector", "day", "kwh", "tco2", "n_readings", "n_flagged"]
+
+
+def publish(
+    inputs: ModelInputs,
+    year: int,
+    *,
+    last_month: int = 12,
+    day_table: pd.DataFrame | None = None,
+    generation_day: pd.DataFrame | None = None,
+    quality: dict | None = None,
+    user=None,
+    label: str,
+    source: str,
+) -> Assessment:
+    """Assess ``year`` on a province's own tables (``electricity.assessment.read_model_inputs``)
+    and save it as the current assessment, audited as ``user``'s. ``day_table`` is the
+    pipeline's ``county_industry_day`` (daily figures are left empty without it)."""
+    result = assess_year(inputs, year, last_month=last_month)
+    cities = dict(zip(inputs.counties["county"], inputs.counties["city"], strict=True))
+    if day_table is None:
+        days = pd.DataFrame(columns=DAY_COLUMNS)
+    else:
+        days = daily_figures(result.model, day_table, cities, generation_day)
+    return save_assessment(
+        result, days, quality or {}, label=label, synthetic=False, source=source, user=user
+    )
 
 
 def current_assessment() -> Assessment | None:

@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from carbonctl.web.accounts.scope import region_or_404, regions_for
-from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.electricity import services
 from carbonctl.web.electricity.models import Bulletin, Estimate
 
@@ -43,10 +43,6 @@ class SignalOut(Schema):
     value: float | None
     tco2: float
     source: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _assessment():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
-from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_auth import API_AUTH, ErrorOut
 
 router = Router(tags=["enterprises 重点企业"], auth=API_AUTH)
 
@@ -22,10 +22,6 @@ class EnterpriseOut(Schema):
     @staticmethod
     def resolve_county(enterprise) -> str:
         return enterprise.county_id
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.get("", response={200: list[EnterpriseOut], 401: ErrorOut})

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from carbonctl import refdata
 from carbonctl.errors import UnknownNameError
-from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_auth import API_AUTH, ErrorOut
 
 router = Router(tags=["factor sets 排放因子集"], auth=API_AUTH)
 
@@ -29,10 +29,6 @@ class FuelFactorOut(Schema):
     oxidation_rate: float | None
     status: str
     source: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.get("", response={200: list[FactorSetOut], 401: ErrorOut})

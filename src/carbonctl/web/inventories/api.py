@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from carbonctl.web.accounts.scope import region_or_404, regions_for
-from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.inventories import services
 
 router = Router(tags=["inventories 区域清单"], auth=API_AUTH)
@@ -26,10 +26,6 @@ class InventoryOut(Schema):
     factor_set: str
     total_tco2: float
     cells: list[Cell]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _dataset():

@@ -7,6 +7,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from carbonctl.web.api_auth import ErrorOut
 from carbonctl.web.regions.models import Region
 
 router = Router(tags=["regions 行政区划"])
@@ -23,10 +24,6 @@ class RegionOut(Schema):
     @staticmethod
     def resolve_parent(region: Region) -> str | None:
         return region.parent_id
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class InvalidQuery(Schema):

@@ -13,7 +13,7 @@ from carbonctl.web.accounts.scope import (
     submission_or_404,
     submissions_for,
 )
-from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.submissions import services
 from carbonctl.web.submissions.models import Submission
@@ -61,10 +61,6 @@ class RowError(Schema):
 class InvalidUpload(Schema):
     detail: str
     errors: list[RowError]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class ReviewIn(Schema):

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import ensure_columns, raise_row_errors, text
 from carbonctl.accounting.combustion import combustion
 from carbonctl.accounting.process import process
 from carbonctl.accounting.purchased import electricity, heat
+from carbonctl.frames import ensure_columns, raise_row_errors, text
 
 __all__ = ["CATEGORIES", "RESULT_COLUMNS", "AccountingResult", "account", "compress_ids"]
 

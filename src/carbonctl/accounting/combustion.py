@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import (
+from carbonctl.errors import UnitError
+from carbonctl.frames import (
     map_unique,
     map_unique_checked,
     map_unique_fields,
     raise_row_errors,
     text,
 )
-from carbonctl.errors import UnitError
 from carbonctl.units import conversion_factor, parse_unit
 
 #: Mass ratio of CO2 to C (44/12), the carbon-to-CO2 conversion of every guideline.

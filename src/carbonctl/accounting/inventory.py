@@ -10,8 +10,8 @@ import pandas as pd
 
 from carbonctl import refdata
 from carbonctl.accounting import OPTIONAL_INPUTS, compress_ids
-from carbonctl.accounting._frame import ensure_columns, map_unique_checked, raise_row_errors
 from carbonctl.accounting.combustion import combustion
+from carbonctl.frames import ensure_columns, map_unique_checked, raise_row_errors
 from carbonctl.io import PROCESS_ROW_NAMES
 from carbonctl.units import conversion_factor
 

@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import (
+from carbonctl.accounting.combustion import CO2_PER_C
+from carbonctl.frames import (
     choose_text,
     map_unique,
     map_unique_checked,
     map_unique_fields,
     raise_row_errors,
 )
-from carbonctl.accounting.combustion import CO2_PER_C
 from carbonctl.units import conversion_factor
 
 #: Stoichiometric CO2 released per unit of CaO and MgO formed (molar masses 44.01, 56.08, 40.30).

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.accounting._frame import (
+from carbonctl.frames import (
     choose_text,
     map_unique_checked,
     map_unique_fields,

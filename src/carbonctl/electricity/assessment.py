@@ -25,7 +25,7 @@ from carbonctl import refdata
 from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
 from carbonctl.electricity.history import ElectricityHistory
-from carbonctl.electricity.pipeline import read_small_table, roll_up
+from carbonctl.electricity.pipeline import as_date, read_small_table, roll_up
 from carbonctl.electricity.reconcile import benchmark
 from carbonctl.electricity.schema import (
     MONTH_COLUMNS,
@@ -34,6 +34,7 @@ from carbonctl.electricity.schema import (
     model_sectors,
 )
 from carbonctl.errors import InputError
+from carbonctl.frames import map_unique
 
 __all__ = [
     "ESTIMATE_COLUMNS",
@@ -222,8 +223,8 @@ def daily_figures(
     estimated["tco2"] = estimated["tco2"].fillna(0.0)
     if generation_day is not None:
         power = daily_power(model, generation_day).assign(sector=GENERATION[0])
-        power["day"] = power["day"].map(lambda d: pd.Timestamp(d).date())
-        estimated["day"] = estimated["day"].map(lambda d: pd.Timestamp(d).date())
+        power["day"] = map_unique([power["day"]], as_date)
+        estimated["day"] = map_unique([estimated["day"]], as_date)
         keys = ["county", "sector", "day"]
         own_use = estimated[estimated["sector"] == GENERATION[0]]
         own_use = own_use.groupby(keys, as_index=False)[["kwh", "n_readings", "n_flagged"]].sum()

@@ -19,8 +19,9 @@ from carbonctl.demo.synthetic import DemoDataset
 from carbonctl.electricity import synth
 from carbonctl.electricity.assessment import YearAssessment, assess_year, daily_figures
 from carbonctl.electricity.history import ElectricityHistory, demo_history
-from carbonctl.electricity.pipeline import aggregate, aggregate_dispatch
+from carbonctl.electricity.pipeline import aggregate, aggregate_dispatch, month_label
 from carbonctl.electricity.schema import model_sectors
+from carbonctl.frames import map_unique
 
 __all__ = ["DemoElectricity", "build_demo_electricity", "meter_plan"]
 
@@ -72,7 +73,7 @@ def daily_generation(
     day = aggregate_dispatch(
         synth.write_dispatch(hourly, folder / "dispatch.parquet"), period="day"
     )
-    day["month"] = day["day"].map(lambda d: f"{d.year:04d}-{d.month:02d}")
+    day["month"] = map_unique([day["day"]], month_label)
     keys = ["county", "fuel", "month"]
     day["share"] = day["mwh"] / day.groupby(keys)["mwh"].transform("sum")
     shaped = monthly.merge(day[[*keys, "day", "share"]], on=keys, how="inner")

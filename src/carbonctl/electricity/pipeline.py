@@ -51,6 +51,7 @@ from carbonctl.electricity.schema import (
     model_sector_of,
 )
 from carbonctl.errors import InputError, InputErrors, UnknownNameError
+from carbonctl.frames import map_unique
 from carbonctl.io import write_table
 
 __all__ = [
@@ -59,7 +60,9 @@ __all__ = [
     "Aggregates",
     "aggregate",
     "aggregate_dispatch",
+    "as_date",
     "connect",
+    "month_label",
     "read_meters",
     "read_small_table",
     "roll_up",
@@ -84,6 +87,17 @@ class Aggregates:
     month: pd.DataFrame
     regions: pd.DataFrame
     quality: dict[str, Any] = field(default_factory=dict)
+
+
+def as_date(value: object) -> dt.date:
+    """A date from whatever an engine returns for a day (date, datetime, Timestamp)."""
+    return pd.Timestamp(value).date()
+
+
+def month_label(value: object) -> str:
+    """``YYYY-MM`` of a day."""
+    day = as_date(value)
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 # --- engines -------------------------------------------------------------------------------------
@@ -552,7 +566,7 @@ def _cell_days(filled: ir.Table, keyed: ir.Table) -> ir.Table:
 def _county_days(cell_days: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Cell × day -> county × industry × day, and the cleaning summary."""
     table = cell_days.merge(cells, left_on="cell", right_index=True, validate="many_to_one")
-    table["day"] = _on_unique(table["day"], lambda d: pd.Timestamp(d).date())
+    table["day"] = map_unique([table["day"]], as_date)
     table["n_flagged"] = table[list(FLAG_KINDS)].sum(axis=1)
     table["kwh"] = table["wh"] / WH_PER_KWH
     day = table.sort_values(["county", "industry", "day"])[list(DAY_COLUMNS)].astype(
@@ -569,13 +583,8 @@ def _county_days(cell_days: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataF
     return day.reset_index(drop=True), quality
 
 
-def _on_unique(values: pd.Series, function: Callable) -> pd.Series:
-    """``function`` of each value, computed once per distinct value (a few hundred days)."""
-    return values.map({v: function(v) for v in values.unique()})
-
-
 def _months(day: pd.DataFrame) -> pd.DataFrame:
-    month = _on_unique(day["day"], lambda d: f"{d.year:04d}-{d.month:02d}")
+    month = map_unique([day["day"]], month_label)
     grouped = (
         day.assign(month=month, wh=(day["kwh"] * WH_PER_KWH).round().astype("int64"))
         .groupby(["county", "industry", "month"], sort=True)
@@ -692,9 +701,9 @@ def aggregate_dispatch(
             expected="a Shanxi county-level adcode",
         )
     if period == "month":
-        result["month"] = _on_unique(result["first"], lambda d: f"{d.year:04d}-{d.month:02d}")
+        result["month"] = map_unique([result["first"]], month_label)
     else:
-        result["day"] = _on_unique(result["first"], lambda d: pd.Timestamp(d).date())
+        result["day"] = map_unique([result["first"]], as_date)
     columns = ["county", period, "fuel", "mwh"]
     return result[columns].sort_values(columns[:3], ignore_index=True)
 

@@ -1,5 +1,5 @@
-"""Small vectorised helpers shared by the accounting steps: compute once per distinct key instead
-of once per row, and collect row-located errors."""
+"""Small vectorised helpers shared by the accounting steps and the electricity pipeline: compute
+once per distinct key instead of once per row, and collect row-located errors."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ Formulas, assumptions and their limits: ``docs/methodology/electricity-carbon.md
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -22,7 +21,9 @@ from carbonctl.electricity.schema import (
     THERMAL_FUELS,
     model_sector_of,
     model_sectors,
+    month_parts,
     nonnegative_amounts,
+    parse_month,
 )
 from carbonctl.errors import InputError, UnknownNameError
 from carbonctl.units import conversion_factor
@@ -53,7 +54,6 @@ MIN_LAG_PAIRS: Final = 10
 #: The transient share of the within-year residual variance assumed when it cannot be estimated.
 ASSUMED_TRANSIENT_SHARE: Final = 0.25
 
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _TABLE_COLUMNS: Final = {
     "counties": ("county", "city"),
     "annual": ("county", "sector", "year", "tco2"),
@@ -149,35 +149,9 @@ def _check_names(values: pd.Series, known: set[str], kind: str, table: str) -> N
         )
 
 
-def _parse_month(text: object) -> tuple[int, int]:
-    match = _MONTH.fullmatch(str(text).strip())
-    if match is None:
-        raise InputError(
-            f"month {text!r} is not a calendar month", expected="YYYY-MM, e.g. 2024-03"
-        )
-    return int(match[1]), int(match[2])
-
-
 def _with_month_parts(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    codes, uniques = pd.factorize(table["month"].astype(str))
-    parts = np.zeros((len(uniques), 2), dtype=int)
-    for i, value in enumerate(uniques):
-        try:
-            parts[i] = _parse_month(value)
-        except InputError:
-            row = int(np.flatnonzero(codes == i)[0])
-            raise InputError(
-                f"month {value!r} is not a calendar month",
-                file=name,
-                row=row + 2,
-                column="month",
-                expected="YYYY-MM",
-            ) from None
-    return table.assign(
-        month=np.asarray(uniques, dtype=object)[codes] if len(table) else table["month"],
-        year=parts[codes, 0] if len(table) else 0,
-        mno=parts[codes, 1] if len(table) else 0,
-    )
+    year, mno = month_parts(table["month"], name)
+    return table.assign(month=table["month"].astype(str), year=year, mno=mno)
 
 
 # --- activity and drivers -------------------------------------------------------------------------
@@ -583,7 +557,7 @@ def nowcast(
         )
     if not 0.0 < interval < 1.0:
         raise InputError(f"interval {interval!r} is not a probability", expected="0 < interval < 1")
-    year, mno = _parse_month(month)
+    year, mno = parse_month(month)
     month = f"{year}-{mno:02d}"
     if year <= model.through_year:
         raise InputError(

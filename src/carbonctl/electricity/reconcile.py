@@ -14,7 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from carbonctl.electricity.schema import nonnegative_amounts
+from carbonctl.electricity.schema import month_parts, nonnegative_amounts
 from carbonctl.errors import InputError
 
 __all__ = ["benchmark"]
@@ -165,20 +165,8 @@ def _require(table: pd.DataFrame, columns: list[str], name: str) -> None:
 
 def _month_index(months: pd.Series) -> np.ndarray:
     """Months since year 0 (year × 12 + month − 1) of ``YYYY-MM`` strings."""
-    codes, uniques = pd.factorize(months.astype(str))
-    parsed = pd.to_datetime(pd.Series(uniques), format="%Y-%m", errors="coerce")
-    if parsed.isna().any():
-        bad = uniques[int(np.flatnonzero(parsed.isna().to_numpy())[0])]
-        row = int(np.flatnonzero(codes == list(uniques).index(bad))[0])
-        raise InputError(
-            f"month {bad!r} is not a calendar month",
-            file="monthly",
-            row=row + 2,
-            column="month",
-            expected="YYYY-MM",
-        )
-    index = (parsed.dt.year * MONTHS_PER_YEAR + parsed.dt.month - 1).to_numpy()
-    return index[codes]
+    year, month = month_parts(months, "monthly")
+    return year * MONTHS_PER_YEAR + month - 1
 
 
 def _where(table: pd.DataFrame, keys: list[str], at: int) -> str:

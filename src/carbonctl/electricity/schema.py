@@ -21,6 +21,7 @@ column), so an annual inventory can be split by the same sectors the meters are 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -46,7 +47,9 @@ __all__ = [
     "model_sector_of",
     "model_sectors",
     "model_sectors_table",
+    "month_parts",
     "nonnegative_amounts",
+    "parse_month",
 ]
 
 #: Columns of a readings file and their Arrow types.
@@ -61,6 +64,7 @@ OUTPUT_COLUMNS: Final = ("city", "month", "product", "amount")
 #: Generation fuels in dispatch data; the first three are thermal (火电).
 DISPATCH_FUELS: Final = ("coal", "gas", "coal_gangue", "wind", "solar", "hydro")
 THERMAL_FUELS: Final = frozenset({"coal", "gas", "coal_gangue"})
+_MONTH: Final = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 #: Monthly industrial output indicators (t): 焦炭, 粗钢, 水泥, 电解铝.
 OUTPUT_PRODUCTS: Final = ("coke", "crude_steel", "cement", "aluminium")
 
@@ -173,3 +177,33 @@ def nonnegative_amounts(values: pd.Series, table: str, column: str) -> pd.Series
             expected="a finite number ≥ 0",
         )
     return numbers
+
+
+def parse_month(text: object) -> tuple[int, int]:
+    """Year and month number of a ``YYYY-MM`` month; :class:`InputError` otherwise."""
+    match = _MONTH.fullmatch(str(text).strip())
+    if match is None:
+        raise InputError(
+            f"month {text!r} is not a calendar month", expected="YYYY-MM, e.g. 2024-03"
+        )
+    return int(match[1]), int(match[2])
+
+
+def month_parts(months: pd.Series, table: str) -> tuple[np.ndarray, np.ndarray]:
+    """Year and month number of every ``YYYY-MM`` in ``months``, parsed once per distinct value;
+    :class:`InputError` names the first row (spreadsheet row, header = 1) that is not a month."""
+    codes, uniques = pd.factorize(months.astype(str))
+    parts = np.zeros((len(uniques), 2), dtype=int)
+    for i, value in enumerate(uniques):
+        try:
+            parts[i] = parse_month(value)
+        except InputError:
+            row = int(np.flatnonzero(codes == i)[0])
+            raise InputError(
+                f"month {value!r} is not a calendar month",
+                file=table,
+                row=row + 2,
+                column="month",
+                expected="YYYY-MM",
+            ) from None
+    return parts[codes, 0], parts[codes, 1]

@@ -110,8 +110,11 @@ def build_demo(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list,
                 electricity.load_demo_electricity(seed=seed)
             return demo.current_logins(), False
         raise ValueError("the database already holds the demo; use a new --db or --if-missing")
-    logins = demo.load_demo(seed=seed)
-    electricity.load_demo_electricity(seed=seed)
+    from carbonctl.demo.synthetic import build_dataset
+
+    dataset = build_dataset(seed=seed)  # once, for the inventories and the electricity history
+    logins = demo.load_demo(dataset)
+    electricity.load_demo_electricity(dataset, seed=seed)
     return logins, True
 
 

@@ -777,14 +777,6 @@ def electricity_synth(
     )
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    from carbonctl.errors import InputError
-
-    if not path.is_file():
-        raise InputError("file not found", file=str(path), expected="a Parquet file")
-    return pd.read_parquet(path)
-
-
 @functools.cache
 def _demo_history(seed: int):
     """The demo history (deterministic, so one per seed and process)."""
@@ -819,6 +811,7 @@ def electricity_nowcast(
     (the demo history; metered electricity from the pipeline replaces it where given)."""
     from carbonctl.electricity import model as ec
     from carbonctl.electricity.assessment import metered_inputs, read_model_inputs
+    from carbonctl.electricity.pipeline import read_small_table
 
     def run():
         history = _demo_history(seed) if data is None else read_model_inputs(data)
@@ -826,8 +819,8 @@ def electricity_nowcast(
         if monthly is not None or generation is not None:
             inputs = metered_inputs(
                 history,
-                _read_parquet(monthly) if monthly is not None else None,
-                _read_parquet(generation) if generation is not None else None,
+                read_small_table(monthly) if monthly is not None else None,
+                read_small_table(generation) if generation is not None else None,
             )
         year = int(month[:4]) if month[:4].isdigit() else 0
         years = set(history.annual["year"].astype(int))

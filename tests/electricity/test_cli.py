@@ -282,3 +282,19 @@ def test_nowcast_folder_errors_name_the_file(tmp_path, electricity_history):
     bad = runner.invoke(app, args)
     assert bad.exit_code == 2
     assert "annual.csv" in bad.stderr and "row 5" in bad.stderr and "'year'" in bad.stderr
+
+
+def test_nowcast_takes_metered_months_as_csv_too(tmp_path):
+    path = tmp_path / "month.csv"
+    path.write_text("county,industry,month,kwh\n140105,A06,2025-02,5000000000\n", encoding="utf-8")
+    args = ["electricity", "nowcast", "--month", "2025-02", "--json", "--monthly", str(path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pd.DataFrame(json.loads(result.stdout)["estimates"])
+    row = table[
+        (table["region"] == "140105") & (table["sector"] == "A05-A11") & (table["kind"] == "month")
+    ]
+    assert row["kwh"].iloc[0] == 5e9
+    path.write_text("county,industry,month,kwh\n140105,A06,2025-02,lots\n", encoding="utf-8")
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 2 and "'kwh'" in bad.stderr and "lots" in bad.stderr

@@ -32,6 +32,7 @@ from carbonctl.electricity.schema import (
     THERMAL_FUELS,
     model_sector_of,
     model_sectors,
+    nonnegative_amounts,
 )
 from carbonctl.errors import InputError
 from carbonctl.frames import map_unique
@@ -295,6 +296,7 @@ def metered_inputs(
         industries = month_table["industry"].astype(str)
         table = month_table.assign(
             county=month_table["county"].astype(str),
+            kwh=nonnegative_amounts(month_table["kwh"], "county_industry_month", "kwh"),
             sector=industries.map({i: model_sector_of(i) for i in industries.unique()}),
         )
         metered = table.groupby(["county", "sector", "month"], as_index=False)["kwh"].sum()
@@ -307,7 +309,10 @@ def metered_inputs(
                 file="county_fuel_month",
                 expected="county, month, fuel, mwh",
             )
-        measured = generation.assign(county=generation["county"].astype(str))
+        measured = generation.assign(
+            county=generation["county"].astype(str),
+            mwh=nonnegative_amounts(generation["mwh"], "county_fuel_month", "mwh"),
+        )
         # dispatch covers all of a county's plants: its months replace the history's whole
         plants = _replace(
             plants, measured, ["county", "month", "fuel"], "mwh", cover=["county", "month"]

@@ -290,19 +290,25 @@ def _parquet_files(path: Path) -> list[Path]:
     )
 
 
+def _read_schema(file: Path, columns: tuple[str, ...]) -> pa.Schema:
+    """The Parquet schema of ``file``; :class:`InputError` names the first missing column."""
+    schema = pq.read_schema(file)
+    for column in columns:
+        if column not in schema.names:
+            raise InputError(
+                f"missing column {column!r} (has {', '.join(schema.names)})",
+                file=str(file),
+                column=column,
+                expected=f"columns {', '.join(columns)}",
+            )
+    return schema
+
+
 def _check_reading_schema(files: list[Path]) -> bool:
     """Check every file's columns and types before any work; True when ``ts`` is text."""
     text_ts = False
     for file in files:
-        schema = pq.read_schema(file)
-        for column in ("meter_id", "ts", "kwh"):
-            if column not in schema.names:
-                raise InputError(
-                    f"missing column {column!r} (has {', '.join(schema.names)})",
-                    file=str(file),
-                    column=column,
-                    expected="columns meter_id, ts, kwh",
-                )
+        schema = _read_schema(file, ("meter_id", "ts", "kwh"))
         kinds = {
             "meter_id": (pa.types.is_integer, "an integer meter id"),
             "ts": (
@@ -654,15 +660,7 @@ def aggregate_dispatch(
     county that is not a Shanxi county-level adcode, or negative generation (named by unit)."""
     files = _parquet_files(Path(dispatch))
     for file in files:
-        names = pq.read_schema(file).names
-        missing = [c for c in DISPATCH_COLUMNS if c not in names]
-        if missing:
-            raise InputError(
-                f"missing column(s) {', '.join(missing)}",
-                file=str(file),
-                column=missing[0],
-                expected=", ".join(DISPATCH_COLUMNS),
-            )
+        _read_schema(file, DISPATCH_COLUMNS)
     con = connect(engine, master=master)
     table = (
         con.read_parquet([str(f) for f in files])

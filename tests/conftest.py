@@ -44,6 +44,18 @@ def electricity_2025(demo_electricity):
     return demo_electricity.assessment
 
 
+@pytest.fixture
+def electricity_tables(tmp_path, electricity_history) -> Path:
+    """The demo history's five model tables in a folder as a province would hand them over:
+    CSV, and the large monthly table as Parquet (without the synthetic truth)."""
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for name in ("counties", "annual", "generation", "output"):
+        getattr(electricity_history, name).to_csv(folder / f"{name}.csv", index=False)
+    electricity_history.monthly.drop(columns="co2_true").to_parquet(folder / "monthly.parquet")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA

@@ -249,12 +249,8 @@ def test_nowcast_missing_metered_file_exits_2(tmp_path):
     assert result.exit_code == 2 and "no.parquet" in result.stderr
 
 
-def test_nowcast_on_tables_from_a_folder(tmp_path, electricity_history):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name in ("counties", "annual", "generation", "output"):
-        getattr(electricity_history, name).to_csv(folder / f"{name}.csv", index=False)
-    electricity_history.monthly.drop(columns="co2_true").to_parquet(folder / "monthly.parquet")
+def test_nowcast_on_tables_from_a_folder(electricity_tables):
+    folder = electricity_tables
     args = ["electricity", "nowcast", "--month", "2025-04", "--json"]
     own = json.loads(runner.invoke(app, [*args, "--data", str(folder)]).stdout)
     demo = json.loads(runner.invoke(app, args).stdout)
@@ -265,14 +261,9 @@ def test_nowcast_on_tables_from_a_folder(tmp_path, electricity_history):
     assert own_table["tco2"].tolist() == pytest.approx(demo_table["tco2"].tolist(), rel=1e-9)
 
 
-def test_nowcast_folder_errors_name_the_file(tmp_path, electricity_history):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name in ("counties", "generation", "output", "monthly"):
-        table = getattr(electricity_history, name)
-        table.drop(columns=["co2_true"], errors="ignore").to_csv(
-            folder / f"{name}.csv", index=False
-        )
+def test_nowcast_folder_errors_name_the_file(electricity_tables, electricity_history):
+    folder = electricity_tables
+    (folder / "annual.csv").unlink()
     args = ["electricity", "nowcast", "--month", "2025-04", "--data", str(folder)]
     missing = runner.invoke(app, args)
     assert missing.exit_code == 2 and "annual.csv" in missing.stderr

@@ -193,16 +193,12 @@ def test_publishing_own_tables_replaces_the_demo_and_is_audited(
     assert entry.username == analyst.username
 
 
-def test_publish_command_on_a_fresh_database(tmp_path, electricity_history):
+def test_publish_command_on_a_fresh_database(tmp_path, electricity_tables):
     import json as jsonlib
     import os
     import sys
 
-    folder = tmp_path / "tables"
-    folder.mkdir()
-    for name in ("counties", "annual", "generation", "output"):
-        getattr(electricity_history, name).to_csv(folder / f"{name}.csv", index=False)
-    electricity_history.monthly.drop(columns="co2_true").to_parquet(folder / "monthly.parquet")
+    folder = electricity_tables
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CARBONCTL"))}
     env["CARBONCTL_DATA_DIR"] = str(tmp_path / "var")
     db = tmp_path / "platform.sqlite3"

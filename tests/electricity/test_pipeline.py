@@ -230,3 +230,21 @@ def test_a_failed_write_leaves_the_previous_files(crafted, tmp_path, monkeypatch
     with pytest.raises(InputError, match="disk full"):
         write_aggregates(changed, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left
+
+
+def test_meters_from_xlsx_with_blank_rows_keep_spreadsheet_rows(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (
+        ["meter_id", "county", "industry"],
+        [1, "140105", "A02.2.19"],
+        [None, None, None],
+        [2, "149999", "B1"],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "meters.xlsx")
+    with pytest.raises(InputErrors) as error:
+        read_meters(tmp_path / "meters.xlsx")
+    assert [(e.row, e.column) for e in error.value.errors] == [(4, "county")]

@@ -52,7 +52,7 @@ from carbonctl.electricity.schema import (
 )
 from carbonctl.errors import InputError, InputErrors, UnknownNameError
 from carbonctl.frames import map_unique
-from carbonctl.io import write_table
+from carbonctl.io import read_table, write_table
 
 __all__ = [
     "ENGINES",
@@ -155,7 +155,7 @@ def _fetch(con, expr: ir.Expr) -> pd.DataFrame:
 
 
 def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -> pd.DataFrame:
-    """Read and check a meters table (电能表档案): CSV (UTF-8 or GBK) or Parquet, or a frame.
+    """Read and check a meters table (电能表档案): CSV (UTF-8 or GBK), XLSX or Parquet, or a frame.
 
     Every problem is reported at once with its file, row (the spreadsheet row, header = 1) and
     column: a missing column, a meter id that is not a whole number or repeats, a county that is
@@ -163,7 +163,10 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     classification (or an aggregate such as 第二产业 that spans several model sectors).
     """
     label = name or (str(source) if not isinstance(source, pd.DataFrame) else "meters")
-    table = source.copy() if isinstance(source, pd.DataFrame) else read_small_table(Path(source))
+    if isinstance(source, pd.DataFrame):
+        table = source.set_axis(pd.RangeIndex(2, len(source) + 2))
+    else:
+        table = read_small_table(Path(source))
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in METER_COLUMNS if c not in table.columns]
     if missing:
@@ -188,7 +191,7 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     bad_county = ~codes.isin(counties)
     bad_industry = industries.isin(list(sector_errors))
     for i in (bad_id | bad_county | bad_industry).to_numpy().nonzero()[0]:
-        row = int(i) + 2
+        row = int(table.index[i])
         if bad_id.iloc[i]:
             errors.append(
                 InputError(
@@ -223,13 +226,13 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     duplicated = ids.duplicated(keep="first") & ids.notna()
     errors += [
         InputError(
-            f"meter id {table['meter_id'].iloc[i]!r} repeats",
+            f"meter id {table.at[row, 'meter_id']!r} repeats",
             file=label,
-            row=i + 2,
+            row=int(row),
             column="meter_id",
             expected="one row per meter",
         )
-        for i in duplicated[duplicated].index.map(table.index.get_loc)
+        for row in duplicated[duplicated].index
     ]
     if errors:
         raise InputErrors(errors)
@@ -243,17 +246,15 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
 
 
 def read_small_table(path: Path) -> pd.DataFrame:
-    """A small table from CSV (UTF-8 with or without BOM, or GBK; all text) or Parquet."""
-    if not path.exists():
-        raise InputError("file not found", file=str(path), expected="a CSV or Parquet file")
-    if path.suffix.lower() == ".parquet":
-        return pq.read_table(path).to_pandas()
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("cannot decode the file", file=str(path), expected="UTF-8 or GBK text")
+    """A small table from Parquet (typed), or from CSV or XLSX as text through
+    :func:`carbonctl.io.read_table` (encodings, blank rows). Either way the index is the
+    spreadsheet row of each data row (the header is row 1), so errors can name it."""
+    if path.suffix.lower() != ".parquet":
+        return read_table(path)
+    if not path.is_file():
+        raise InputError("file not found", file=str(path), expected="a CSV, XLSX or Parquet file")
+    table = pq.read_table(path).to_pandas()
+    return table.set_axis(pd.RangeIndex(2, len(table) + 2))
 
 
 @cache

@@ -24,6 +24,7 @@ import pandas as pd
 from carbonctl.errors import RefdataError, UnknownNameError
 
 __all__ = [
+    "PROVINCE",
     "Fuel",
     "GridFactor",
     "Material",
@@ -47,6 +48,8 @@ __all__ = [
 
 DEFAULT_FACTOR_SET = "GB/T 32150-2015"
 NATIONAL = "100000"
+#: The province carbonctl serves (Shanxi, 山西省): the root of the region tree and of every roll-up.
+PROVINCE = "140000"
 
 #: Table name -> (file, what it holds). Factor-set tables may be extended from extra folders.
 TABLES: dict[str, tuple[str, str]] = {

@@ -45,7 +45,7 @@ def ensure_data(folder: Path, rows: int) -> None:
         return
     import pandas as pd
 
-    from carbonctl.electricity import synth
+    from carbonctl.demo import meters as synth
 
     folder.mkdir(parents=True, exist_ok=True)
     end = (pd.Timestamp(START) + pd.Timedelta(days=DAYS - 1)).date().isoformat()

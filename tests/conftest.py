@@ -27,7 +27,7 @@ def demo_dataset():
 def demo_electricity(demo_dataset):
     """The electricity–carbon demo: history 2015–2025, the 2025 assessment and Q4 meter data
     through the pipeline (~15 s, once per test run)."""
-    from carbonctl.electricity.demo import build_demo_electricity
+    from carbonctl.demo.assessment import build_demo_electricity
 
     return build_demo_electricity(demo_dataset)
 

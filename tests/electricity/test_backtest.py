@@ -4,7 +4,6 @@ the truth it is scored against."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
@@ -22,7 +21,7 @@ def history(electricity_history):
 
 @pytest.fixture(scope="module")
 def report(history):
-    return backtest(history)
+    return backtest(history.inputs, history.truth)
 
 
 def test_json_has_the_agreed_shape(report):
@@ -75,10 +74,8 @@ def test_intervals_hold_most_county_sector_truths(report):
 
 def test_the_model_never_sees_the_truth(history, report):
     """Scaling co2_true changes the truths scored against, never the estimates."""
-    changed = dataclasses.replace(
-        history, monthly=history.monthly.assign(co2_true=history.monthly["co2_true"] * 1.5)
-    )
-    again = backtest(changed, years=[2025])
+    truth = history.truth
+    again = backtest(history.inputs, truth.assign(tco2=truth["tco2"] * 1.5), years=[2025])
     mine = report.errors[report.errors["origin"] == 2024].reset_index(drop=True)
     np.testing.assert_array_equal(again.errors["estimate"], mine["estimate"])
     np.testing.assert_allclose(again.errors["truth"], 1.5 * mine["truth"], rtol=1e-12)
@@ -95,6 +92,11 @@ def test_markdown_report_lists_levels_and_sectors(report):
 
 def test_years_without_an_inventory_before_them_are_refused(history):
     with pytest.raises(InputError, match="2014"):
-        backtest(history, years=[2015])
+        backtest(history.inputs, history.truth, years=[2015])
     with pytest.raises(InputError, match="no years"):
-        backtest(history, years=[])
+        backtest(history.inputs, history.truth, years=[])
+
+
+def test_a_truth_table_without_its_columns_is_refused(history):
+    with pytest.raises(InputError, match="tco2"):
+        backtest(history.inputs, history.truth.drop(columns="tco2"), years=[2025])

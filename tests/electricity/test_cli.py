@@ -119,7 +119,9 @@ def test_synth_bad_dates_exit_2(tmp_path):
 
 
 def test_nowcast_json_rolls_up_and_uses_the_last_inventory():
-    result = runner.invoke(app, ["electricity", "nowcast", "--month", "2024-05", "--json"])
+    result = runner.invoke(
+        app, ["electricity", "nowcast", "--month", "2024-05", "--json", "--demo"]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["month"] == "2024-05" and payload["through_year"] == 2023
@@ -132,7 +134,9 @@ def test_nowcast_json_rolls_up_and_uses_the_last_inventory():
 
 def test_nowcast_takes_metered_electricity_from_the_pipeline(tmp_path):
     base = json.loads(
-        runner.invoke(app, ["electricity", "nowcast", "--month", "2025-02", "--json"]).stdout
+        runner.invoke(
+            app, ["electricity", "nowcast", "--month", "2025-02", "--json", "--demo"]
+        ).stdout
     )
     metered = pd.DataFrame(
         {
@@ -151,6 +155,7 @@ def test_nowcast_takes_metered_electricity_from_the_pipeline(tmp_path):
         "--month",
         "2025-02",
         "--json",
+        "--demo",
         "--monthly",
         str(tmp_path / "month.parquet"),
     ]
@@ -171,7 +176,7 @@ def test_nowcast_takes_metered_electricity_from_the_pipeline(tmp_path):
 
 @pytest.mark.parametrize("month", ["2025-13", "May 2025", "2014-06"])
 def test_nowcast_bad_month_exits_2(month):
-    result = runner.invoke(app, ["electricity", "nowcast", "--month", month])
+    result = runner.invoke(app, ["electricity", "nowcast", "--month", month, "--demo"])
     assert result.exit_code == 2 and "error" in result.stderr
 
 
@@ -185,6 +190,7 @@ def test_backtest_json_has_the_contract_shape(tmp_path):
         "--last",
         "2025",
         "--json",
+        "--demo",
         "--report",
         str(report),
     ]
@@ -198,7 +204,7 @@ def test_backtest_json_has_the_contract_shape(tmp_path):
 
 
 def test_aggregate_with_dispatch_feeds_the_nowcast(tmp_path):
-    from carbonctl.electricity import synth
+    from carbonctl.demo import meters as synth
 
     readings, meters = _inputs(tmp_path)
     hourly = synth.synth_dispatch(["140212"], "2025-03-01", "2025-03-31", seed=1)
@@ -224,6 +230,7 @@ def test_aggregate_with_dispatch_feeds_the_nowcast(tmp_path):
         "--month",
         "2025-03",
         "--json",
+        "--demo",
         "--generation",
         str(out / "county_fuel_month.parquet"),
     ]
@@ -242,6 +249,7 @@ def test_nowcast_missing_metered_file_exits_2(tmp_path):
         "nowcast",
         "--month",
         "2025-03",
+        "--demo",
         "--monthly",
         str(tmp_path / "no.parquet"),
     ]
@@ -253,7 +261,7 @@ def test_nowcast_on_tables_from_a_folder(electricity_tables):
     folder = electricity_tables
     args = ["electricity", "nowcast", "--month", "2025-04", "--json"]
     own = json.loads(runner.invoke(app, [*args, "--data", str(folder)]).stdout)
-    demo = json.loads(runner.invoke(app, args).stdout)
+    demo = json.loads(runner.invoke(app, [*args, "--demo"]).stdout)
     own_table, demo_table = pd.DataFrame(own["estimates"]), pd.DataFrame(demo["estimates"])
     assert own_table[["level", "region", "sector", "kind"]].equals(
         demo_table[["level", "region", "sector", "kind"]]
@@ -278,7 +286,7 @@ def test_nowcast_folder_errors_name_the_file(electricity_tables, electricity_his
 def test_nowcast_takes_metered_months_as_csv_too(tmp_path):
     path = tmp_path / "month.csv"
     path.write_text("county,industry,month,kwh\n140105,A06,2025-02,5000000000\n", encoding="utf-8")
-    args = ["electricity", "nowcast", "--month", "2025-02", "--json", "--monthly", str(path)]
+    args = [*NOWCAST, "--month", "2025-02", "--json", "--demo", "--monthly", str(path)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     table = pd.DataFrame(json.loads(result.stdout)["estimates"])
@@ -289,3 +297,30 @@ def test_nowcast_takes_metered_months_as_csv_too(tmp_path):
     path.write_text("county,industry,month,kwh\n140105,A06,2025-02,lots\n", encoding="utf-8")
     bad = runner.invoke(app, args)
     assert bad.exit_code == 2 and "'kwh'" in bad.stderr and "lots" in bad.stderr
+
+
+NOWCAST = ["electricity", "nowcast"]
+
+
+@pytest.mark.parametrize("command", ["nowcast", "backtest", "publish"])
+def test_the_demo_is_never_a_silent_default(command, electricity_tables):
+    """Without --data or --demo (or with both) the assessment commands say so and exit 2."""
+    args = ["electricity", command, "--month" if command == "nowcast" else "--first", "2025"]
+    if command == "publish":
+        args = ["electricity", "publish", "--year", "2025"]
+    for extra in ([], ["--demo", "--data", str(electricity_tables)]):
+        result = runner.invoke(app, [*args, *extra])
+        assert result.exit_code == 2
+        assert "--data" in result.stderr and "--demo" in result.stderr
+
+
+def test_backtest_on_a_folder_needs_its_truth(electricity_tables, electricity_history):
+    args = ["electricity", "backtest", "--first", "2025", "--last", "2025", "--json"]
+    folder = ["--data", str(electricity_tables)]
+    missing = runner.invoke(app, [*args, *folder])
+    assert missing.exit_code == 2 and "truth" in missing.stderr
+    electricity_history.truth.to_parquet(electricity_tables / "truth.parquet")
+    own = runner.invoke(app, [*args, *folder])
+    assert own.exit_code == 0, own.output
+    demo = runner.invoke(app, [*args, "--demo"])
+    assert json.loads(own.stdout) == json.loads(demo.stdout)

@@ -73,7 +73,7 @@ def test_duckdb_and_spark_give_identical_aggregates(messy):
 
 
 def test_dispatch_months_agree_on_both_engines(tmp_path):
-    from carbonctl.electricity import synth
+    from carbonctl.demo import meters as synth
     from carbonctl.electricity.pipeline import aggregate_dispatch
 
     hourly = synth.synth_dispatch(["140105", "140212"], "2025-01-20", "2025-02-10", seed=3)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from carbonctl.demo.synthetic import DemoDataError, DemoDataset, build_dataset
 from carbonctl.electricity.calendar import holiday_days
+from carbonctl.electricity.model import ModelInputs
 from carbonctl.electricity.schema import (
     DISPATCH_FUELS,
     OUTPUT_PRODUCTS,
@@ -146,6 +147,24 @@ class ElectricityHistory:
     output: pd.DataFrame
     parameters: GeneratingParameters
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def inputs(self) -> ModelInputs:
+        """What a province would have: the observable tables, without the CO2 truth."""
+        return ModelInputs(
+            counties=self.counties,
+            annual=self.annual,
+            monthly=self.monthly.drop(columns="co2_true"),
+            generation=self.generation,
+            output=self.output,
+        )
+
+    @property
+    def truth(self) -> pd.DataFrame:
+        """The monthly CO2 truth (county, sector, month, tco2) a backtest is judged against."""
+        return self.monthly[["county", "sector", "month", "co2_true"]].rename(
+            columns={"co2_true": "tco2"}
+        )
 
 
 # --- the seasonal pattern -------------------------------------------------------------------------

@@ -24,7 +24,6 @@ import pandas as pd
 from carbonctl import refdata
 from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
-from carbonctl.electricity.history import ElectricityHistory
 from carbonctl.electricity.pipeline import as_date, read_small_table, roll_up
 from carbonctl.electricity.reconcile import benchmark
 from carbonctl.electricity.schema import (
@@ -43,7 +42,9 @@ __all__ = [
     "assess_year",
     "daily_figures",
     "daily_power",
+    "latest_inventory_before",
     "metered_inputs",
+    "nowcast_month",
     "read_model_inputs",
     "rollup_sums",
 ]
@@ -95,19 +96,17 @@ def rollup_sums(
     return roll_up(cells, cities, key="sector", period="month", values=value_columns)
 
 
-def _reconciled_year(
-    history: ElectricityHistory | ec.ModelInputs, year: int, cities: Mapping[str, str]
-) -> pd.DataFrame:
+def _reconciled_year(data: ec.ModelInputs, year: int, cities: Mapping[str, str]) -> pd.DataFrame:
     """Months of ``year`` nowcast through ``year − 1`` and benchmarked to ``year``'s inventory."""
-    fitted = ec.fit(history, through_year=year - 1)
+    fitted = ec.fit(data, through_year=year - 1)
     cells = []
     for month in _months(year, 12):
-        table = ec.nowcast(fitted, history, month).table
+        table = ec.nowcast(fitted, data, month).table
         rows = table[(table["level"] == "county") & (table["kind"] == "month")]
         cells.append(rows.rename(columns={"region": "county"}).assign(month=month))
     monthly = pd.concat(cells, ignore_index=True)
     monthly = monthly[monthly["sector"] != ALL]
-    annual = history.annual[history.annual["year"] == year]
+    annual = data.annual[data.annual["year"] == year]
     adjusted = benchmark(monthly[["county", "sector", "month", "tco2"]], annual)
     monthly = monthly.assign(tco2=adjusted["adjusted"].to_numpy())
     # ALL's kWh is electricity use; the power sector's activity is generation, so ALL is rebuilt
@@ -132,7 +131,7 @@ def _region_names() -> dict[str, str]:
 
 
 def assess_year(
-    history: ElectricityHistory | ec.ModelInputs,
+    data: ec.ModelInputs,
     year: int,
     *,
     last_month: int = 12,
@@ -142,22 +141,22 @@ def assess_year(
     to the names bulletins use (default: the Chinese names of the reference regions)."""
     if not 1 <= last_month <= 12:
         raise InputError(f"last month {last_month!r}", column="last_month", expected="1 to 12")
-    years = set(history.annual["year"].astype(int))
+    years = set(data.annual["year"].astype(int))
     if year - 1 not in years or year - 2 not in years:
         raise InputError(
             f"no annual inventory for {year - 1} or {year - 2}",
             expected=f"inventories of the two years before {year} (have {min(years)}–{max(years)})",
         )
-    cities = dict(zip(history.counties["county"], history.counties["city"], strict=True))
-    fitted = ec.fit(history, through_year=year - 1)
+    cities = dict(zip(data.counties["county"], data.counties["city"], strict=True))
+    fitted = ec.fit(data, through_year=year - 1)
     months = _months(year, last_month)
     current, coefficients = [], None
     for month in months:
-        result = ec.nowcast(fitted, history, month)
+        result = ec.nowcast(fitted, data, month)
         current.append(_layout(result.table, month, "nowcast"))
         coefficients = result.coefficients
     current_table = pd.concat(current, ignore_index=True)
-    previous = _reconciled_year(history, year - 1, cities)
+    previous = _reconciled_year(data, year - 1, cities)
     labels = dict(names) if names is not None else _region_names()
     bulletins = []
     for month in months:
@@ -244,6 +243,37 @@ def daily_figures(
 MODEL_TABLES = ("counties", "annual", "monthly", "generation", "output")
 
 
+def latest_inventory_before(data: ec.ModelInputs, month: str) -> int:
+    """The last year with an annual inventory (最新年度清单) before ``month`` (``YYYY-MM``): the
+    year a nowcast of that month is fitted through."""
+    year = int(month[:4]) if month[:4].isdigit() else 0
+    earlier = [y for y in set(data.annual["year"].astype(int)) if y < year]
+    if not earlier:
+        raise InputError(
+            f"no annual inventory before {month!r}",
+            column="month",
+            expected="a month after the first inventory year",
+        )
+    return max(earlier)
+
+
+def nowcast_month(
+    data: ec.ModelInputs,
+    month: str,
+    *,
+    metered: pd.DataFrame | None = None,
+    metered_generation: pd.DataFrame | None = None,
+) -> ec.Nowcast:
+    """Nowcast ``month`` (即时估算) with the model fitted through the latest inventory before it;
+    metered electricity (``county_industry_month``) and generation (``county_fuel_month``)
+    from the pipeline take the place of ``data``'s where given (:func:`metered_inputs`)."""
+    inputs = data
+    if metered is not None or metered_generation is not None:
+        inputs = metered_inputs(data, metered, metered_generation)
+    through = latest_inventory_before(data, month)
+    return ec.nowcast(ec.fit(inputs, through_year=through), inputs, month)
+
+
 def read_model_inputs(folder: str | Path) -> ec.ModelInputs:
     """The model's five tables from ``folder``: ``counties``, ``annual``, ``monthly``,
     ``generation`` and ``output``, each as ``NAME.csv`` (UTF-8 or GBK) or ``NAME.parquet`` with
@@ -275,7 +305,7 @@ def read_model_inputs(folder: str | Path) -> ec.ModelInputs:
 
 
 def metered_inputs(
-    history: ElectricityHistory | ec.ModelInputs,
+    data: ec.ModelInputs,
     month_table: pd.DataFrame | None = None,
     generation: pd.DataFrame | None = None,
 ) -> ec.ModelInputs:
@@ -283,7 +313,7 @@ def metered_inputs(
     the county × sector × months it covers: electricity use from ``county_industry_month``
     (county, industry, month, kwh) and generation from ``county_fuel_month`` (county, month,
     fuel, mwh). Everything else stays as it was."""
-    inputs = ec.model_inputs(history)
+    inputs = ec.model_inputs(data)
     monthly, plants = inputs.monthly, inputs.generation
     if month_table is not None:
         missing = [c for c in MONTH_COLUMNS[:4] if c not in month_table.columns]

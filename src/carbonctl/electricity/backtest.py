@@ -12,18 +12,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from carbonctl.electricity.history import ElectricityHistory, demo_history
 from carbonctl.electricity.model import (
     ALL_SECTORS,
     DriverBase,
+    ModelInputs,
     fit,
     model_inputs,
     nowcast,
 )
-from carbonctl.electricity.schema import model_sectors
+from carbonctl.electricity.schema import model_sectors, nonnegative_amounts
 from carbonctl.errors import InputError
 
-__all__ = ["LEVELS", "BacktestReport", "backtest"]
+__all__ = ["LEVELS", "TRUTH_COLUMNS", "BacktestReport", "backtest"]
 
 #: The levels of the JSON report; ``county_sector`` (each county sector) is kept in the tables.
 LEVELS = ("province", "city", "county")
@@ -125,7 +125,8 @@ class BacktestReport:
 
 
 def backtest(
-    history: ElectricityHistory | None = None,
+    data: ModelInputs,
+    truth: pd.DataFrame,
     *,
     years: Sequence[int] = range(2018, 2026),
     driver_base: DriverBase = "inventory_year",
@@ -133,13 +134,16 @@ def backtest(
 ) -> BacktestReport:
     """For each origin year Y in ``years``: fit through Y−1, nowcast each month of Y, compare the
     monthly estimates (kind ``month``) with ``co2_true`` summed over sectors for every county,
-    city and the province, per county sector, and per sector for the province. ``history``
-    defaults to :func:`demo_history`; the model sees only its observable tables."""
+    city and the province, per county sector, and per sector for the province.
+
+    ``data`` are the tables a province has (:class:`ModelInputs`); ``truth`` is the monthly CO2
+    the estimates are judged against (county, sector, month, tco2), which the model never sees.
+    Only a synthetic history has it for every county sector (the demo supplies both)."""
     years = tuple(sorted({int(y) for y in years}))
     if not years:
         raise InputError("no years to backtest", expected="origin years such as 2018–2025")
-    history = demo_history() if history is None else history
-    inputs = model_inputs(history)
+    inputs = model_inputs(data)
+    truth = _checked_truth(truth)
     estimates = []
     for year in years:
         model = fit(inputs, through_year=year - 1)
@@ -149,8 +153,7 @@ def backtest(
             table = table[table["kind"] == "month"]
             estimates.append(table.assign(origin=year - 1, month=label))
     estimate = pd.concat(estimates, ignore_index=True)
-    truth = _truth(history, set(estimate["month"]))
-    errors = _compare(estimate, truth)
+    errors = _compare(estimate, _truth(inputs.counties, truth, set(estimate["month"])))
     return BacktestReport(
         years=years,
         months=12 * len(years),
@@ -167,12 +170,26 @@ def backtest(
     )
 
 
-def _truth(history: ElectricityHistory, months: set[str]) -> pd.DataFrame:
-    """level, region, sector, month, truth: co2_true of every county sector, summed."""
-    monthly = history.monthly[history.monthly["month"].isin(months)].merge(
-        history.counties, on="county"
+TRUTH_COLUMNS = ("county", "sector", "month", "tco2")
+
+
+def _checked_truth(truth: pd.DataFrame) -> pd.DataFrame:
+    """The truth table's columns, its CO2 as non-negative numbers, named ``co2_true``."""
+    missing = [c for c in TRUTH_COLUMNS if c not in truth.columns]
+    if missing:
+        raise InputError(
+            f"missing columns {missing}", file="truth", expected=", ".join(TRUTH_COLUMNS)
+        )
+    table = truth[list(TRUTH_COLUMNS)].astype({"county": str, "sector": str, "month": str})
+    return table.assign(tco2=nonnegative_amounts(table["tco2"], "truth", "tco2")).rename(
+        columns={"tco2": "co2_true"}
     )
-    province = sorted({c[:2] + "0000" for c in history.counties["county"]})[0]
+
+
+def _truth(counties: pd.DataFrame, truth: pd.DataFrame, months: set[str]) -> pd.DataFrame:
+    """level, region, sector, month, truth: the true CO2 of every county sector, summed."""
+    monthly = truth[truth["month"].isin(months)].merge(counties, on="county")
+    province = sorted({c[:2] + "0000" for c in counties["county"]})[0]
     frames = [
         monthly.rename(columns={"county": "region"})
         .groupby(["region", "sector", "month"], as_index=False)["co2_true"]

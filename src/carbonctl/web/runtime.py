@@ -9,6 +9,12 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from carbonctl.electricity.model import ModelInputs
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -101,21 +107,9 @@ def build_demo(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list,
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    from carbonctl.web.electricity import demo as electricity
-    from carbonctl.web.inventories import demo
+    from carbonctl.web import demo
 
-    if demo.is_loaded():
-        if if_missing:
-            if not electricity.is_loaded():  # a demo built before the electricity page existed
-                electricity.load_demo_electricity(seed=seed)
-            return demo.current_logins(), False
-        raise ValueError("the database already holds the demo; use a new --db or --if-missing")
-    from carbonctl.demo.synthetic import build_dataset
-
-    dataset = build_dataset(seed=seed)  # once, for the inventories and the electricity history
-    logins = demo.load_demo(dataset)
-    electricity.load_demo_electricity(dataset, seed=seed)
-    return logins, True
+    return demo.build(if_missing=if_missing, seed=seed)
 
 
 def create_token(username: str, name: str = "api") -> str:
@@ -135,16 +129,18 @@ def create_token(username: str, name: str = "api") -> str:
 
 
 def publish_electricity(
-    data: Path,
+    inputs: ModelInputs,
     year: int,
     *,
+    source: str,
     last_month: int = 12,
-    days: Path | None = None,
-    generation_days: Path | None = None,
+    days: pd.DataFrame | None = None,
+    generation_days: pd.DataFrame | None = None,
     username: str | None = None,
 ) -> tuple[int, int]:
-    """Assess ``year`` on the tables in ``data`` and save it as the platform's current
-    electricity–carbon assessment; returns its id and the number of bulletins."""
+    """Assess ``year`` on a province's tables (``inputs``, read from ``source``) and save it as
+    the platform's current electricity–carbon assessment; returns its id and the number of
+    bulletins. ``days`` and ``generation_days`` are the pipeline's daily tables, when given."""
     prepare_environment()
     import django
     from django.core.management import call_command
@@ -153,8 +149,6 @@ def publish_electricity(
     call_command("migrate", interactive=False, verbosity=0)
     from django.contrib.auth import get_user_model
 
-    from carbonctl.electricity.assessment import read_model_inputs
-    from carbonctl.electricity.pipeline import read_small_table
     from carbonctl.web.electricity.services import publish
 
     user = None
@@ -162,21 +156,18 @@ def publish_electricity(
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise LookupError(f"no user {username!r}")
-    inputs = read_model_inputs(data)
-    day_table = read_small_table(days) if days is not None else None
-    if day_table is not None:
-        day_table = day_table.astype({"kwh": float, "n_readings": int, "n_flagged": int})
-    generation = read_small_table(generation_days) if generation_days is not None else None
-    if generation is not None:
-        generation = generation.astype({"mwh": float})
+    if days is not None:
+        days = days.astype({"kwh": float, "n_readings": int, "n_flagged": int})
+    if generation_days is not None:
+        generation_days = generation_days.astype({"mwh": float})
     saved = publish(
         inputs,
         year,
         last_month=last_month,
-        day_table=day_table,
-        generation_day=generation,
+        day_table=days,
+        generation_day=generation_days,
         user=user,
-        label=f"电碳评估 {year} (electricity–carbon assessment) from {data}",
-        source=str(Path(data).resolve()),
+        label=f"电碳评估 {year} (electricity–carbon assessment) from {source}",
+        source=source,
     )
     return saved.pk, saved.bulletins.count()

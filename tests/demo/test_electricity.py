@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from carbonctl.demo.electricity import SECTOR_PROCESS, demo_history, monthly_shares
 from carbonctl.electricity.calendar import spring_festival
-from carbonctl.electricity.history import SECTOR_PROCESS, demo_history, monthly_shares
 from carbonctl.electricity.schema import (
     DISPATCH_FUELS,
     OUTPUT_PRODUCTS,

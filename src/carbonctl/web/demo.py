@@ -1,5 +1,6 @@
-"""Loading the synthetic Shanxi demo (carbonctl.demo.synthetic) into the platform's database,
-with one demo user per role and a reviewed submission, so a newcomer sees everything working."""
+"""The platform's demo (演示数据), in one module: the synthetic Shanxi dataset (carbonctl.demo)
+loaded into the database with one demo user per role and a reviewed submission, and the
+electricity–carbon demo saved as the current assessment, so a newcomer sees everything working."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from django.db import transaction
 
 from carbonctl.accounting.inventory import ceads_sectors
 from carbonctl.demo import ENTERPRISES, demo_file
+from carbonctl.demo.assessment import build_demo_electricity
 from carbonctl.demo.synthetic import DemoDataset, build_dataset
 from carbonctl.enterprises.uscc import parse_credit_code
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.services import create_user
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
+from carbonctl.web.electricity.models import Assessment
+from carbonctl.web.electricity.services import save_assessment
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.inventories.models import Dataset, InventoryCell, MacroFigure
 from carbonctl.web.inventories.services import rebuild_totals
@@ -25,6 +29,10 @@ from carbonctl.web.submissions import services as submissions
 
 DATASET = "demo-shanxi"
 BATCH = 5000
+ELECTRICITY_LABEL = (
+    "演示数据：合成的山西省分县分部门月度用电与排放历史及2025年第四季度电表数据 "
+    "(synthetic Shanxi electricity–carbon demo; not statistics)"
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,39 @@ def current_logins() -> list[DemoLogin]:
 
 def is_loaded() -> bool:
     return Dataset.objects.filter(code=DATASET).exists()
+
+
+def electricity_is_loaded() -> bool:
+    return Assessment.objects.filter(label=ELECTRICITY_LABEL).exists()
+
+
+def build(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list[DemoLogin], bool]:
+    """Load the whole demo into a migrated database; returns the demo logins and whether it was
+    loaded now (False: it was already there and ``if_missing``)."""
+    if is_loaded():
+        if not if_missing:
+            raise ValueError("the database already holds the demo; use a new --db or --if-missing")
+        if not electricity_is_loaded():  # a demo built before the electricity page existed
+            load_demo_electricity(seed=seed)
+        return current_logins(), False
+    dataset = build_dataset(seed=seed)  # once, for the inventories and the electricity history
+    logins = load_demo(dataset)
+    load_demo_electricity(dataset, seed=seed)
+    return logins, True
+
+
+def load_demo_electricity(dataset: DemoDataset | None = None, *, seed: int = 20240101, demo=None):
+    """Build (or take, ``demo``) the electricity–carbon demo (history, 2025 assessment, Q4 meter
+    data through the pipeline) and save it; returns the :class:`Assessment`."""
+    demo = demo if demo is not None else build_demo_electricity(dataset, seed=seed)
+    return save_assessment(
+        demo.assessment,
+        demo.days,
+        demo.quality,
+        label=ELECTRICITY_LABEL,
+        synthetic=True,
+        source="carbonctl.demo.assessment, docs/methodology/electricity-carbon.md",
+    )
 
 
 def load_demo(dataset: DemoDataset | None = None, *, seed: int = 20240101) -> list[DemoLogin]:

@@ -15,7 +15,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from carbonctl.electricity import calendar, schema, synth
+from carbonctl.demo import meters as synth
+from carbonctl.demo.meters import profiles
+from carbonctl.electricity import calendar, schema
 from carbonctl.errors import InputError, UnknownNameError
 
 COUNTIES = ["140105", "140522", "140181"]  # 小店区 (a city district), 阳城县, 古交市
@@ -87,7 +89,7 @@ def test_city_districts_are_more_residential_than_counties():
     plan = synth.default_targets(codes, "2024-05-01", "2024-05-31", seed=SEED)
     share = plan.pivot_table(index="county", columns="industry", values="kwh", aggfunc="sum")
     share = share.div(share.sum(axis=1), axis=0)
-    names = synth._counties()
+    names = profiles._counties()
     district = np.array([names[code].endswith("区") for code in share.index])
     assert share.loc[district, "B1"].mean() > 1.5 * share.loc[~district, "B1"].mean()
     assert share.loc[district, "B2"].mean() < share.loc[~district, "B2"].mean()
@@ -133,7 +135,7 @@ def test_meters_have_unique_ids_and_the_documented_columns(plan, meters):
     assert meters["meter_id"].is_unique and meters["meter_id"].is_monotonic_increasing
     assert meters["installed"].dtype.kind == "M" and meters["removed"].dtype.kind == "M"
     assert set(meters["voltage"]) <= {name for name, _ in synth.VOLTAGE_LEVELS}
-    assert (meters["meter_id"] // synth.SERIALS_PER_COUNTY).astype(str).equals(meters["county"])
+    assert (meters["meter_id"] // profiles.SERIALS_PER_COUNTY).astype(str).equals(meters["county"])
     originals = meters[meters["installed"] < pd.Timestamp(START)]
     per_cell = originals.groupby(["county", "industry"]).size()
     assert len(per_cell) == len(plan.groupby(["county", "industry"])) and (per_cell == 6).all()
@@ -274,8 +276,8 @@ def test_manifest_counts_are_what_the_files_hold(clean, dirty):
     both = truth.merge(once, on=["meter_id", "ts"], how="left", suffixes=("", "_dirty"))
     assert both["kwh_dirty"].isna().sum() == manifest.missing_rows + manifest.outage_missing_rows
     ratio = both["kwh_dirty"] / both["kwh"]
-    assert ratio.between(*synth.SPIKE_FACTOR).sum() == manifest.spike_rows
-    untouched = ratio.notna() & ~ratio.between(*synth.SPIKE_FACTOR) & (ratio > 0)
+    assert ratio.between(*profiles.SPIKE_FACTOR).sum() == manifest.spike_rows
+    untouched = ratio.notna() & ~ratio.between(*profiles.SPIKE_FACTOR) & (ratio > 0)
     assert (ratio[untouched] == 1.0).all()  # anomalies never change the clean values
 
 
@@ -285,7 +287,7 @@ def test_outages_last_a_few_whole_days(dirty):
     day = zero["ts"].dt.normalize()
     new_run = (zero["meter_id"].diff() != 0) | (day.diff() != pd.Timedelta(days=1))
     runs = new_run.cumsum().value_counts()
-    assert runs.max() <= synth.OUTAGE_DAYS[1]
+    assert runs.max() <= profiles.OUTAGE_DAYS[1]
 
 
 def test_anomaly_rates_outside_zero_to_one_are_refused():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from carbonctl.electricity import synth
+from carbonctl.demo import meters as synth
 from carbonctl.electricity.pipeline import aggregate
 
 

@@ -58,7 +58,7 @@ def test_a_city_official_cannot_open_another_city(page, login, province, invento
 
 def test_allocation_workbench_bars_and_map(page, login):
     from carbonctl.demo.synthetic import build_dataset
-    from carbonctl.web.inventories import demo
+    from carbonctl.web import demo
 
     demo.load_demo(build_dataset(years=range(2019, 2021)))
     login("analyst", "demo-analyst-2024")
@@ -74,7 +74,7 @@ def test_allocation_workbench_bars_and_map(page, login):
 def test_electricity_page_draws_daily_monthly_and_the_county_map(
     page, login, province, demo_electricity
 ):
-    from carbonctl.web.electricity.demo import load_demo_electricity
+    from carbonctl.web.demo import load_demo_electricity
 
     load_demo_electricity(demo=demo_electricity)
     login(province["users"][Role.CITY_OFFICIAL].username)

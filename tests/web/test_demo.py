@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from carbonctl.demo.synthetic import build_dataset, ceads_table
+from carbonctl.web import demo
 from carbonctl.web.enterprises.models import Enterprise
-from carbonctl.web.inventories import demo
 from carbonctl.web.inventories.services import current_dataset, overview
 from carbonctl.web.regions.models import Region
 from carbonctl.web.submissions.models import Submission

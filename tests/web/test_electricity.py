@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from carbonctl.web.audit.models import AuditEntry
-from carbonctl.web.electricity.demo import load_demo_electricity
+from carbonctl.web.demo import load_demo_electricity
 from carbonctl.web.electricity.models import Assessment, Bulletin, DailyFigure, Estimate
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_publishing_own_tables_replaces_the_demo_and_is_audited(
 
     analyst = province["users"]["province_analyst"]
     demo_saved = load_demo_electricity(demo=demo_electricity)
-    inputs = model_inputs(electricity_history)
+    inputs = model_inputs(electricity_history.inputs)
     published = publish(inputs, 2024, last_month=6, user=analyst, label="own", source="test")
     assert current_assessment() == published != demo_saved
     assert not published.synthetic and published.year == 2024 and published.through_year == 2023

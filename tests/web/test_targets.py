@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from carbonctl.demo.synthetic import build_dataset
+from carbonctl.web import demo
 from carbonctl.web.audit.models import AuditEntry
-from carbonctl.web.inventories import demo
 
 pytestmark = pytest.mark.django_db
 

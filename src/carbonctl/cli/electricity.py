@@ -332,6 +332,7 @@ def electricity_publish(
             return publish_electricity(
                 inputs,
                 year,
+                source=str(data.resolve()) if data is not None else f"demo history, seed {seed}",
                 last_month=last_month,
                 days=read_small_table(days) if days is not None else None,
                 generation_days=(

@@ -243,7 +243,7 @@ def check_names(
     name = unknown[0]
     row = int(np.flatnonzero((values == name).to_numpy())[0]) + 2
     raise UnknownNameInTable(
-        f"{kind} in the {table} table",
+        kind,
         name,
         refdata.close_matches(name, known),
         file=table,

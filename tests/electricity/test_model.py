@@ -384,3 +384,21 @@ def test_daily_estimates_refuse_aggregate_classes(model):
     )
     with pytest.raises(CarbonctlError):
         daily_estimates(model, days)
+
+
+# --- layering ---------------------------------------------------------------------------------
+
+
+def test_the_model_names_no_demo_generator():
+    """The core model takes the tables a province has; the demo's history module (a synthetic
+    generator) is not imported, not even for type checking."""
+    import ast
+    import inspect
+
+    from carbonctl.electricity import inputs, model
+
+    tree = ast.parse(inspect.getsource(model))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in imported if m and ("history" in m or "demo" in m)}
+    assert model.ModelInputs is inputs.ModelInputs

@@ -1,41 +1,44 @@
 """The electricity–carbon model (电碳模型): carbon–electricity coefficients from the latest annual
 inventory, adjusted by a per-sector regression on drivers, give monthly CO2 nowcasts with intervals.
 
-Formulas, assumptions and their limits: ``docs/methodology/electricity-carbon.md`` §1–§4.
+Formulas, assumptions and their limits: ``docs/methodology/electricity-carbon.md`` §1–§4; each
+step below names its section. Input checks: :mod:`carbonctl.electricity.inputs`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 from statsmodels.regression.linear_model import OLS
 
-from carbonctl import refdata
-from carbonctl.electricity.schema import (
-    DISPATCH_FUELS,
-    OUTPUT_PRODUCTS,
-    THERMAL_FUELS,
-    model_sector_of,
-    model_sectors,
-    month_parts,
-    nonnegative_amounts,
-    parse_month,
+from carbonctl.electricity.inputs import (
+    TABLE_COLUMNS,
+    ModelInputs,
+    check_day_table,
+    check_interval,
+    check_names,
+    check_option,
+    inventory_years,
+    nowcast_month,
+    province_of,
+    require_activity_where_emitting,
+    require_counties_in_month,
+    require_months,
+    validate_model_inputs,
 )
-from carbonctl.errors import InputError, UnknownNameError
+from carbonctl.electricity.schema import OUTPUT_PRODUCTS, THERMAL_FUELS, model_sectors
 from carbonctl.units import conversion_factor
-
-if TYPE_CHECKING:
-    from carbonctl.electricity.history import ElectricityHistory
 
 __all__ = [
     "ALL_SECTORS",
     "DriverBase",
     "FittedModel",
     "ModelInputs",
+    "ModelTables",
     "Nowcast",
     "daily_estimates",
     "fit",
@@ -53,105 +56,42 @@ MONTHS_PER_YEAR: Final = 12
 MIN_LAG_PAIRS: Final = 10
 #: The transient share of the within-year residual variance assumed when it cannot be estimated.
 ASSUMED_TRANSIENT_SHARE: Final = 0.25
-
-_TABLE_COLUMNS: Final = {
-    "counties": ("county", "city"),
-    "annual": ("county", "sector", "year", "tco2"),
-    "monthly": ("county", "sector", "month", "kwh"),
-    "generation": ("county", "month", "fuel", "mwh"),
-    "output": ("city", "month", "product", "amount"),
-}
-_NUMBERS: Final = {"annual": "tco2", "monthly": "kwh", "generation": "mwh", "output": "amount"}
+#: A spread of Δlog driver at most this is rounding, not a change: the sector falls back to the
+#: trend only (method note §2).
+DRIVER_UNCHANGED: Final = 1e-12
 
 
 # --- inputs ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ModelInputs:
-    """The observable tables the model uses (never any CO2 truth).
+class ModelTables(Protocol):
+    """Anything that carries the five tables of :class:`ModelInputs` as attributes."""
 
-    ``counties`` (county, city), ``annual`` inventory (county, sector, year, tco2), ``monthly``
-    electricity use (county, sector, month, kwh), ``generation`` (county, month, fuel, mwh) and
-    ``output`` (city, month, product, amount). Sectors are model-sector codes; months ``YYYY-MM``.
-    """
-
-    counties: pd.DataFrame
-    annual: pd.DataFrame
-    monthly: pd.DataFrame
-    generation: pd.DataFrame
-    output: pd.DataFrame
-
-
-def model_inputs(data: ModelInputs | ElectricityHistory) -> ModelInputs:
-    """The validated observable tables of ``data`` (an :class:`ElectricityHistory` loses its
-    ``co2_true``); adds integer ``year`` and ``mno`` (month number) columns to the monthly ones.
-
-    Raises :class:`InputError` for missing columns, malformed months, negative or missing numbers,
-    and :class:`UnknownNameError` for sectors, fuels, products or counties nobody knows.
-    """
-    tables = {}
-    for name, columns in _TABLE_COLUMNS.items():
-        table = getattr(data, name, None)
-        if not isinstance(table, pd.DataFrame):
-            raise InputError(f"no {name} table", expected=f"a table with {', '.join(columns)}")
-        missing = [c for c in columns if c not in table.columns]
-        if missing:
-            raise InputError(f"missing columns {missing}", file=name, expected=", ".join(columns))
-        tables[name] = table[list(columns)].copy()
-    counties = tables["counties"].astype(str)
-    if counties["county"].duplicated().any():
-        twice = counties.loc[counties["county"].duplicated(), "county"].iloc[0]
-        raise InputError(f"county {twice} is listed twice", file="counties", column="county")
-    known = set(counties["county"])
-    for name in ("annual", "monthly", "generation"):
-        table = tables[name]
-        table["county"] = table["county"].astype(str)
-        _check_names(table["county"], known, "county", name)
-    tables["output"]["city"] = tables["output"]["city"].astype(str)
-    _check_names(tables["output"]["city"], set(counties["city"]), "city", "output")
-    codes = {s.code for s in model_sectors()}
-    for name in ("annual", "monthly"):
-        tables[name]["sector"] = tables[name]["sector"].astype(str)
-        _check_names(tables[name]["sector"], codes, "model sector", name)
-    _check_names(tables["generation"]["fuel"], set(DISPATCH_FUELS), "generation fuel", "generation")
-    _check_names(tables["output"]["product"], set(OUTPUT_PRODUCTS), "output product", "output")
-    for name, column in _NUMBERS.items():
-        tables[name][column] = nonnegative_amounts(tables[name][column], name, column)
-    annual = tables["annual"]
-    years = pd.to_numeric(annual["year"], errors="coerce")
-    if years.isna().any() or (years % 1 != 0).any():
-        bad = int(np.flatnonzero((years.isna() | (years % 1 != 0)).to_numpy())[0])
-        raise InputError(
-            f"year {annual['year'].iloc[bad]!r} is not a year",
-            file="annual",
-            row=bad + 2,
-            column="year",
-            expected="an integer such as 2023",
-        )
-    annual["year"] = years.astype(int)
-    for name in ("monthly", "generation", "output"):
-        tables[name] = _with_month_parts(tables[name], name)
-    return ModelInputs(
-        counties=counties.reset_index(drop=True),
-        annual=annual,
-        monthly=tables["monthly"],
-        generation=tables["generation"],
-        output=tables["output"],
-    )
+    @property
+    def counties(self) -> pd.DataFrame: ...
+    @property
+    def annual(self) -> pd.DataFrame: ...
+    @property
+    def monthly(self) -> pd.DataFrame: ...
+    @property
+    def generation(self) -> pd.DataFrame: ...
+    @property
+    def output(self) -> pd.DataFrame: ...
 
 
-def _check_names(values: pd.Series, known: set[str], kind: str, table: str) -> None:
-    unknown = sorted(set(values.unique()) - known)
-    if unknown:
-        raise UnknownNameError(
-            f"{kind} in the {table} table", unknown[0], refdata.close_matches(unknown[0], known)
-        )
+def model_inputs(data: ModelInputs | ModelTables) -> ModelInputs:
+    """The validated tables of ``data`` (:func:`inputs.validate_model_inputs`), with integer
+    ``year`` and ``mno`` (month number) columns added to the monthly ones."""
+    return validate_model_inputs(_as_model_inputs(data))
 
 
-def _with_month_parts(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    year, mno = month_parts(table["month"], name)
-    return table.assign(month=table["month"].astype(str), year=year, mno=mno)
+def _as_model_inputs(data: ModelInputs | ModelTables) -> ModelInputs:
+    """Adaptor until the demo hands over :class:`ModelInputs` itself: the five tables of any
+    object that has them as attributes (anything else it carries, such as a CO2 truth, stays
+    behind). A missing table is left ``None`` for the validation to name."""
+    if isinstance(data, ModelInputs):
+        return data
+    return ModelInputs(**{name: getattr(data, name, None) for name in TABLE_COLUMNS})
 
 
 # --- activity and drivers -------------------------------------------------------------------------
@@ -253,7 +193,7 @@ class FittedModel:
     base_drivers: pd.DataFrame
 
 
-def fit(data: ModelInputs | ElectricityHistory, *, through_year: int) -> FittedModel:
+def fit(data: ModelInputs | ModelTables, *, through_year: int) -> FittedModel:
     """Fit the model on the inventories up to ``through_year`` and the monthly data to its end.
 
     Carbon–electricity coefficient (碳电系数) of county c, sector s: k = E_{c,s,T} / A_{c,s,T}, with
@@ -269,130 +209,93 @@ def fit(data: ModelInputs | ElectricityHistory, *, through_year: int) -> FittedM
     transient part (methodology note §3).
     """
     inputs = model_inputs(data)
-    years = sorted(int(y) for y in inputs.annual["year"].unique())
-    if through_year not in years:
-        raise InputError(
-            f"no annual inventory for {through_year}; the inventory covers {_span(years)}",
-            file="annual",
-            column="year",
-        )
-    if through_year - 1 not in years:
-        raise InputError(
-            f"fitting through {through_year} needs the inventory of {through_year - 1} as well, "
-            "to see how the coefficients change",
-            file="annual",
-            column="year",
-        )
-    first = through_year
-    while first - 1 in years:
-        first -= 1
-    used = list(range(first, through_year + 1))
-    periods = pd.DataFrame(
-        [(y, m) for y in used for m in range(1, MONTHS_PER_YEAR + 1)], columns=["year", "mno"]
+    years = inventory_years(inputs.annual, through_year)
+    periods = _months_of(years)
+    require_months(inputs.monthly, periods, "monthly", "electricity use")
+    province = province_of(inputs.counties)
+    panel = _panel(inputs, years, periods)
+    require_activity_where_emitting(panel, through_year)
+    panel = _with_coefficients(panel)
+    components = _driver_components(inputs, periods)
+    panel = _with_log_drivers(panel, _yearly_log_drivers(components))
+    return FittedModel(
+        through_year=through_year,
+        first_year=years[0],
+        province=province,
+        counties=inputs.counties,
+        coefficients=_source_coefficients(panel, through_year),
+        regressions=_regressions(panel),
+        base_drivers=_base_drivers(components, through_year),
     )
-    _require_months(inputs.monthly, periods, "monthly", "electricity use")
-    province = _province(inputs.counties)
 
+
+def _months_of(years: list[int]) -> pd.DataFrame:
+    """year, mno: every month of ``years``."""
+    return pd.DataFrame(
+        [(y, m) for y in years for m in range(1, MONTHS_PER_YEAR + 1)], columns=["year", "mno"]
+    )
+
+
+def _panel(inputs: ModelInputs, years: list[int], periods: pd.DataFrame) -> pd.DataFrame:
+    """§1 E and A: inventory CO2 (tco2) and activity (kWh) of every county sector in each of
+    ``years`` (0 where one is absent), with the county's city and the sector's side and driver."""
     activity = _activity(inputs, periods).groupby(["county", "sector", "year"])["activity"].sum()
-    annual = inputs.annual[inputs.annual["year"].isin(used)]
+    annual = inputs.annual[inputs.annual["year"].isin(years)]
     annual = annual.groupby(["county", "sector", "year"])["tco2"].sum()
     panel = pd.concat([annual, activity], axis=1).fillna(0.0).reset_index()
-    panel = panel.merge(inputs.counties, on="county").merge(_sector_info(), on="sector")
+    return panel.merge(inputs.counties, on="county").merge(_sector_info(), on="sector")
 
-    missing = panel[(panel["year"] == through_year) & (panel["tco2"] > 0)]
-    missing = missing[missing["activity"] <= 0]
-    if not missing.empty:
-        cells = ", ".join(f"{r.county}/{r.sector}" for r in missing.head(5).itertuples())
-        raise InputError(
-            f"{len(missing)} county sectors have inventory CO2 in {through_year} but no "
-            f"electricity use or generation, so their coefficient is undefined: {cells}",
-            file="monthly",
-            expected="activity for every county sector that emits",
-        )
-    panel["k"] = panel["tco2"] / panel["activity"].where(panel["activity"] > 0)
-    panel["driver_region"] = _driver_region(panel)
-    components = _driver_components(inputs, periods)
+
+def _with_coefficients(panel: pd.DataFrame) -> pd.DataFrame:
+    """§1 the carbon–electricity coefficient k = E / A (tCO2 per kWh) of every county sector and
+    year; NaN without activity (E = 0 there: :func:`inputs.require_activity_where_emitting`)."""
+    return panel.assign(k=panel["tco2"] / panel["activity"].where(panel["activity"] > 0))
+
+
+def _yearly_log_drivers(components: pd.DataFrame) -> pd.DataFrame:
+    """§2 log D per region, sector and year: the log of the year's numerator over its
+    denominator (NaN where either is not positive)."""
     yearly = components.groupby(["region", "sector", "year"], as_index=False)[
         ["numerator", "denominator"]
     ].sum()
     yearly["log_driver"] = _log_ratio(yearly["numerator"], yearly["denominator"])
-    panel = panel.merge(
-        yearly[["region", "sector", "year", "log_driver"]].rename(
-            columns={"region": "driver_region"}
-        ),
+    return yearly[["region", "sector", "year", "log_driver"]]
+
+
+def _with_log_drivers(panel: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
+    """The panel with the region its driver is observed in and log D of that region's year."""
+    panel = panel.assign(driver_region=_driver_region(panel))
+    return panel.merge(
+        yearly.rename(columns={"region": "driver_region"}),
         on=["driver_region", "sector", "year"],
         how="left",
     )
-    regressions = _regressions(panel)
 
+
+def _source_coefficients(panel: pd.DataFrame, through_year: int) -> pd.DataFrame:
+    """§1 the coefficients of the source year T, 0 for a county sector without activity."""
     base = panel[panel["year"] == through_year]
-    coefficients = (
-        base[
-            [
-                "county",
-                "city",
-                "sector",
-                "side",
-                "driver",
-                "driver_region",
-                "tco2",
-                "activity",
-                "k",
-            ]
-        ]
+    columns = ["county", "city", "sector", "side", "driver", "driver_region", "tco2", "activity"]
+    return (
+        base[[*columns, "k"]]
         .rename(columns={"activity": "activity_kwh"})
         .assign(source_year=through_year)
         .fillna({"k": 0.0})
         .sort_values(["county", "sector"], ignore_index=True)
     )
-    base_drivers = components[components["year"] == through_year].drop(columns="year")
-    return FittedModel(
-        through_year=through_year,
-        first_year=first,
-        province=province,
-        counties=inputs.counties,
-        coefficients=coefficients,
-        regressions=regressions,
-        base_drivers=base_drivers.reset_index(drop=True),
-    )
 
 
-def _span(years: list[int]) -> str:
-    return f"{years[0]}–{years[-1]}" if years else "no years"
-
-
-def _province(counties: pd.DataFrame) -> str:
-    provinces = sorted({c[:2] + "0000" for c in counties["county"]})
-    if len(provinces) != 1:
-        raise InputError(
-            f"the counties belong to {len(provinces)} provinces ({', '.join(provinces[:5])})",
-            file="counties",
-            column="county",
-            expected="counties of one province",
-        )
-    return provinces[0]
-
-
-def _require_months(table: pd.DataFrame, periods: pd.DataFrame, name: str, what: str) -> None:
-    have = set(np.unique(table["year"].to_numpy() * 100 + table["mno"].to_numpy()).tolist())
-    wanted = zip(periods["year"], periods["mno"], strict=True)
-    missing = [f"{y}-{m:02d}" for y, m in wanted if y * 100 + m not in have]
-    if missing:
-        shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
-        raise InputError(f"no {what} for {shown}", file=name, column="month")
+def _base_drivers(components: pd.DataFrame, through_year: int) -> pd.DataFrame:
+    """§4 the monthly driver numerators and denominators of the source year, the base ΔD is
+    measured from."""
+    base = components[components["year"] == through_year].drop(columns="year")
+    return base.reset_index(drop=True)
 
 
 def _regressions(panel: pd.DataFrame) -> pd.DataFrame:
-    """One row per sector with any emissions: the adjustment regression and its residual split."""
-    panel = panel.sort_values(["county", "sector", "year"])
-    previous = panel.groupby(["county", "sector"])[["year", "k", "log_driver"]].shift(1)
-    changes = panel.assign(
-        consecutive=previous["year"] == panel["year"] - 1,
-        dlog_k=np.log(panel["k"].where(panel["k"] > 0))
-        - np.log(previous["k"].where(previous["k"] > 0)),
-        dlog_driver=panel["log_driver"] - previous["log_driver"],
-    )
-    changes = changes[changes["consecutive"] & np.isfinite(changes["dlog_k"])]
+    """§2 one row per sector with any emissions: the adjustment regression and its residual
+    split."""
+    changes = _coefficient_changes(panel)
     rows = []
     emitting = panel.groupby("sector")["tco2"].sum()
     for sector, driver in _sector_info()[["sector", "driver"]].itertuples(index=False):
@@ -405,48 +308,42 @@ def _regressions(panel: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _coefficient_changes(panel: pd.DataFrame) -> pd.DataFrame:
+    """§2 the observations: Δlog k and Δlog D of a county sector between consecutive years,
+    where k > 0 in both years."""
+    panel = panel.sort_values(["county", "sector", "year"])
+    previous = panel.groupby(["county", "sector"])[["year", "k", "log_driver"]].shift(1)
+    changes = panel.assign(
+        consecutive=previous["year"] == panel["year"] - 1,
+        dlog_k=np.log(panel["k"].where(panel["k"] > 0))
+        - np.log(previous["k"].where(previous["k"] > 0)),
+        dlog_driver=panel["log_driver"] - previous["log_driver"],
+    )
+    return changes[changes["consecutive"] & np.isfinite(changes["dlog_k"])]
+
+
 def _fit_sector(frame: pd.DataFrame, with_driver: bool) -> dict[str, object]:
-    """OLS of Δlog k on a constant (and Δlog driver), its residual variance components and the
-    standard error of a widened for the year-common residual."""
+    """§2–§3 for one sector: OLS of Δlog k on a constant (and Δlog driver), its residual
+    variance components and the standard error of â widened for the year-common residual."""
     y = frame["dlog_k"].to_numpy()
     notes = []
     driver = frame["dlog_driver"].to_numpy()
-    if with_driver and (len(driver) == 0 or np.ptp(driver) <= 1e-12):
+    if with_driver and (len(driver) == 0 or np.ptp(driver) <= DRIVER_UNCHANGED):
         with_driver = False
         notes.append("driver did not change: trend only")
     columns = 2 if with_driver else 1
-    result: dict[str, object] = {
-        "a": 0.0,
-        "a_se": np.nan,
-        "c": 0.0,
-        "c_se": 0.0,
-        "ac_cov": 0.0,
-        "sigma": np.nan,
-        "sigma_common": np.nan,
-        "sigma_persistent": np.nan,
-        "sigma_transient": np.nan,
-        "sigma_month": np.nan,
-        "n_obs": len(y),
-        "n_counties": frame["county"].nunique(),
-        "first_year": int(frame["year"].min()) - 1 if len(y) else np.nan,
-        "last_year": int(frame["year"].max()) if len(y) else np.nan,
-        "r_squared": np.nan,
-    }
+    result = _unfitted(frame)
     if len(y) < columns + 1:
         notes.append("too few observations: coefficient kept, intervals unknown")
         result["note"] = "; ".join(notes)
         return result
-    design = np.ones((len(y), columns))
-    if with_driver:
-        design[:, 1] = frame["dlog_driver"].to_numpy()
-    fitted = OLS(y, design).fit()
+    fitted = OLS(y, _design(frame, with_driver)).fit()
     cov = np.asarray(fitted.cov_params())
     residual = pd.DataFrame(
         {"county": frame["county"].to_numpy(), "year": frame["year"].to_numpy(), "r": fitted.resid}
     )
     parts = _residual_parts(residual, columns)
-    n_years = residual["year"].nunique()
-    a_var = cov[0, 0] + parts["common"] * max(1.0 / n_years - 1.0 / len(y), 0.0)
+    a_var = _widened_a_variance(cov[0, 0], parts["common"], residual["year"].nunique(), len(y))
     result.update(
         a=float(fitted.params[0]),
         a_se=float(np.sqrt(a_var)),
@@ -465,8 +362,45 @@ def _fit_sector(frame: pd.DataFrame, with_driver: bool) -> dict[str, object]:
     return result
 
 
+def _unfitted(frame: pd.DataFrame) -> dict[str, object]:
+    """§2 the row of a sector kept as it is (a = c = 0, every spread unknown) and the size and
+    years of its observations."""
+    n = len(frame)
+    return {
+        "a": 0.0,
+        "a_se": np.nan,
+        "c": 0.0,
+        "c_se": 0.0,
+        "ac_cov": 0.0,
+        "sigma": np.nan,
+        "sigma_common": np.nan,
+        "sigma_persistent": np.nan,
+        "sigma_transient": np.nan,
+        "sigma_month": np.nan,
+        "n_obs": n,
+        "n_counties": frame["county"].nunique(),
+        "first_year": int(frame["year"].min()) - 1 if n else np.nan,
+        "last_year": int(frame["year"].max()) if n else np.nan,
+        "r_squared": np.nan,
+    }
+
+
+def _design(frame: pd.DataFrame, with_driver: bool) -> np.ndarray:
+    """§2 the regressors: a constant (→ a) and, with a driver, Δlog D (→ c)."""
+    design = np.ones((len(frame), 2 if with_driver else 1))
+    if with_driver:
+        design[:, 1] = frame["dlog_driver"].to_numpy()
+    return design
+
+
+def _widened_a_variance(ols_variance: float, common: float, n_years: int, n_obs: int) -> float:
+    """§3 Var â = OLS Var â + σ_common² (1/Y − 1/n): the year effects are shared by all counties
+    of a year, which the pooled OLS treats as independent."""
+    return ols_variance + common * max(1.0 / n_years - 1.0 / n_obs, 0.0)
+
+
 def _residual_parts(residual: pd.DataFrame, n_params: int) -> dict:
-    """Method-of-moments split of the regression residual e = γ_y + Δp + Δη:
+    """§3 method-of-moments split of the regression residual e = γ_y + Δp + Δη:
 
     - common γ (shared by the sector's counties in year y): variance of the year means less their
       sampling variance;
@@ -474,38 +408,55 @@ def _residual_parts(residual: pd.DataFrame, n_params: int) -> dict:
       transient annual-mean noise η (variance ν²), so Var d = ω² + 2ν² and the covariance of d
       in consecutive years of one county is −ν².
     """
-    notes = []
-    by_year = residual.groupby("year")["r"]
-    means = by_year.transform("mean")
-    deviation = residual["r"] - means
-    n, n_years = len(residual), residual["year"].nunique()
-    dof = max(n - n_years - (n_params - 1), 1)
-    within = float((deviation**2).sum() / dof)
-    if n_years >= 2:
-        counts = by_year.size()
-        spread = float(by_year.mean().var(ddof=1))
-        common = max(spread - float((within / counts).mean()), 0.0)
-    else:
-        # the year's common shock is inseparable from the trend: the interval is unknown
-        common = np.nan
-        notes.append("one year of changes: year-common residual unknown, so are the intervals")
-    lagged = residual.assign(d=deviation).sort_values(["county", "year"])
-    previous = lagged.groupby("county")[["year", "d"]].shift(1)
-    pairs = lagged[previous["year"] == lagged["year"] - 1]
-    if len(pairs) >= MIN_LAG_PAIRS:
-        autocovariance = float((pairs["d"] * previous.loc[pairs.index, "d"]).mean())
-        transient = min(max(-autocovariance, 0.0), within / 2)
-    else:
-        transient = ASSUMED_TRANSIENT_SHARE * within / 2
-        notes.append(
-            f"too few consecutive residuals: transient share {ASSUMED_TRANSIENT_SHARE} assumed"
-        )
+    notes: list[str] = []
+    deviation, within = _within_year(residual, n_params)
+    common = _common_variance(residual, within, notes)
+    transient = _transient_variance(residual, deviation, within, notes)
     return {
         "common": common,
         "persistent": within - 2 * transient,
         "transient": transient,
         "notes": notes,
     }
+
+
+def _within_year(residual: pd.DataFrame, n_params: int) -> tuple[pd.Series, float]:
+    """§3 the deviations d = e − ē_y from the year means and their variance Var d (degrees of
+    freedom less the year means and the slope)."""
+    deviation = residual["r"] - residual.groupby("year")["r"].transform("mean")
+    n, n_years = len(residual), residual["year"].nunique()
+    dof = max(n - n_years - (n_params - 1), 1)
+    return deviation, float((deviation**2).sum() / dof)
+
+
+def _common_variance(residual: pd.DataFrame, within: float, notes: list[str]) -> float:
+    """§3 σ_common²: the variance of the yearly residual means less their sampling variance
+    (≥ 0); NaN with one year of changes, where it cannot be told from the trend."""
+    by_year = residual.groupby("year")["r"]
+    if residual["year"].nunique() >= 2:
+        counts = by_year.size()
+        spread = float(by_year.mean().var(ddof=1))
+        return max(spread - float((within / counts).mean()), 0.0)
+    # the year's common shock is inseparable from the trend: the interval is unknown
+    notes.append("one year of changes: year-common residual unknown, so are the intervals")
+    return np.nan
+
+
+def _transient_variance(
+    residual: pd.DataFrame, deviation: pd.Series, within: float, notes: list[str]
+) -> float:
+    """§3 ν² = −Cov(d_y, d_{y−1}) of one county, clipped to [0, Var d / 2]; with fewer than
+    :data:`MIN_LAG_PAIRS` consecutive pairs the share :data:`ASSUMED_TRANSIENT_SHARE` is assumed."""
+    lagged = residual.assign(d=deviation).sort_values(["county", "year"])
+    previous = lagged.groupby("county")[["year", "d"]].shift(1)
+    pairs = lagged[previous["year"] == lagged["year"] - 1]
+    if len(pairs) >= MIN_LAG_PAIRS:
+        autocovariance = float((pairs["d"] * previous.loc[pairs.index, "d"]).mean())
+        return min(max(-autocovariance, 0.0), within / 2)
+    notes.append(
+        f"too few consecutive residuals: transient share {ASSUMED_TRANSIENT_SHARE} assumed"
+    )
+    return ASSUMED_TRANSIENT_SHARE * within / 2
 
 
 # --- nowcasting -----------------------------------------------------------------------------------
@@ -532,7 +483,7 @@ class Nowcast:
 
 def nowcast(
     model: FittedModel,
-    data: ModelInputs | ElectricityHistory,
+    data: ModelInputs | ModelTables,
     month: str,
     *,
     interval: float = 0.90,
@@ -551,134 +502,65 @@ def nowcast(
     a year-on-year comparison that cancels the driver's seasonality. ``interval`` is the
     central probability of [lo, hi] (methodology note §4 for the variance).
     """
-    if driver_base not in DRIVER_BASES:
-        raise InputError(
-            f"driver_base {driver_base!r} is unknown", expected=" or ".join(DRIVER_BASES)
-        )
-    if not 0.0 < interval < 1.0:
-        raise InputError(f"interval {interval!r} is not a probability", expected="0 < interval < 1")
-    year, mno = parse_month(month)
+    check_option("driver_base", driver_base, DRIVER_BASES)
+    check_interval(interval)
+    year, mno = nowcast_month(month, model.through_year)
     month = f"{year}-{mno:02d}"
-    if year <= model.through_year:
-        raise InputError(
-            f"month {month} is within the inventory years (the model is fitted through "
-            f"{model.through_year}); nowcasts are for later months",
-        )
-    inputs = model_inputs(data)
-    known = set(model.counties["county"])
-    _check_names(inputs.monthly["county"], known, "county (not in the fitted model)", "monthly")
-    periods = pd.DataFrame({"year": year, "mno": range(1, mno + 1)})
-    inputs = _year_to_date(inputs, year, mno)
-    _require_months(inputs.monthly, periods, "monthly", "electricity use")
-    coefficients = model.coefficients
-    present = inputs.monthly.merge(periods, on=["year", "mno"])
-    absent = sorted(known - set(present.loc[present["mno"] == mno, "county"]))
-    if absent:
-        raise InputError(
-            f"no electricity use for {month} in {len(absent)} counties: {', '.join(absent[:5])}",
-            file="monthly",
-        )
-    emitting = coefficients[coefficients["k"] > 0]
-    if (emitting["side"] == "generation").any():
-        _require_months(inputs.generation, periods, "generation", "generation data")
-    if emitting["driver"].isin(OUTPUT_PRODUCTS).any():
-        _require_months(inputs.output, periods, "output", "output indicators")
-
-    activity = _activity(inputs, periods)
-    rows = coefficients.merge(model.regressions, on=["sector", "driver"], how="left")
-    # a sector without a regression keeps its coefficient; its interval is unknown (NaN)
-    rows = rows.fillna({"a": 0.0, "c": 0.0, "c_se": 0.0, "ac_cov": 0.0})
-    month_activity = activity[activity["mno"] == mno]
-    month_activity = month_activity.groupby(["county", "sector"])["activity"].sum()
-    ytd_activity = activity.groupby(["county", "sector"])["activity"].sum()
-    key = pd.MultiIndex.from_frame(rows[["county", "sector"]])
-    rows["activity_month"] = month_activity.reindex(key, fill_value=0.0).to_numpy()
-    rows["activity_ytd"] = ytd_activity.reindex(key, fill_value=0.0).to_numpy()
-
+    inputs, periods = _period_inputs(model, data, year, mno)
+    rows = _parameters(model)
+    rows["activity_month"], rows["activity_ytd"] = _period_activity(inputs, periods, rows, mno)
     rows["driver_change_month"], rows["driver_change_ytd"] = _driver_changes(
         model, inputs, rows, year, mno, driver_base
     )
     gap = year - model.through_year
     rows["gap"] = gap
-    kinds = {}
-    for kind, n_months, change in (
-        ("month", 1, "driver_change_month"),
-        ("ytd", mno, "driver_change_ytd"),
-    ):
-        factor = np.exp(gap * rows["a"] + rows["c"] * rows[change])
-        rows[f"factor_{kind}"] = factor
-        estimate = rows["k"] * rows[f"activity_{kind}"] * factor
-        idiosyncratic = (
-            gap * rows["sigma_persistent"] ** 2
-            + rows["sigma_transient"] ** 2
-            + rows["sigma_month"] ** 2 / n_months
-        )
-        kinds[kind] = pd.DataFrame(
-            {
-                "kind": kind,
-                "county": rows["county"],
-                "city": rows["city"],
-                "sector": rows["sector"],
-                "activity": rows[f"activity_{kind}"],
-                "estimate": estimate,
-                "estimate_change": estimate * rows[change],
-                "idiosyncratic": np.where(estimate > 0, estimate**2 * idiosyncratic, 0.0),
-            }
-        )
-    consumption = inputs.monthly
-    kwh = pd.concat(
-        [
-            consumption[consumption["mno"] == mno].groupby("county")["kwh"].sum().to_frame(),
-            consumption.groupby("county")["kwh"].sum().to_frame(),
-        ],
-        keys=["month", "ytd"],
-        names=["kind", "county"],
-    ).reset_index()
-    z = float(norm.ppf(0.5 + interval / 2))
+    estimates = []
+    for kind, n_months in (("month", 1), ("ytd", mno)):
+        rows[f"factor_{kind}"] = _factor(rows, gap, f"driver_change_{kind}")
+        estimates.append(_estimates(rows, kind, gap, n_months))
     table = _rollup(
-        pd.concat(kinds.values(), ignore_index=True),
-        kwh,
-        model.regressions.set_index("sector"),
+        pd.concat(estimates, ignore_index=True),
+        _all_sector_kwh(inputs.monthly, mno),
         gap,
-        z,
+        _z(interval),
         model,
     )
-    table.insert(3, "period", table["kind"].map({"month": month, "ytd": f"{year}-01..{mno:02d}"}))
-    order = {
-        "level": {"province": 0, "city": 1, "county": 2},
-        "sector": {ALL_SECTORS: "", **{s.code: s.code for s in model_sectors()}},
-    }
-    table = table.sort_values(
-        ["kind", "level", "region", "sector"],
-        key=lambda c: c.map(order[c.name]) if c.name in order else c,
-        ignore_index=True,
-    )
-    explained = rows[
-        [
-            "county",
-            "city",
-            "sector",
-            "side",
-            "driver",
-            "source_year",
-            "k",
-            "a",
-            "c",
-            "gap",
-            "driver_change_month",
-            "driver_change_ytd",
-            "factor_month",
-            "factor_ytd",
-        ]
-    ].reset_index(drop=True)
     return Nowcast(
         month=month,
         through_year=model.through_year,
         interval=interval,
         driver_base=driver_base,
-        table=table,
-        coefficients=explained,
+        table=_in_order(_with_period(table, year, mno)),
+        coefficients=_explained(rows),
     )
+
+
+def _period_inputs(
+    model: FittedModel, data: ModelInputs | ModelTables, year: int, mno: int
+) -> tuple[ModelInputs, pd.DataFrame]:
+    """§4 the validated tables cut to the period January..``mno`` of ``year`` (and its year,
+    mno pairs), refused unless they hold every month the estimate needs: electricity use of
+    every county of the model, generation and output where an emitting sector's driver uses
+    them."""
+    inputs = model_inputs(data)
+    known = set(model.counties["county"])
+    check_names(
+        inputs.monthly["county"],
+        known,
+        "county (not in the fitted model)",
+        "monthly",
+        expected="a county the model was fitted on",
+    )
+    periods = pd.DataFrame({"year": year, "mno": range(1, mno + 1)})
+    inputs = _year_to_date(inputs, year, mno)
+    require_months(inputs.monthly, periods, "monthly", "electricity use")
+    require_counties_in_month(inputs.monthly, known, year, mno)
+    emitting = model.coefficients[model.coefficients["k"] > 0]
+    if (emitting["side"] == "generation").any():
+        require_months(inputs.generation, periods, "generation", "generation data")
+    if emitting["driver"].isin(OUTPUT_PRODUCTS).any():
+        require_months(inputs.output, periods, "output", "output indicators")
+    return inputs, periods
 
 
 def _year_to_date(inputs: ModelInputs, year: int, mno: int) -> ModelInputs:
@@ -696,6 +578,28 @@ def _year_to_date(inputs: ModelInputs, year: int, mno: int) -> ModelInputs:
     )
 
 
+def _parameters(model: FittedModel) -> pd.DataFrame:
+    """§4 k, â, ĉ and the variance parts of every county sector. A sector without a regression
+    keeps its coefficient (â = ĉ = 0); its interval is unknown (NaN)."""
+    rows = model.coefficients.merge(model.regressions, on=["sector", "driver"], how="left")
+    return rows.fillna({"a": 0.0, "c": 0.0, "c_se": 0.0, "ac_cov": 0.0})
+
+
+def _period_activity(
+    inputs: ModelInputs, periods: pd.DataFrame, rows: pd.DataFrame, mno: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """§4 A of the month and of the year to date (kWh) for each of ``rows`` (0 without data)."""
+    activity = _activity(inputs, periods)
+    month_activity = activity[activity["mno"] == mno]
+    month_activity = month_activity.groupby(["county", "sector"])["activity"].sum()
+    ytd_activity = activity.groupby(["county", "sector"])["activity"].sum()
+    key = pd.MultiIndex.from_frame(rows[["county", "sector"]])
+    return (
+        month_activity.reindex(key, fill_value=0.0).to_numpy(),
+        ytd_activity.reindex(key, fill_value=0.0).to_numpy(),
+    )
+
+
 def _driver_changes(
     model: FittedModel,
     inputs: ModelInputs,
@@ -704,7 +608,8 @@ def _driver_changes(
     mno: int,
     driver_base: str,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """ΔD for the month and year-to-date rows (0 where a sector has no driver or it is missing)."""
+    """§4 ΔD for the month and year-to-date rows (0 where a sector has no driver or it is
+    missing), against the whole inventory year or (``same_months``) its January..``mno``."""
     periods = pd.DataFrame({"year": year, "mno": range(1, mno + 1)})
     current = _driver_components(inputs, periods)
     base = model.base_drivers
@@ -733,58 +638,73 @@ def _driver_changes(
     return changes[0], changes[1]
 
 
-def _rollup(
-    rows: pd.DataFrame,
-    kwh: pd.DataFrame,
-    parameters: pd.DataFrame,
-    gap: int,
-    z: float,
-    model: FittedModel,
-) -> pd.DataFrame:
-    """County, city and province rows (by sector and ALL, for each kind) with intervals.
+def _factor(rows: pd.DataFrame, gap: int, change: str) -> pd.Series:
+    """§4 the adjustment exp(g · â + ĉ · ΔD) of k, with ΔD from the column ``change``."""
+    return np.exp(gap * rows["a"] + rows["c"] * rows[change])
 
-    Variance of a sum S = Σ Ê_i over the county sectors i of a sector s (delta method on log Ê):
-    (g·ΣÊ)²·Var â + (ΣÊ·ΔD)²·Var ĉ + 2·g·ΣÊ·ΣÊΔD·Cov + g·σ_common²·(ΣÊ)² + Σ Ê_i²·v_i, with v_i
-    the idiosyncratic log variance; sectors add independently. [lo, hi] = S·exp(∓z·sd/S).
-    ``kwh``: kind, county, kwh — electricity use of all sectors, for the ALL rows.
-    """
-    a_var = parameters["a_se"] ** 2
-    c_var = parameters["c_se"].fillna(0.0) ** 2
-    ac_cov = parameters["ac_cov"].fillna(0.0)
-    common = parameters["sigma_common"] ** 2
+
+def _estimates(rows: pd.DataFrame, kind: str, gap: int, n_months: int) -> pd.DataFrame:
+    """§4 Ê = k · A · factor of each county sector for ``kind`` (``month`` or ``ytd``), with
+    Ê · ΔD and the idiosyncratic variance Ê² · v_i the roll-up needs."""
+    estimate = rows["k"] * rows[f"activity_{kind}"] * rows[f"factor_{kind}"]
+    idiosyncratic = _idiosyncratic_variance(rows, gap, n_months)
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "county": rows["county"],
+            "city": rows["city"],
+            "sector": rows["sector"],
+            "activity": rows[f"activity_{kind}"],
+            "estimate": estimate,
+            "estimate_change": estimate * rows[f"driver_change_{kind}"],
+            "idiosyncratic": np.where(estimate > 0, estimate**2 * idiosyncratic, 0.0),
+        }
+    )
+
+
+def _idiosyncratic_variance(rows: pd.DataFrame, gap: int, n_months: int) -> pd.Series:
+    """§4 v_i = g · σ_persistent² + σ_transient² + σ_month² / n, the log variance of a county
+    sector independent of the others (n = months in the period)."""
+    return (
+        gap * rows["sigma_persistent"] ** 2
+        + rows["sigma_transient"] ** 2
+        + rows["sigma_month"] ** 2 / n_months
+    )
+
+
+def _all_sector_kwh(monthly: pd.DataFrame, mno: int) -> pd.DataFrame:
+    """kind, county, kwh: electricity use of all sectors in the month and the year to date, the
+    activity of the ``ALL`` rows."""
+    return pd.concat(
+        [
+            monthly[monthly["mno"] == mno].groupby("county")["kwh"].sum().to_frame(),
+            monthly.groupby("county")["kwh"].sum().to_frame(),
+        ],
+        keys=["month", "ytd"],
+        names=["kind", "county"],
+    ).reset_index()
+
+
+def _z(interval: float) -> float:
+    """§4 z = Φ⁻¹(1/2 + p/2), the half-width of a central interval of probability p in sds."""
+    return float(norm.ppf(0.5 + interval / 2))
+
+
+def _rollup(
+    rows: pd.DataFrame, kwh: pd.DataFrame, gap: int, z: float, model: FittedModel
+) -> pd.DataFrame:
+    """§4 county, city and province rows (by sector and ALL, for each kind) with intervals.
+    ``kwh``: kind, county, kwh — electricity use of all sectors, for the ALL rows."""
+    parameters = model.regressions.set_index("sector")
     county_city = model.counties.set_index("county")["city"]
     kwh = kwh.assign(city=kwh["county"].map(county_city), province=model.province)
     rows = rows.assign(province=model.province)
     frames = []
     for level in ("county", "city", "province"):
-        sums = (
-            rows.groupby(["kind", level, "sector"], as_index=False, sort=False)[
-                ["activity", "estimate", "estimate_change", "idiosyncratic"]
-            ]
-            .sum(skipna=False)
-            .rename(columns={level: "region"})
-        )
-        sector = sums["sector"]
-        total, change = sums["estimate"], sums["estimate_change"]
-        variance = (
-            (gap * total) ** 2 * sector.map(a_var).to_numpy()
-            + change**2 * sector.map(c_var).fillna(0.0).to_numpy()
-            + 2 * gap * total * change * sector.map(ac_cov).fillna(0.0).to_numpy()
-            + gap * total**2 * sector.map(common).to_numpy()
-            + sums["idiosyncratic"]
-        )
-        sums = sums.assign(variance=variance.where(total > 0, 0.0))
-        all_sectors = sums.groupby(["kind", "region"], as_index=False, sort=False)[
-            ["estimate", "variance"]
-        ].sum(skipna=False)
-        all_kwh = kwh.groupby(["kind", level])["kwh"].sum()
-        key = pd.MultiIndex.from_frame(all_sectors[["kind", "region"]])
-        all_sectors = all_sectors.assign(
-            sector=ALL_SECTORS, activity=all_kwh.reindex(key, fill_value=0.0).to_numpy()
-        )
-        both = pd.concat([sums, all_sectors], ignore_index=True)
-        positive = both["estimate"] > 0
-        spread = np.sqrt(both["variance"]) / both["estimate"].where(positive, 1.0)
+        sums = _sector_sums(rows, level)
+        sums = sums.assign(variance=_sum_variance(sums, parameters, gap))
+        both = pd.concat([sums, _all_sectors(sums, kwh, level)], ignore_index=True)
+        lo, hi = _interval(both["estimate"], both["variance"], z)
         frames.append(
             pd.DataFrame(
                 {
@@ -794,12 +714,98 @@ def _rollup(
                     "kind": both["kind"],
                     "kwh": both["activity"],
                     "tco2": both["estimate"],
-                    "lo": (both["estimate"] * np.exp(-z * spread)).where(positive, 0.0),
-                    "hi": (both["estimate"] * np.exp(z * spread)).where(positive, 0.0),
+                    "lo": lo,
+                    "hi": hi,
                 }
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _sector_sums(rows: pd.DataFrame, level: str) -> pd.DataFrame:
+    """kind, region, sector and the sums of activity, Ê, Ê·ΔD and Ê²·v_i over the county sectors
+    of each region of ``level``; a NaN part (unknown variance) keeps the sum NaN."""
+    return (
+        rows.groupby(["kind", level, "sector"], as_index=False, sort=False)[
+            ["activity", "estimate", "estimate_change", "idiosyncratic"]
+        ]
+        .sum(skipna=False)
+        .rename(columns={level: "region"})
+    )
+
+
+def _sum_variance(sums: pd.DataFrame, parameters: pd.DataFrame, gap: int) -> pd.Series:
+    """§4 Var S of a sum S = Σ Ê_i over the county sectors i of a sector (delta method on
+    log Ê), 0 where S is 0::
+
+        (g·ΣÊ)²·Var â + (ΣÊ·ΔD)²·Var ĉ + 2·g·ΣÊ·ΣÊΔD·Cov + g·σ_common²·(ΣÊ)² + Σ Ê_i²·v_i
+    """
+    a_var = parameters["a_se"] ** 2
+    c_var = parameters["c_se"].fillna(0.0) ** 2
+    ac_cov = parameters["ac_cov"].fillna(0.0)
+    common = parameters["sigma_common"] ** 2
+    sector = sums["sector"]
+    total, change = sums["estimate"], sums["estimate_change"]
+    variance = (
+        (gap * total) ** 2 * sector.map(a_var).to_numpy()
+        + change**2 * sector.map(c_var).fillna(0.0).to_numpy()
+        + 2 * gap * total * change * sector.map(ac_cov).fillna(0.0).to_numpy()
+        + gap * total**2 * sector.map(common).to_numpy()
+        + sums["idiosyncratic"]
+    )
+    return variance.where(total > 0, 0.0)
+
+
+def _all_sectors(sums: pd.DataFrame, kwh: pd.DataFrame, level: str) -> pd.DataFrame:
+    """§4 the ``ALL`` row of each region and kind: Ê and Var S summed over sectors (they are
+    independent), with the electricity use of all sectors as activity."""
+    all_sectors = sums.groupby(["kind", "region"], as_index=False, sort=False)[
+        ["estimate", "variance"]
+    ].sum(skipna=False)
+    all_kwh = kwh.groupby(["kind", level])["kwh"].sum()
+    key = pd.MultiIndex.from_frame(all_sectors[["kind", "region"]])
+    return all_sectors.assign(
+        sector=ALL_SECTORS, activity=all_kwh.reindex(key, fill_value=0.0).to_numpy()
+    )
+
+
+def _interval(estimate: pd.Series, variance: pd.Series, z: float) -> tuple[pd.Series, pd.Series]:
+    """§4 the log-symmetric interval [S·exp(−z·sd/S), S·exp(z·sd/S)]; [0, 0] where S is 0."""
+    positive = estimate > 0
+    spread = np.sqrt(variance) / estimate.where(positive, 1.0)
+    return (
+        (estimate * np.exp(-z * spread)).where(positive, 0.0),
+        (estimate * np.exp(z * spread)).where(positive, 0.0),
+    )
+
+
+def _with_period(table: pd.DataFrame, year: int, mno: int) -> pd.DataFrame:
+    """The table with its period label: ``YYYY-MM`` for ``month`` rows, ``YYYY-01..MM`` for
+    ``ytd``."""
+    labels = {"month": f"{year}-{mno:02d}", "ytd": f"{year}-01..{mno:02d}"}
+    table.insert(3, "period", table["kind"].map(labels))
+    return table
+
+
+def _in_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows by kind, then province, cities, counties, then region, then ALL before the sectors."""
+    order = {
+        "level": {"province": 0, "city": 1, "county": 2},
+        "sector": {ALL_SECTORS: "", **{s.code: s.code for s in model_sectors()}},
+    }
+    return table.sort_values(
+        ["kind", "level", "region", "sector"],
+        key=lambda c: c.map(order[c.name]) if c.name in order else c,
+        ignore_index=True,
+    )
+
+
+def _explained(rows: pd.DataFrame) -> pd.DataFrame:
+    """§4 what explains each county sector's estimate: k, â, ĉ, source year, gap, ΔD and the
+    factors."""
+    columns = ["county", "city", "sector", "side", "driver", "source_year", "k", "a", "c", "gap"]
+    factors = ["driver_change_month", "driver_change_ytd", "factor_month", "factor_ytd"]
+    return rows[[*columns, *factors]].reset_index(drop=True)
 
 
 # --- daily figures --------------------------------------------------------------------------------
@@ -813,30 +819,7 @@ def daily_estimates(model: FittedModel, day_table: pd.DataFrame) -> pd.DataFrame
     kWh (the trend only: daily drivers are not observed) and ``tco2`` = coefficient × kwh. Rows of
     the power sector keep NaN coefficient and tco2: its emissions follow generation, not use.
     """
-    missing = [c for c in ("county", "industry", "day", "kwh") if c not in day_table.columns]
-    if missing:
-        raise InputError(
-            f"missing columns {missing}", file="day table", expected="county, industry, day, kwh"
-        )
-    table = day_table.copy()
-    table["county"] = table["county"].astype(str)
-    _check_names(
-        table["county"], set(model.counties["county"]), "county (not in the fitted model)", "day"
-    )
-    industries = table["industry"].astype(str)
-    sector_of = {code: model_sector_of(code) for code in industries.unique()}
-    table["sector"] = industries.map(sector_of)
-    days = pd.to_datetime(table["day"], errors="coerce")
-    if days.isna().any():
-        row = int(np.flatnonzero(days.isna().to_numpy())[0])
-        raise InputError(
-            f"day {table['day'].iloc[row]!r} is not a date",
-            file="day table",
-            row=row + 2,
-            column="day",
-            expected="YYYY-MM-DD",
-        )
-    kwh = nonnegative_amounts(table["kwh"], "day table", "kwh")
+    table, days, kwh = check_day_table(day_table, model.counties["county"])
     coefficients = model.coefficients.merge(
         model.regressions[["sector", "a"]], on="sector", how="left"
     ).fillna({"a": 0.0})

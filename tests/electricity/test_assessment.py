@@ -72,7 +72,7 @@ def test_daily_figures_follow_the_coefficients(electricity_2025):
 
 def test_a_year_without_two_earlier_inventories_is_refused(electricity_history):
     with pytest.raises(InputError, match="2015"):
-        assess_year(electricity_history, 2016)
+        assess_year(electricity_history.inputs, 2016)
 
 
 def test_daily_power_adds_up_to_the_monthly_nowcast(demo_electricity):

@@ -8,7 +8,7 @@ step below names its section. Input checks: :mod:`carbonctl.electricity.inputs`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal, Protocol
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,6 @@ from scipy.stats import norm
 from statsmodels.regression.linear_model import OLS
 
 from carbonctl.electricity.inputs import (
-    TABLE_COLUMNS,
     ModelInputs,
     check_day_table,
     check_interval,
@@ -31,6 +30,7 @@ from carbonctl.electricity.inputs import (
     validate_model_inputs,
 )
 from carbonctl.electricity.schema import OUTPUT_PRODUCTS, THERMAL_FUELS, model_sectors
+from carbonctl.errors import InputError
 from carbonctl.units import conversion_factor
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
     "DriverBase",
     "FittedModel",
     "ModelInputs",
-    "ModelTables",
     "Nowcast",
     "daily_estimates",
     "fit",
@@ -64,34 +63,16 @@ DRIVER_UNCHANGED: Final = 1e-12
 # --- inputs ---------------------------------------------------------------------------------------
 
 
-class ModelTables(Protocol):
-    """Anything that carries the five tables of :class:`ModelInputs` as attributes."""
-
-    @property
-    def counties(self) -> pd.DataFrame: ...
-    @property
-    def annual(self) -> pd.DataFrame: ...
-    @property
-    def monthly(self) -> pd.DataFrame: ...
-    @property
-    def generation(self) -> pd.DataFrame: ...
-    @property
-    def output(self) -> pd.DataFrame: ...
-
-
-def model_inputs(data: ModelInputs | ModelTables) -> ModelInputs:
+def model_inputs(data: ModelInputs) -> ModelInputs:
     """The validated tables of ``data`` (:func:`inputs.validate_model_inputs`), with integer
-    ``year`` and ``mno`` (month number) columns added to the monthly ones."""
-    return validate_model_inputs(_as_model_inputs(data))
-
-
-def _as_model_inputs(data: ModelInputs | ModelTables) -> ModelInputs:
-    """Adaptor until the demo hands over :class:`ModelInputs` itself: the five tables of any
-    object that has them as attributes (anything else it carries, such as a CO2 truth, stays
-    behind). A missing table is left ``None`` for the validation to name."""
-    if isinstance(data, ModelInputs):
-        return data
-    return ModelInputs(**{name: getattr(data, name, None) for name in TABLE_COLUMNS})
+    ``year`` and ``mno`` (month number) columns added to the monthly ones. The model takes only
+    :class:`ModelInputs`, the tables a province has; a synthetic history hands over its own."""
+    if not isinstance(data, ModelInputs):
+        raise InputError(
+            f"the model was given a {type(data).__name__}",
+            expected="ModelInputs (counties, annual, monthly, generation, output)",
+        )
+    return validate_model_inputs(data)
 
 
 # --- activity and drivers -------------------------------------------------------------------------
@@ -193,7 +174,7 @@ class FittedModel:
     base_drivers: pd.DataFrame
 
 
-def fit(data: ModelInputs | ModelTables, *, through_year: int) -> FittedModel:
+def fit(data: ModelInputs, *, through_year: int) -> FittedModel:
     """Fit the model on the inventories up to ``through_year`` and the monthly data to its end.
 
     Carbon–electricity coefficient (碳电系数) of county c, sector s: k = E_{c,s,T} / A_{c,s,T}, with
@@ -483,7 +464,7 @@ class Nowcast:
 
 def nowcast(
     model: FittedModel,
-    data: ModelInputs | ModelTables,
+    data: ModelInputs,
     month: str,
     *,
     interval: float = 0.90,
@@ -536,7 +517,7 @@ def nowcast(
 
 
 def _period_inputs(
-    model: FittedModel, data: ModelInputs | ModelTables, year: int, mno: int
+    model: FittedModel, data: ModelInputs, year: int, mno: int
 ) -> tuple[ModelInputs, pd.DataFrame]:
     """§4 the validated tables cut to the period January..``mno`` of ``year`` (and its year,
     mno pairs), refused unless they hold every month the estimate needs: electricity use of

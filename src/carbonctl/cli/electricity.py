@@ -105,7 +105,7 @@ def electricity_aggregate(
     for kind, count in quality["flagged"].items():
         table.add_row(f"标记 flagged: {kind}", f"{count:,}")
     table.add_row("补齐整日 imputed meter-days", f"{quality['imputed_days']:,}")
-    table.add_row("用电量 kWh", f"{result.month['kwh'].sum():,.0f}")
+    table.add_row("用电量 kWh", f"{result.total_kwh:,.0f}")
     console.print(table)
     for path in paths.values():
         console.print(f"wrote {path}")

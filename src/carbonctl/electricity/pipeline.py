@@ -88,6 +88,11 @@ class Aggregates:
     regions: pd.DataFrame
     quality: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def total_kwh(self) -> float:
+        """The electricity use of every county × industry × month after cleaning (kWh)."""
+        return float(self.month["kwh"].sum())
+
 
 def as_date(value: object) -> dt.date:
     """A date from whatever an engine returns for a day (date, datetime, Timestamp)."""

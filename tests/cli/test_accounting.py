@@ -1,5 +1,5 @@
-"""The `carbonctl` command-line contract: options, the --json object, exit code 2 on bad input
-with nothing written, and the reference-data browser."""
+"""The `carbonctl account` and `inventory` contract: options, the --json object, exit code 2 on
+bad input with nothing written."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from carbonctl.cli import app
-from carbonctl.demo import ENTERPRISES, INVENTORY, demo_file
+from carbonctl.demo import INVENTORY, demo_file
 
 runner = CliRunner()
 HEADER = "subject,period,category,item,amount,unit,region,ncv,carbon_content,oxidation_rate\n"
@@ -162,34 +162,3 @@ def test_inventory_json_on_the_demo_table():
     assert summary["total_tco2"] / 1e6 == pytest.approx(564.8633, abs=1e-3)
     assert summary["excluded_non_energy_rows"] == 1
     assert len(summary["by_fuel"]) == 18
-
-
-def test_refdata_list_and_show():
-    listed = run("refdata", "list")
-    assert listed.exit_code == 0
-    assert "fuel_factors" in listed.stdout and "NDRC-2013-guidelines" in listed.stdout
-    shown = run("refdata", "show", "天然气", "--json")
-    records = json.loads(shown.stdout)
-    assert {r["factor_set"] for r in records} == {"GB/T 32150-2015", "NDRC-2013-guidelines"}
-    assert all(r["status"].startswith("SECONDARY") for r in records)
-    grid = json.loads(run("refdata", "show", "grid_factors", "--json").stdout)
-    shanxi = {r["data_year"]: r["value_tCO2_per_MWh"] for r in grid if r["region"] == "山西"}
-    assert shanxi == {"2021": "0.7222", "2022": "0.7096", "2023": "0.6634"}
-
-
-def test_refdata_show_unknown_name_suggests_close_ones():
-    result = run("refdata", "show", "天燃气")
-    assert result.exit_code == 2
-    assert "天然气" in result.stderr
-
-
-def test_demo_runs_on_the_bundled_examples(data_dir):
-    """The demo's 2019 inventory, accounted from its quantities, gives back the CEADs total: the
-    computed total line matches the published figure (read from the CEADs file, not printed)."""
-    published = pd.read_csv(data_dir / "ceads_shanxi_totals_1998_2022_MtCO2.csv")
-    total = published.set_index("year").at[2019, "total_MtCO2"]
-    result = run("demo")
-    assert result.exit_code == 0, result.stderr
-    assert "示例钢铁公司" in result.stdout
-    assert f"total: {total:,.2f} MtCO2" in result.stdout
-    assert demo_file(ENTERPRISES).exists()

@@ -42,11 +42,13 @@ def _scale(units: dict[str, float], unit: str, what: str) -> float:
     try:
         return units[unit.strip()]
     except (KeyError, AttributeError):
-        raise InputError(f"unknown {what} {unit!r}", expected=f"one of {', '.join(units)}") from None
+        raise InputError(
+            f"unknown {what} {unit!r}", expected=f"one of {', '.join(units)}"
+        ) from None
 
 
 def persons(population: pd.Series, unit: str = "万人") -> pd.Series:
-    """Population in persons (人) from a column in ``unit`` (万人 as statistical yearbooks print)."""
+    """Population in persons (人) from a column in ``unit`` (万人, as yearbooks print it)."""
     return population.astype(float) * _scale(POPULATION_UNITS, unit, "population unit")
 
 

@@ -22,9 +22,9 @@ from carbonctl.io.readers import read_table
 
 __all__ = [
     "BASE_COLUMNS",
+    "DEA_INPUT_COLUMNS",
     "FIGURE_COLUMNS",
     "allocation_table",
-    "DEA_INPUT_COLUMNS",
     "check_target",
     "read_allocation_input",
     "validate_allocation_input",

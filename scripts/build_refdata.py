@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python scripts/build_refdata.py [SHARED_REFDATA_DIR]``. The output
 CSVs in src/carbonctl/refdata/data/ are committed; this script documents how they were made and
-lets a maintainer refresh them when the research tables change. Hand-written tables (fuels.csv,
+lets a maintainer refresh them when the research tables change. Hand-written tables (fuels.csv
+apart from its ``coal`` column, which :func:`mark_coal_fuels` derives from ``ceads_group``,
 process_materials.csv, factor_sets.csv, uncertainty_defaults.csv, shanxi_county_names_en.csv and the
 sector tables gbt4754_2017.csv, electricity_use_classes.csv, sector_mappings.csv) are not touched;
 regions.csv takes the counties' English names from shanxi_county_names_en.csv.
@@ -163,6 +164,29 @@ def build_regions(shared: Path) -> None:
     table.to_csv(OUT / "regions.csv", index=False)
 
 
+#: CEADs fuel groups counted as coal (煤炭) for the non-coal share of CO2 (非煤排放占比): the solid
+#: coal fuels of the CEADs fuel list (shared/refdata/ceads/sectors_and_fuels.csv, fuels 1-5:
+#: Raw_Coal, Cleaned_Coal, Other_Washed_Coal, Briquettes, Coke). Coke-oven gas, other gas and
+#: other coking products (CEADs fuels 6-8) are coal-derived but not counted: carbonctl's reading
+#: (UNCONFIRMED), the grouping the allocation workbench has always used.
+COAL_GROUPS = ("Raw_Coal", "Cleaned_Coal", "Other_Washed_Coal", "Briquettes", "Coke")
+COAL_SOURCE = "coal: CEADs solid-coal groups (scripts/build_refdata.py COAL_GROUPS, UNCONFIRMED)"
+
+
+def mark_coal_fuels() -> None:
+    """Write the ``coal`` column (``yes``/``no``) of the hand-written fuels.csv from its
+    ``ceads_group`` and :data:`COAL_GROUPS`, and say so in each row's ``source``."""
+    fuels = pd.read_csv(OUT / "fuels.csv", dtype=str, keep_default_na=False)
+    fuels["coal"] = fuels["ceads_group"].isin(COAL_GROUPS).map({True: "yes", False: "no"})
+    sources = fuels["source"].str.split("; ").map(lambda parts: [p for p in parts if p])
+    fuels["source"] = sources.map(
+        lambda parts: "; ".join([p for p in parts if not p.startswith("coal: ")] + [COAL_SOURCE])
+    )
+    columns = [c for c in fuels.columns if c != "coal"]
+    columns.insert(columns.index("ceads_group") + 1, "coal")
+    fuels[columns].to_csv(OUT / "fuels.csv", index=False)
+
+
 def build_ceads_sectors(shared: Path) -> None:
     raw = pd.read_csv(shared / "ceads" / "sectors_and_fuels.csv", dtype=str)
     raw.to_csv(OUT / "ceads_layout.csv", index=False)
@@ -183,6 +207,7 @@ def copy_verbatim(shared: Path) -> None:
 
 def main(argv: list[str]) -> None:
     shared = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "refdata"
+    mark_coal_fuels()
     build_fuel_factors(shared)
     build_standard_coal(shared)
     build_regions(shared)

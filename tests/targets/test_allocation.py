@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from carbonctl.errors import InputErrors
 from carbonctl.targets import (
+    DEA_INPUT_COLUMNS,
     MAX_PLAYERS,
+    METHODS,
     InfeasibleAllocationError,
     TooManyPlayersError,
     abatement_cost_game,
@@ -379,7 +381,23 @@ targets = st.floats(min_value=0.01, max_value=0.3)
 PROPERTY = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
 )
-FAST_METHODS = ["equal", "grandfather", "per_capita", "gdp", "entropy_index"]
+#: Every registered method a person need not give weights to, without the slow ZSG-DEA.
+FAST_METHODS = [
+    name
+    for name, method in METHODS.items()
+    if "weights" not in method.options and not set(DEA_INPUT_COLUMNS) & set(method.inputs)
+]
+#: Every registered method the properties run on: these plus ZSG-DEA.
+PROPERTY_METHODS = [name for name, method in METHODS.items() if "weights" not in method.options]
+
+
+def test_every_registered_method_has_a_calibrated_example_or_is_the_weighted_index() -> None:
+    # a method added to the registry needs a worked example in CALIBRATED (the weighted index
+    # is checked against entropy_index in test_index_with_the_entropy_weights_equals_entropy_index)
+    assert set(METHODS) == {*CALIBRATED, "index"}
+    assert FAST_METHODS == ["equal", "grandfather", "per_capita", "gdp", "entropy_index"]
+
+
 ENTROPY_INDICATORS = ("gdp_per_capita", "carbon_intensity", "co2_per_capita", "non_coal_share")
 
 
@@ -419,7 +437,7 @@ def test_zsg_dea_preserves_the_total_and_meets_the_target(
     assert abs(zsg_dea(table, target).achieved - target) < 1e-9
 
 
-@pytest.mark.parametrize("method", [*FAST_METHODS, "zsg_dea"])
+@pytest.mark.parametrize("method", PROPERTY_METHODS)
 @settings(max_examples=10, deadline=None)
 @given(table=regional_tables(), target=targets)
 def test_allocations_do_not_depend_on_the_units_of_gdp_and_co2(
@@ -436,7 +454,7 @@ def test_allocations_do_not_depend_on_the_units_of_gdp_and_co2(
     np.testing.assert_allclose(other.regions["cap_tco2"], base.regions["cap_tco2"] * 1e4, rtol=1e-9)
 
 
-@pytest.mark.parametrize("method", [*FAST_METHODS, "zsg_dea"])
+@pytest.mark.parametrize("method", PROPERTY_METHODS)
 @settings(max_examples=10, deadline=None)
 @given(table=regional_tables(), target=targets, seed=st.integers(0, 2**32 - 1))
 def test_allocations_do_not_depend_on_row_order(

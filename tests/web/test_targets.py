@@ -152,3 +152,91 @@ def test_a_city_target_is_split_among_its_counties(client, loaded):
     assert achieved(table, reductions) == pytest.approx(taiyuan.reduction, abs=1e-9)
     tree = client.get("/targets/", {"plan": "p", "year": 2020}).context["rows"]
     assert len(tree) == 11  # Taiyuan and its ten counties
+
+
+# --- the JSON API ------------------------------------------------------------------------------
+
+
+def test_api_compares_the_methods_as_a_long_table(client, loaded):
+    from carbonctl.targets import workbench_methods
+
+    client.login(username="analyst", password="demo-analyst-2024")
+    answer = client.get("/api/v1/targets/allocation", {"target": 0.17, "base_year": 2020})
+    assert answer.status_code == 200
+    body = answer.json()
+    rows = body["rows"]
+    assert len(rows) == 11 * len(workbench_methods())
+    assert {r["method"] for r in rows} == set(workbench_methods())
+    assert all(r["error"] is None for r in rows)
+    assert all(r["achieved"] == pytest.approx(0.17, abs=1e-9) for r in rows)
+    # the cited 15th plan is the default plan
+    assert body["plan"] == "15th FYP"
+
+
+def test_api_a_year_without_data_is_a_422_with_the_reason(client, loaded):
+    client.login(username="analyst", password="demo-analyst-2024")
+    answer = client.get("/api/v1/targets/allocation", {"base_year": 2010})
+    assert answer.status_code == 422 and "2010" in answer.json()["detail"]
+    answer = client.get("/api/v1/targets/allocation", {"target": "lots"})
+    assert answer.status_code == 422
+
+
+def test_api_lists_the_method_registry(client, loaded):
+    from carbonctl.targets import METHODS
+
+    client.login(username="taiyuan", password="demo-taiyuan-2024")
+    methods = client.get("/api/v1/targets/methods").json()
+    assert [m["name"] for m in methods] == list(METHODS)
+    dea = next(m for m in methods if m["name"] == "zsg_dea")
+    assert not dea["on_platform"] and {"labor", "capital"} <= set(dea["inputs"])
+
+
+@pytest.mark.parametrize("username", ["taiyuan", "xiaodian", "reporter", "public"])
+def test_api_allocation_and_assessment_are_for_province_roles(client, loaded, username):
+    client.login(username=username, password=f"demo-{username}-2024")
+    assert client.get("/api/v1/targets/allocation", {"base_year": 2020}).status_code == 404
+    assert client.get("/api/v1/targets/assessment", {"year": 2020}).status_code == 404
+    assert AuditEntry.objects.filter(action="deny", object_type="targets.workbench").exists()
+    assert AuditEntry.objects.filter(action="deny", object_type="targets.assessment").exists()
+
+
+def test_api_needs_a_login(client, loaded):
+    for path in (
+        "/api/v1/targets/allocation",
+        "/api/v1/targets/assessment",
+        "/api/v1/targets/targets",
+    ):
+        assert client.get(path).status_code == 401
+
+
+def test_api_assessment_ranks_the_cities(client, loaded):
+    client.login(username="analyst", password="demo-analyst-2024")
+    body = client.get("/api/v1/targets/assessment", {"year": 2020}).json()
+    ranks = [c["rank"] for c in body["cities"]]
+    assert ranks == sorted(ranks) and len(ranks) == 11
+    assert sum(body["weights"].values()) == pytest.approx(1.0)
+    assert set(body["cities"][0]["indicators"]) == set(body["weights"])
+
+
+def test_api_targets_stay_within_the_callers_regions(client, loaded):
+    from carbonctl.web.targets.models import Proposal
+
+    client.login(username="analyst", password="demo-analyst-2024")
+    client.post(
+        "/targets/allocation/propose/",
+        {"method": "equal", "target": 0.18, "base_year": 2019, "growth": 0.05, "plan": "p"},
+    )
+    client.login(username="reviewer", password="demo-reviewer-2024")
+    client.post(f"/targets/proposals/{Proposal.objects.get().pk}/review/", {"decision": "approve"})
+    assert len(client.get("/api/v1/targets/targets", {"plan": "p"}).json()) == 12
+    client.login(username="taiyuan", password="demo-taiyuan-2024")
+    own = client.get("/api/v1/targets/targets", {"plan": "p"}).json()
+    assert [t["region"] for t in own] == ["140100"]
+    assert client.get("/api/v1/targets/targets/140100").json()[0]["plan"] == "p"
+    # another city's targets: 404, and the attempt is logged
+    assert client.get("/api/v1/targets/targets/140200").status_code == 404
+    assert AuditEntry.objects.filter(action="deny", object_id="140200").exists()
+    for username in ("reporter", "public"):
+        client.login(username=username, password=f"demo-{username}-2024")
+        assert client.get("/api/v1/targets/targets", {"plan": "p"}).status_code == 404
+        assert client.get("/api/v1/targets/targets/140100").status_code == 404

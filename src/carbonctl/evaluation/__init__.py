@@ -12,8 +12,10 @@ from carbonctl.evaluation.assessment import (
 from carbonctl.evaluation.indicators import (
     Indicator,
     IndicatorSystem,
+    burden_indicators,
     city_index_system,
     load_index_system,
+    platform_index_system,
     seed_index_system,
 )
 from carbonctl.evaluation.inputs import (
@@ -22,6 +24,12 @@ from carbonctl.evaluation.inputs import (
     read_evaluation_input,
     read_weights,
     validate_evaluation_table,
+)
+from carbonctl.evaluation.platform import (
+    RADAR_SCALE,
+    assess_platform,
+    assessment_table,
+    radar_scores,
 )
 from carbonctl.evaluation.topsis import rank_scores, topsis
 from carbonctl.evaluation.weights import (
@@ -38,6 +46,7 @@ from carbonctl.evaluation.weights import (
 
 __all__ = [
     "METHODS",
+    "RADAR_SCALE",
     "RANDOM_INDEX",
     "REGION",
     "SHIFT",
@@ -50,6 +59,9 @@ __all__ = [
     "Method",
     "WeightsInput",
     "ahp_weights",
+    "assess_platform",
+    "assessment_table",
+    "burden_indicators",
     "city_index_system",
     "combine_weights",
     "compare_years",
@@ -58,6 +70,8 @@ __all__ = [
     "evaluation_summary",
     "load_index_system",
     "normalise",
+    "platform_index_system",
+    "radar_scores",
     "rank_scores",
     "read_evaluation_input",
     "read_weights",

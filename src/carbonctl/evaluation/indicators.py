@@ -13,12 +13,16 @@ import pandas as pd
 from carbonctl.errors import InputError, InputErrors
 
 __all__ = [
+    "BURDEN_INDICATORS_FILE",
     "CITY_INDEX_FILE",
+    "PLATFORM_INDEX_FILE",
     "SEED_INDEX_FILE",
     "Indicator",
     "IndicatorSystem",
+    "burden_indicators",
     "city_index_system",
     "load_index_system",
+    "platform_index_system",
     "seed_index_system",
 ]
 
@@ -30,6 +34,15 @@ CITY_INDEX_FILE = "city_eval_index_system.csv"
 #: The indicators named by the seed policy (晋政办发〔2024〕53号 item 20): total and intensity,
 #: energy structure, energy intensity, resource efficiency, carbon sinks. No preset weights.
 SEED_INDEX_FILE = "seed_index_system.csv"
+
+#: The indicators the platform computes from its own data for the city assessment (intensity, its
+#: change, CO2 per person, non-coal share); energy intensity and carbon sinks of the seed's list
+#: need data the platform does not hold yet.
+PLATFORM_INDEX_FILE = "platform_index_system.csv"
+
+#: Burden indicators of the entropy-index allocation (减排责任指标); here ``+`` means a higher
+#: value is a larger reduction burden (examples README section 1), not "higher is better".
+BURDEN_INDICATORS_FILE = "burden_indicators.csv"
 
 _DIRECTIONS = ("+", "-")
 
@@ -49,6 +62,9 @@ class Indicator:
     weight: float | None = None
     weight_status: str = ""
     source: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,19 @@ class IndicatorSystem:
     def negative(self) -> tuple[str, ...]:
         """Indicators where a lower value is better (pass as ``negative=`` to ``evaluate``)."""
         return tuple(i.name for i in self.indicators if i.direction == "-")
+
+    @property
+    def directions(self) -> dict[str, str]:
+        """Indicator name → direction (``+``/``-``), in the system's order."""
+        return {i.name: i.direction for i in self.indicators}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Indicator name → "中文 English" label for tables and charts (the name if unlabelled)."""
+        return {
+            i.name: " ".join(part for part in (i.name_zh, i.name_en) if part) or i.name
+            for i in self.indicators
+        }
 
     def weights(self) -> pd.Series | None:
         """The fixed weights as a Series over :attr:`names`, or None if any is not fixed."""
@@ -160,6 +189,9 @@ def _system_from_frame(frame: pd.DataFrame, name: str, source_file: str) -> Indi
                 weight=weight,
                 weight_status=status,
                 source=record.get("source", ""),
+                name_zh=record.get("name_zh", ""),
+                name_en=record.get("name_en", ""),
+                unit=record.get("unit", ""),
             )
         )
     system = IndicatorSystem(name=name, indicators=tuple(indicators))
@@ -194,3 +226,16 @@ def seed_index_system() -> IndicatorSystem:
     intensity, energy structure, energy intensity, resource efficiency, carbon sinks. The
     concrete metrics are carbonctl's choice (UNCONFIRMED); weights come from the data."""
     return _packaged(SEED_INDEX_FILE, "山西碳排放双控考评 (晋政办发〔2024〕53号)")
+
+
+def platform_index_system() -> IndicatorSystem:
+    """The assessment the platform runs on its own data (平台评价指标): CO2 intensity and its
+    year-on-year change, CO2 per person (lower is better), non-coal share (higher is better)."""
+    return _packaged(PLATFORM_INDEX_FILE, "平台城市评价 (platform city assessment)")
+
+
+def burden_indicators() -> IndicatorSystem:
+    """The entropy-index allocation's burden indicators (减排责任指标) and directions, ``+`` = a
+    higher value means a larger burden: GDP per capita, CO2 intensity, CO2 per capita (+),
+    non-coal share (−)."""
+    return _packaged(BURDEN_INDICATORS_FILE, "减排责任指标 (burden indicators)")

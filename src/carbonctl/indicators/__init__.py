@@ -19,6 +19,15 @@ from carbonctl.indicators.intensity import (
     intensity,
     year_on_year_change,
 )
+from carbonctl.indicators.regional import (
+    POPULATION_UNITS,
+    REGIONAL_INDICATORS,
+    coal_fuel_names,
+    complete_figures,
+    persons,
+    project_gdp,
+    regional_indicators,
+)
 from carbonctl.indicators.schedule import (
     PLAN_LENGTH,
     ROUNDING_TOLERANCE,
@@ -36,6 +45,8 @@ from carbonctl.indicators.schedule import (
 
 __all__ = [
     "PLAN_LENGTH",
+    "POPULATION_UNITS",
+    "REGIONAL_INDICATORS",
     "ROUNDING_TOLERANCE",
     "CapUse",
     "FiveYearTarget",
@@ -44,6 +55,8 @@ __all__ = [
     "cap_use",
     "cap_use_table",
     "co2_intensity",
+    "coal_fuel_names",
+    "complete_figures",
     "completion_rate",
     "cumulative_reduction",
     "default_target",
@@ -52,7 +65,10 @@ __all__ = [
     "indicator_table",
     "intensity",
     "load_targets",
+    "persons",
     "progress",
+    "project_gdp",
+    "regional_indicators",
     "remaining_required_rate",
     "required_annual_rate",
     "required_cumulative",

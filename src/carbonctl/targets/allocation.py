@@ -1,10 +1,11 @@
 """Allocation (分解) of a provincial CO2-intensity reduction target (碳排放强度下降目标) among
 regions: equal, grandfathering, per-capita, GDP, weighted index, entropy index, ZSG-DEA.
 
+The registry of methods and the dispatch by name are in :mod:`carbonctl.targets.methods`.
 Every method takes the regional table (``region, population, gdp_base, gdp_target, co2_base``;
 GDP at constant base-year prices, ``gdp_target`` the projected GDP of the plan's last year,
 ``co2_base`` in tCO2) and the province target R, and returns an :class:`Allocation` whose
-regional reductions r_i meet R exactly:
+regional reductions r_i meet R exactly (:func:`carbonctl.targets.result.achieved`):
 
     achieved(r) = 1 - [sum_i (C0_i / G0_i)(1 - r_i) GT_i / sum_i GT_i] / (sum_i C0_i / sum_i G0_i)
 
@@ -14,32 +15,29 @@ Conventions and worked examples: ``docs/allocation.md`` and the project's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from carbonctl.errors import CarbonctlError, InputError, InputErrors
+from carbonctl.errors import InputError, InputErrors
 from carbonctl.evaluation import weights as assessment
 from carbonctl.targets.inputs import check_target, validate_allocation_input
+from carbonctl.targets.result import (
+    Allocation,
+    InfeasibleAllocationError,
+    achieved,
+    build_allocation,
+    cap_share,
+)
 
 __all__ = [
-    "METHODS",
     "SHIFT",
-    "Allocation",
-    "InfeasibleAllocationError",
-    "achieved",
-    "allocate",
-    "allocation_summary",
     "burden_index",
-    "cap_share",
-    "decompose",
     "entropy_index",
     "entropy_weights",
     "equal",
-    "fairness",
     "gdp",
     "grandfather",
     "index",
@@ -52,52 +50,6 @@ __all__ = [
 SHIFT = 1e-4
 
 
-class InfeasibleAllocationError(CarbonctlError):
-    """A method would give some region a reduction of 100% or more (a cap of zero or less)."""
-
-
-@dataclass(frozen=True, eq=False)
-class Allocation:
-    """One allocation of a province target (目标分解方案).
-
-    ``regions``: ``region, reduction`` (r_i, 强度下降率), ``intensity_base`` (C0/G0),
-    ``intensity_target`` (C0/G0 × (1 − r_i)), ``cap_tco2`` (配额, intensity_target × G_T, in the
-    unit of ``co2_base``). ``fairness``: see :func:`fairness`. ``parameters``: what the method
-    calibrated or used (k, weights).
-    """
-
-    method: str
-    target: float
-    achieved: float
-    regions: pd.DataFrame
-    fairness: dict[str, float | None]
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-
-
-# --- the identity every method meets --------------------------------------------------------
-
-
-def _arrays(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return (
-        table["gdp_base"].to_numpy(dtype=float),
-        table["gdp_target"].to_numpy(dtype=float),
-        table["co2_base"].to_numpy(dtype=float),
-    )
-
-
-def achieved(table: pd.DataFrame, reductions: np.ndarray | pd.Series | list[float]) -> float:
-    """The province's intensity reduction implied by regional reductions r_i (全省强度下降率):
-
-        1 - [sum_i (C0_i/G0_i)(1 - r_i) GT_i / sum_i GT_i] / (sum_i C0_i / sum_i G0_i)
-
-    The province's target-year intensity is the GDP_T-weighted mean of the regional targets.
-    """
-    g0, gt, c0 = _arrays(table)
-    r = np.asarray(reductions, dtype=float)
-    target_intensity = np.sum(c0 / g0 * (1.0 - r) * gt) / np.sum(gt)
-    return float(1.0 - target_intensity / (np.sum(c0) / np.sum(g0)))
-
-
 def _calibrate_scale(table: pd.DataFrame, shape: np.ndarray, target: float) -> float:
     """k such that r_i = k × shape_i meets the target: achieved(k) is linear in k, so
 
@@ -108,79 +60,6 @@ def _calibrate_scale(table: pd.DataFrame, shape: np.ndarray, target: float) -> f
     if slope <= 0:
         raise InfeasibleAllocationError("the burden index gives no region a reduction")
     return (target - base) / slope
-
-
-# --- results and fairness -------------------------------------------------------------------
-
-
-def _gini(values: np.ndarray, weights: np.ndarray) -> float:
-    """Population-weighted Gini coefficient (基尼系数):
-
-    G = sum_i sum_j p_i p_j |x_i - x_j| / (2 P^2 mu),  mu = sum_i p_i x_i / P
-    """
-    total = weights.sum()
-    mean = float(np.dot(weights, values) / total)
-    if mean == 0:
-        return 0.0
-    spread = np.abs(values[:, None] - values[None, :])
-    return float(weights @ spread @ weights / (2.0 * total**2 * mean))
-
-
-def _ratio(values: np.ndarray) -> float | None:
-    """max / min, or None where the minimum is not positive (the ratio would mislead)."""
-    low = float(values.min())
-    return float(values.max()) / low if low > 0 else None
-
-
-def fairness(regions: pd.DataFrame, population: pd.Series | np.ndarray) -> dict[str, float | None]:
-    """Fairness figures (公平性指标) of an allocation:
-
-    - ``gini_per_capita_cap``: population-weighted Gini of cap_i / population_i;
-    - ``max_min_per_capita_cap``: max/min of cap_i / population_i;
-    - ``max_min_reduction``: max/min of r_i (None when some r_i <= 0).
-    """
-    pop = np.asarray(population, dtype=float)
-    per_capita = regions["cap_tco2"].to_numpy(dtype=float) / pop
-    return {
-        "gini_per_capita_cap": _gini(per_capita, pop),
-        "max_min_per_capita_cap": _ratio(per_capita),
-        "max_min_reduction": _ratio(regions["reduction"].to_numpy(dtype=float)),
-    }
-
-
-def _result(
-    method: str,
-    table: pd.DataFrame,
-    target: float,
-    reductions: np.ndarray,
-    parameters: Mapping[str, Any] | None = None,
-) -> Allocation:
-    g0, gt, c0 = _arrays(table)
-    if np.any(reductions >= 1.0):
-        worst = table["region"].iloc[int(np.argmax(reductions))]
-        raise InfeasibleAllocationError(
-            f"method {method!r} would ask region {worst!r} to cut its intensity by "
-            f"{reductions.max():.1%} (a cap of zero or less) for a province target of {target:.1%}"
-        )
-    intensity_base = c0 / g0
-    intensity_target = intensity_base * (1.0 - reductions)
-    regions = pd.DataFrame(
-        {
-            "region": table["region"].to_numpy(dtype=object),
-            "reduction": reductions,
-            "intensity_base": intensity_base,
-            "intensity_target": intensity_target,
-            "cap_tco2": intensity_target * gt,
-        }
-    )
-    return Allocation(
-        method=method,
-        target=target,
-        achieved=achieved(table, reductions),
-        regions=regions,
-        fairness=fairness(regions, table["population"]),
-        parameters=dict(parameters or {}),
-    )
 
 
 # --- methods with one free scale ----------------------------------------------------------
@@ -196,26 +75,7 @@ def equal(table: pd.DataFrame, target: float) -> Allocation:
     target = check_target(target)
     ones = np.ones(len(table))
     k = _calibrate_scale(table, ones, target)
-    return _result("equal", table, target, k * ones, {"k": k})
-
-
-def cap_share(method: str, table: pd.DataFrame, target: float, shares: np.ndarray) -> Allocation:
-    """Caps (配额) proportional to ``shares`` of the province's target-year cap:
-
-    C_T = (1 - R) × (sum C0 / sum G0) × sum G_T,   cap_i = share_i × C_T,
-    r_i = 1 - (cap_i / G_T,i) / (C0_i / G0_i)
-    """
-    g0, gt, c0 = _arrays(table)
-    weights = np.asarray(shares, dtype=float)
-    province_cap = (1.0 - target) * c0.sum() / g0.sum() * gt.sum()
-    caps = weights / weights.sum() * province_cap
-    if np.any(c0 == 0):
-        zero = table["region"].iloc[int(np.flatnonzero(c0 == 0)[0])]
-        raise InfeasibleAllocationError(
-            f"method {method!r} needs base emissions in every region; {zero!r} has none"
-        )
-    reductions = 1.0 - (caps / gt) / (c0 / g0)
-    return _result(method, table, target, reductions, {"province_cap": province_cap})
+    return build_allocation("equal", table, target, k * ones, {"k": k})
 
 
 def grandfather(table: pd.DataFrame, target: float) -> Allocation:
@@ -305,7 +165,7 @@ def _index_allocation(
     shape = burden / burden.mean()
     k = _calibrate_scale(table, shape, target)
     parameters = {"k": k, "weights": dict(weights), "burden_index": burden.tolist(), **extra}
-    return _result(method, table, target, k * shape, parameters)
+    return build_allocation(method, table, target, k * shape, parameters)
 
 
 def index(
@@ -338,75 +198,3 @@ def entropy_index(table: pd.DataFrame, target: float, indicators: Mapping[str, s
     return _index_allocation(
         "entropy_index", table, target, w, indicators, {"entropy": weights["entropy"].tolist()}
     )
-
-
-# --- dispatch, decomposition, summary ------------------------------------------------------
-
-
-def _zsg_dea(table: pd.DataFrame, target: float, **options: Any) -> Allocation:
-    from carbonctl.targets.zsg_dea import zsg_dea
-
-    return zsg_dea(table, target, **options)
-
-
-METHODS: dict[str, Callable[..., Allocation]] = {
-    "equal": equal,
-    "grandfather": grandfather,
-    "per_capita": per_capita,
-    "gdp": gdp,
-    "index": index,
-    "entropy_index": entropy_index,
-    "zsg_dea": _zsg_dea,
-}
-
-
-def allocate(method: str, table: pd.DataFrame, target: float, **options: Any) -> Allocation:
-    """Run a method by name (one of :data:`METHODS`); ``options`` go to the method."""
-    try:
-        run = METHODS[method]
-    except KeyError:
-        raise InputErrors(
-            [
-                InputError(
-                    f"unknown allocation method {method!r}",
-                    column="method",
-                    expected="one of " + ", ".join(METHODS),
-                )
-            ]
-        ) from None
-    return run(table, target, **options)
-
-
-def decompose(
-    parent: float | Mapping[str, Any] | pd.Series,
-    sub_table: pd.DataFrame,
-    method: str = "equal",
-    **options: Any,
-) -> Allocation:
-    """Further decomposition (逐级分解) of one region's target to its sub-regions or enterprises.
-
-    ``parent`` is the region's reduction r_i (a float) or its row of ``Allocation.regions``
-    (its ``reduction`` is used); ``sub_table`` has the same columns as a regional table and the
-    same method machinery applies, with r_i as the target the sub-units must meet together.
-    """
-    target = parent["reduction"] if isinstance(parent, Mapping | pd.Series) else parent
-    return allocate(method, sub_table, float(target), **options)
-
-
-def allocation_summary(allocation: Allocation) -> dict[str, Any]:
-    """The CLI's JSON (配额方案摘要)::
-
-        {"method": str, "target": R, "achieved": float,
-         "regions": {name: {"reduction": r_i, "cap_tco2": float}}}
-
-    Caps are in the unit of ``co2_base``, tCO2 in the CLI contract.
-    """
-    return {
-        "method": allocation.method,
-        "target": float(allocation.target),
-        "achieved": float(allocation.achieved),
-        "regions": {
-            str(row.region): {"reduction": float(row.reduction), "cap_tco2": float(row.cap_tco2)}
-            for row in allocation.regions.itertuples(index=False)
-        },
-    }

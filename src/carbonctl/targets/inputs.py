@@ -1,5 +1,6 @@
-"""The regional table an allocation (目标分解) starts from: reading it from CSV/XLSX and checking
-it, every problem located by spreadsheet row (header = row 1) and column, all in one pass."""
+"""The regional table an allocation (目标分解) starts from: built from a platform's figures
+(:func:`allocation_table`), or read from CSV/XLSX and checked, every problem located by
+spreadsheet row (header = row 1) and column, all in one pass."""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ import numpy as np
 import pandas as pd
 
 from carbonctl.errors import InputError, InputErrors
+from carbonctl.indicators.regional import (
+    complete_figures,
+    persons,
+    project_gdp,
+    regional_indicators,
+)
+from carbonctl.indicators.schedule import PLAN_LENGTH
 from carbonctl.io.readers import read_table
 
 __all__ = [
     "BASE_COLUMNS",
     "DEA_INPUT_COLUMNS",
+    "FIGURE_COLUMNS",
+    "allocation_table",
     "check_target",
     "read_allocation_input",
     "validate_allocation_input",
@@ -25,6 +35,10 @@ __all__ = [
 BASE_COLUMNS: tuple[str, ...] = ("region", "population", "gdp_base", "gdp_target", "co2_base")
 #: Inputs of ZSG-DEA that are not contracted (labour, capital stock, energy).
 DEA_INPUT_COLUMNS: tuple[str, ...] = ("labor", "capital", "energy")
+
+#: What :func:`allocation_table` takes, one row per region: population, GDP at constant
+#: base-year prices, CO2 (tCO2) and CO2 from coal (tCO2, optional).
+FIGURE_COLUMNS: tuple[str, ...] = ("region", "population", "gdp_constant", "co2_tco2", "coal_tco2")
 
 # What a good value of each column looks like, for the error messages.
 _EXPECTED = {
@@ -183,3 +197,38 @@ def read_allocation_input(
         )
     table.columns = [None if c is None else str(c).strip() for c in table.columns]
     return validate_allocation_input(table, indicators=indicators, dea=dea, source=str(path))
+
+
+def allocation_table(
+    figures: pd.DataFrame,
+    annual_growth: float,
+    *,
+    years: int = PLAN_LENGTH,
+    gdp_unit: str = "亿元",
+    population_unit: str = "万人",
+    where: str = "",
+) -> pd.DataFrame:
+    """The regional table of an allocation from a platform's base-year figures
+    (:data:`FIGURE_COLUMNS`; population in ``population_unit``, GDP at constant prices in
+    ``gdp_unit``), regions sorted, those lacking CO2, GDP or population left out:
+
+    ``region, population`` (persons), ``gdp_base`` (in ``gdp_unit``), ``gdp_target`` (the plan's
+    last year, :func:`~carbonctl.indicators.regional.project_gdp` at ``annual_growth``),
+    ``co2_base`` (tCO2), and the burden indicators of
+    :func:`~carbonctl.indicators.regional.regional_indicators` (``gdp_per_capita`` …
+    ``non_coal_share``). ``where`` names the figures in the error raised when no region is left
+    (:func:`~carbonctl.indicators.regional.complete_figures`).
+    """
+    usable = complete_figures(figures, where)
+    table = regional_indicators(usable, gdp_unit=gdp_unit, population_unit=population_unit)
+    base = pd.DataFrame(
+        {
+            "region": table["region"].astype(str),
+            "population": persons(table["population"], population_unit),
+            "gdp_base": table["gdp_constant"].astype(float),
+            "gdp_target": project_gdp(table["gdp_constant"], annual_growth, years),
+            "co2_base": table["co2_tco2"].astype(float),
+        }
+    )
+    indicators = ["coal_share", "gdp_per_capita", "carbon_intensity", "co2_per_capita"]
+    return base.join(table[[*indicators, "non_coal_share"]])

@@ -8,8 +8,8 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from carbonctl.errors import CarbonctlError
-from carbonctl.targets.allocation import Allocation, cap_share
 from carbonctl.targets.inputs import check_target, validate_allocation_input
+from carbonctl.targets.result import Allocation, cap_share
 
 __all__ = ["DeaError", "ccr_co2_efficiency", "redistribute", "zsg_dea", "zsg_dea_iterations"]
 

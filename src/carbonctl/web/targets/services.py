@@ -1,5 +1,6 @@
-"""The regional table an allocation starts from, built from the platform's data, and the side-by-
-side comparison of allocation methods (carbonctl.targets does the arithmetic)."""
+"""The regional table an allocation starts from, read from the platform's data into a plain table
+(carbonctl.targets builds the allocation table and compares the methods), proposals, reviews,
+adopted targets and the city assessment."""
 
 from __future__ import annotations
 
@@ -8,7 +9,24 @@ from django.db.models import Sum
 
 from carbonctl import refdata
 from carbonctl.errors import CarbonctlError
-from carbonctl.targets import allocate
+from carbonctl.evaluation import (
+    Evaluation,
+    IndicatorSystem,
+    assess_platform,
+    assessment_table,
+    platform_index_system,
+    radar_scores,
+)
+from carbonctl.indicators import coal_fuel_names, default_target
+from carbonctl.targets import (
+    FIGURE_COLUMNS,
+    allocate,
+    allocation_table,
+    compare,
+    county_methods,
+    method_options,
+    workbench_methods,
+)
 from carbonctl.web.inventories.models import (
     Dataset,
     InventoryCell,
@@ -17,26 +35,54 @@ from carbonctl.web.inventories.models import (
     RegionTotal,
 )
 
-#: Methods compared on the workbench (ZSG-DEA needs labour and capital stock, which the
-#: platform does not hold yet).
-WORKBENCH_METHODS = ("equal", "grandfather", "per_capita", "gdp", "entropy_index")
-#: CEADs fuel groups counted as coal for the non-coal share (coal and coal products).
-COAL_GROUPS = {"Raw_Coal", "Cleaned_Coal", "Other_Washed_Coal", "Briquettes", "Coke"}
+#: The starting assumption for the plan period's annual GDP growth (规划期GDP年均增速): a scenario
+#: the user changes on the workbench, not a statistic.
+DEFAULT_GROWTH = 0.05
 
 
-def coal_fuel_names() -> set[str]:
-    """Every name a coal fuel may carry in inventory cells (Chinese, English, CEADs)."""
-    fuels = refdata.load_table("fuels")
-    coal = fuels[fuels["ceads_group"].isin(COAL_GROUPS)]
-    return {*coal["name_zh"], *coal["name_en"], *coal["ceads_name"].loc[lambda s: s != ""]}
+def plan_defaults() -> dict[str, object]:
+    """What the workbench and the target pages start from: the current five-year plan's cited
+    national target (:func:`carbonctl.indicators.default_target`; the 15th plan, base year 2025,
+    CO2 intensity −17 %)."""
+    plan = default_target()
+    return {
+        "plan": plan.plan,
+        "base_year": plan.base_year,
+        "target": plan.intensity_reduction,
+        "growth": DEFAULT_GROWTH,
+    }
 
 
-BURDEN_INDICATORS = {
-    "gdp_per_capita": "+",
-    "carbon_intensity": "+",
-    "co2_per_capita": "+",
-    "non_coal_share": "-",
-}
+def region_figures(
+    dataset: Dataset, years: list[int], *, level: str, parent: str = ""
+) -> pd.DataFrame:
+    """The figures of the regions of ``level`` (the counties of ``parent``) in ``years`` as a
+    plain table: ``region, year, population`` (万人), ``gdp_constant`` (亿元, constant prices),
+    ``co2_tco2``, ``coal_tco2``; a figure the dataset lacks is missing."""
+    scope = {"region__level": level, **({"region__parent_id": parent} if parent else {})}
+    macro = pd.DataFrame(
+        MacroFigure.objects.filter(dataset=dataset, year__in=years, **scope).values_list(
+            "region_id", "year", "population", "gdp_constant"
+        ),
+        columns=["region", "year", "population", "gdp_constant"],
+    )
+    co2 = pd.DataFrame(
+        RegionTotal.objects.filter(dataset=dataset, year__in=years, **scope)
+        .values_list("region_id", "year")
+        .annotate(t=Sum("tco2")),
+        columns=["region", "year", "co2_tco2"],
+    )
+    # cities' sector x fuel cells are pre-summed; counties' are the inventory cells themselves
+    cells = RegionCell if level == "city" else InventoryCell
+    coal = pd.DataFrame(
+        cells.objects.filter(dataset=dataset, year__in=years, fuel__in=coal_fuel_names(), **scope)
+        .values_list("region_id", "year")
+        .annotate(t=Sum("tco2")),
+        columns=["region", "year", "coal_tco2"],
+    )
+    keys = ["region", "year"]
+    figures = macro.merge(co2, on=keys, how="left").merge(coal, on=keys, how="left")
+    return figures[[*FIGURE_COLUMNS[:1], "year", *FIGURE_COLUMNS[1:]]]
 
 
 def city_table(dataset: Dataset, base_year: int, annual_growth: float) -> pd.DataFrame:
@@ -48,58 +94,16 @@ def city_table(dataset: Dataset, base_year: int, annual_growth: float) -> pd.Dat
 def region_table(
     dataset: Dataset, base_year: int, annual_growth: float, *, level: str, parent: str = ""
 ) -> pd.DataFrame:
-    """The allocation table of the cities, or of the counties of city ``parent``."""
-    scope = {"region__level": level, **({"region__parent_id": parent} if parent else {})}
-    macro = {
-        m.region_id: m for m in MacroFigure.objects.filter(dataset=dataset, year=base_year, **scope)
-    }
-    co2 = dict(
-        RegionTotal.objects.filter(dataset=dataset, year=base_year, **scope)
-        .values_list("region_id")
-        .annotate(t=Sum("tco2"))
-    )
-    # cities' sector x fuel cells are pre-summed; counties' are the inventory cells themselves
-    cells = RegionCell if level == "city" else InventoryCell
-    coal = dict(
-        cells.objects.filter(dataset=dataset, year=base_year, fuel__in=coal_fuel_names(), **scope)
-        .values_list("region_id")
-        .annotate(t=Sum("tco2"))
-    )
-    rows = []
-    for adcode, figure in sorted(macro.items()):
-        if adcode not in co2 or not figure.gdp_constant or not figure.population:
-            continue
-        rows.append(
-            {
-                "region": adcode,
-                "population": figure.population * 1e4,
-                "gdp_base": figure.gdp_constant,
-                "gdp_target": figure.gdp_constant * (1 + annual_growth) ** 5,
-                "co2_base": co2[adcode],
-                "coal_share": coal.get(adcode, 0.0) / co2[adcode],
-            }
-        )
-    table = pd.DataFrame(rows)
-    if table.empty:
-        raise CarbonctlError(f"no {level} figures for {base_year} in dataset {dataset.code}")
-    table["gdp_per_capita"] = table["gdp_base"] * 1e8 / table["population"]
-    table["carbon_intensity"] = table["co2_base"] / (table["gdp_base"] * 1e4)
-    table["co2_per_capita"] = table["co2_base"] / table["population"]
-    table["non_coal_share"] = 1.0 - table["coal_share"]
-    return table
+    """The allocation table of the cities, or of the counties of city ``parent``
+    (:func:`carbonctl.targets.allocation_table`)."""
+    figures = region_figures(dataset, [base_year], level=level, parent=parent)
+    where = f"{level} figures for {base_year} in dataset {dataset.code}"
+    return allocation_table(figures, annual_growth, where=where)
 
 
-def compare(table: pd.DataFrame, target: float) -> dict[str, object]:
-    """Every workbench method on the same table: reductions and caps per city, achieved province
-    reduction and fairness figures per method (a method that cannot serve the table says why)."""
-    results, problems = {}, {}
-    for method in WORKBENCH_METHODS:
-        options = {"indicators": BURDEN_INDICATORS} if method == "entropy_index" else {}
-        try:
-            results[method] = allocate(method, table, target, **options)
-        except CarbonctlError as exc:
-            problems[method] = str(exc)
-    return {"results": results, "problems": problems}
+def comparison(dataset: Dataset, base_year: int, growth: float, target: float) -> pd.DataFrame:
+    """Every workbench method on the cities' table (:func:`carbonctl.targets.compare`, long)."""
+    return compare(city_table(dataset, base_year, growth), target, workbench_methods())
 
 
 def propose(
@@ -118,11 +122,10 @@ def propose(
 
     if scope_of(user).role not in {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}:
         raise PermissionDenied("only province administrators and analysts propose allocations")
-    if method not in WORKBENCH_METHODS:
+    if method not in workbench_methods():
         raise CarbonctlError(f"unknown method {method!r}")
     table = city_table(dataset, base_year, growth)
-    options = {"indicators": BURDEN_INDICATORS} if method == "entropy_index" else {}
-    allocation = allocate(method, table, target, **options)
+    allocation = allocate(method, table, target, **method_options(method))
     reductions = {str(r.region): float(r.reduction) for r in allocation.regions.itertuples()}
     with transaction.atomic():
         proposal = Proposal.objects.create(
@@ -156,7 +159,7 @@ def decide(user, proposal, *, approve: bool):
     with transaction.atomic():
         locked = decide_pending(user, proposal, approve=approve)
         if approve:
-            adopted = {"140000": locked.target, **locked.reductions}
+            adopted = {refdata.PROVINCE: locked.target, **locked.reductions}
             for region, reduction in adopted.items():
                 adopt_target(
                     user,
@@ -239,56 +242,32 @@ def target_tree(dataset: Dataset, plan: str, year: int, regions) -> list[dict]:
     return rows
 
 
-#: Assessment indicators computed from the platform's data, with their direction
-#: ('+' higher is better, '-' lower is better). Energy intensity and carbon sinks of the seed's
-#: list need data the platform does not hold yet.
-ASSESSMENT_INDICATORS = {
-    "carbon_intensity": "-",
-    "intensity_change": "-",
-    "co2_per_capita": "-",
-    "non_coal_share": "+",
-}
+def assessment_indicators() -> IndicatorSystem:
+    """The platform's city assessment indicators (evaluation/data/platform_index_system.csv)."""
+    return platform_index_system()
 
 
-def assessment_table(dataset: Dataset, year: int) -> pd.DataFrame:
-    """City indicators of ``year`` for the assessment: intensity (t/10^4 yuan), its change on
-    the previous year, CO2 per person and the non-coal share of CO2."""
-    now = city_table(dataset, year, 0.0).set_index("region")
-    before = city_table(dataset, year - 1, 0.0).set_index("region")
-    table = pd.DataFrame(
-        {
-            "carbon_intensity": now["carbon_intensity"],
-            "intensity_change": now["carbon_intensity"] / before["carbon_intensity"] - 1.0,
-            "co2_per_capita": now["co2_per_capita"],
-            "non_coal_share": now["non_coal_share"],
-        }
-    ).dropna()
-    return table.reset_index()
+def assessment_figures(dataset: Dataset, year: int) -> pd.DataFrame:
+    """The cities' assessment indicators of ``year`` (:func:`carbonctl.evaluation.assessment_table`)
+    from their figures of ``year`` and the year before."""
+    figures = region_figures(dataset, [year - 1, year], level="city")
+    return assessment_table(figures, year, where=f"city figures in dataset {dataset.code}")
 
 
-def assess(dataset: Dataset, year: int):
+def assess(dataset: Dataset, year: int) -> tuple[pd.DataFrame, Evaluation]:
     """Entropy-TOPSIS assessment of the cities in ``year`` (carbonctl.evaluation)."""
-    from carbonctl.evaluation import evaluate
-
-    table = assessment_table(dataset, year)
-    negative = [name for name, d in ASSESSMENT_INDICATORS.items() if d == "-"]
-    return table, evaluate(table, method="entropy-topsis", negative=negative)
+    table = assessment_figures(dataset, year)
+    return table, assess_platform(table)
 
 
-def radar_values(ranking: pd.DataFrame, indicators: list[str]) -> list[list[float]]:
+def radar_values(ranking: pd.DataFrame) -> list[list[float]]:
     """Each city's indicators scaled 0-100 across the cities, 100 = best (for radar charts)."""
-    from carbonctl.evaluation.weights import normalise
-
-    negative = [name for name in indicators if ASSESSMENT_INDICATORS[name] == "-"]
-    scaled = normalise(ranking[indicators], negative=negative, shift=0.0) * 100
-    return scaled.round(1).to_numpy().tolist()
+    return radar_scores(ranking).to_numpy().tolist()
 
 
-#: Methods for splitting a city's target among its counties (no indicator data needed).
-COUNTY_METHODS = ("equal", "grandfather", "per_capita", "gdp")
-
-
-def decompose_city(user, dataset: Dataset, city_target, method: str, growth: float = 0.05):
+def decompose_city(
+    user, dataset: Dataset, city_target, method: str, growth: float = DEFAULT_GROWTH
+):
     """Split an adopted city target among the city's counties (逐级分解): county targets of the
     same plan, each write audited. Province administrators and analysts, or the city's official."""
     from django.core.exceptions import PermissionDenied
@@ -304,8 +283,8 @@ def decompose_city(user, dataset: Dataset, city_target, method: str, growth: flo
     )
     if not allowed or city_target.region.level != "city":
         raise PermissionDenied("a city target is split by province staff or the city's official")
-    if method not in COUNTY_METHODS:
-        raise CarbonctlError(f"unknown method {method!r}; expected one of {COUNTY_METHODS}")
+    if method not in county_methods():
+        raise CarbonctlError(f"unknown method {method!r}; expected one of {county_methods()}")
     table = region_table(
         dataset, city_target.base_year, growth, level="county", parent=city_target.region_id
     )

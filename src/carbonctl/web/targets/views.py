@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -10,11 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonctl.errors import CarbonctlError
+from carbonctl.targets import method_summary, pivot
+from carbonctl.targets.compare import COMPARISON_COLUMNS
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
-from carbonctl.web.inventories.services import current_dataset
+from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.regions.models import Region
 from carbonctl.web.reviews import REVIEWERS
 from carbonctl.web.targets import services
@@ -38,45 +41,26 @@ def workbench(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
-    target = _number(request, "target", 0.17)
-    growth = _number(request, "growth", 0.05)
-    base_year = int(_number(request, "base_year", 2020))
-    error, rows, methods, fairness, chart = "", [], [], [], {}
+    defaults = services.plan_defaults()
+    target = _number(request, "target", defaults["target"])
+    growth = _number(request, "growth", defaults["growth"])
+    base_year = int(_number(request, "base_year", defaults["base_year"]))
+    error = ""
     try:
-        table = services.city_table(dataset, base_year, growth)
-        comparison = services.compare(table, target)
+        comparison = services.comparison(dataset, base_year, growth, target)
     except CarbonctlError as exc:
-        error, comparison = str(exc), {"results": {}, "problems": {}}
+        error, comparison = str(exc), pd.DataFrame(columns=list(COMPARISON_COLUMNS))
+    summary = method_summary(comparison)
+    reductions = pivot(comparison)  # region x method, the methods that served the table
     names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
-    results = comparison["results"]
-    methods = list(results)
-    for adcode in sorted({r for a in results.values() for r in a.regions["region"]}):
-        rows.append(
-            {
-                "adcode": adcode,
-                "name": names.get(adcode, adcode),
-                "reductions": [
-                    float(results[m].regions.set_index("region").loc[adcode, "reduction"])
-                    for m in methods
-                ],
-            }
-        )
-    fairness = [
-        {"method": m, "achieved": results[m].achieved, **results[m].fairness} for m in methods
-    ]
+    table = reductions.reset_index()
+    table.insert(1, "name", table["region"].map(names).fillna(table["region"]))
+    lines = table.to_numpy().tolist()  # adcode, name, one reduction per method
+    methods = list(reductions.columns)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            "allocation.xlsx",
-            "allocation",
-            ["区划代码 adcode", "城市 city", *methods],
-            [[r["adcode"], r["name"], *r["reductions"]] for r in rows],
-        )
-    chart = {
-        "methods": methods,
-        "cities": [r["name"] for r in rows],
-        "adcodes": [r["adcode"] for r in rows],
-        "values": [[round(r["reductions"][i] * 100, 2) for r in rows] for i in range(len(methods))],
-    }
+        header = ["区划代码 adcode", "城市 city", *methods]
+        return xlsx_response("allocation.xlsx", "allocation", header, lines)
+    failed = summary[summary["error"].notna()]
     return render(
         request,
         "targets/workbench.html",
@@ -84,12 +68,18 @@ def workbench(request):
             "target": target,
             "growth": growth,
             "base_year": base_year,
+            "plan": defaults["plan"],
             "methods": methods,
-            "rows": rows,
-            "fairness": fairness,
-            "problems": comparison["problems"],
+            "rows": lines,
+            "fairness": summary[summary["error"].isna()].to_dict("records"),
+            "problems": dict(zip(failed["method"], failed["error"], strict=True)),
             "error": error,
-            "chart": chart,
+            "chart": {
+                "methods": methods,
+                "cities": table["name"].tolist(),
+                "adcodes": table["region"].tolist(),
+                "values": reductions.T.to_numpy().tolist(),
+            },
             "dataset": dataset,
         },
     )
@@ -109,15 +99,16 @@ def propose(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
+    defaults = services.plan_defaults()
     try:
         proposal = services.propose(
             request.user,
             dataset,
             method=request.POST.get("method", ""),
-            target=float(request.POST.get("target", 0.17)),
-            base_year=int(request.POST.get("base_year", 2020)),
-            growth=float(request.POST.get("growth", 0.05)),
-            plan=request.POST.get("plan", "14th FYP"),
+            target=float(request.POST.get("target", defaults["target"])),
+            base_year=int(request.POST.get("base_year", defaults["base_year"])),
+            growth=float(request.POST.get("growth", defaults["growth"])),
+            plan=request.POST.get("plan", defaults["plan"]),
         )
     except PermissionDenied as exc:
         record_denial(request, "targets.Proposal", "", str(exc))
@@ -166,13 +157,14 @@ def target_tree(request):
     if scope_of(request.user).role == Role.PUBLIC:
         raise Http404
     dataset = current_dataset()
-    plan = request.GET.get("plan", "14th FYP")
-    year = int(_number(request, "year", 2025))
+    plan = request.GET.get("plan", services.plan_defaults()["plan"])
+    latest = latest_year(dataset) if dataset else None
+    year = int(_number(request, "year", latest or services.plan_defaults()["base_year"]))
     rows = services.target_tree(dataset, plan, year, regions_for(request.user)) if dataset else []
     return render(
         request,
         "targets/tree.html",
-        {"rows": rows, "plan": plan, "year": year, "county_methods": services.COUNTY_METHODS},
+        {"rows": rows, "plan": plan, "year": year, "county_methods": services.county_methods()},
     )
 
 
@@ -183,32 +175,30 @@ def assessment(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
-    year = int(_number(request, "year", 2020))
+    year = int(_number(request, "year", latest_year(dataset)))
     try:
         table, result = services.assess(dataset, year)
     except CarbonctlError as exc:
         return render(request, "targets/assessment.html", {"error": str(exc), "year": year})
     names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
+    system = services.assessment_indicators()
+    indicators, labels = list(system.names), list(system.labels.values())
     ranking = result.regions.merge(table, on="region").sort_values("rank")
-    rows = [
-        {
-            "adcode": r.region,
-            "name": names.get(r.region, r.region),
-            "score": r.score,
-            "rank": int(r.rank),
-            "values": [getattr(r, k) for k in services.ASSESSMENT_INDICATORS],
-        }
-        for r in ranking.itertuples(index=False)
-    ]
-    indicators = list(services.ASSESSMENT_INDICATORS)
-    header = ["排名 rank", "城市 city", "得分 score", *indicators]
-    lines = [[r["rank"], r["name"], r["score"], *r["values"]] for r in rows]
+    ranking["name"] = ranking["region"].map(names).fillna(ranking["region"])
+    ranking["rank"] = ranking["rank"].astype(int)
+    lines = ranking[["rank", "name", "score", *indicators]].to_numpy().tolist()
     if request.GET.get("format") == "xlsx":
+        header = ["排名 rank", "城市 city", "得分 score", *labels]
         return xlsx_response(f"assessment-{year}.xlsx", str(year), header, lines)
+    rows = (
+        ranking.assign(adcode=ranking["region"], values=ranking[indicators].to_numpy().tolist())
+        .loc[:, ["adcode", "name", "score", "rank", "values"]]
+        .to_dict("records")
+    )
     context = {
         "year": year,
         "rows": rows,
-        "indicators": indicators,
+        "indicators": labels,
         "weights": result.weights,
         "dataset": dataset,
         "error": "",
@@ -221,14 +211,8 @@ def assessment(request):
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="assessment-{year}.pdf"'
         return response
-    normalised = services.radar_values(ranking, indicators)
-    context["radar"] = {
-        "indicators": indicators,
-        "cities": [
-            {"name": row["name"], "values": values}
-            for row, values in zip(rows, normalised, strict=True)
-        ],
-    }
+    radar = pd.DataFrame({"name": ranking["name"], "values": services.radar_values(ranking)})
+    context["radar"] = {"indicators": labels, "cities": radar.to_dict("records")}
     return render(request, "targets/assessment.html", context)
 
 

@@ -13,19 +13,13 @@ from rich.table import Table
 
 from carbonctl.cli.common import JsonFlag, console, fail, guard, names
 from carbonctl.errors import CarbonctlError
+from carbonctl.targets.inputs import DEA_INPUT_COLUMNS
+from carbonctl.targets.methods import METHODS
 
 app = typer.Typer()
 
-ALLOCATION_METHODS = (
-    "equal",
-    "grandfather",
-    "per-capita",
-    "gdp",
-    "index",
-    "entropy-index",
-    "zsg-dea",
-    "shapley",
-)
+#: The CLI's spellings of the allocation methods (``targets.METHODS``), and the Shapley game.
+ALLOCATION_METHODS = (*(m.cli_name for m in METHODS.values()), "shapley")
 
 
 def _weights(text: str | None) -> dict[str, float]:
@@ -38,35 +32,6 @@ def _weights(text: str | None) -> dict[str, float]:
         except ValueError:
             raise CarbonctlError(f"weight {part!r} is not name=number") from None
     return weights
-
-
-def _shapley_summary(input_file: Path, value_column: str) -> dict:
-    import pandas as pd
-
-    from carbonctl.io.readers import read_table
-    from carbonctl.targets.shapley import abatement_cost_game, shapley
-
-    table = read_table(input_file).reset_index(drop=True)
-    if {"abatement", "mac"} <= set(table.columns):
-        numbers = table[["abatement", "mac"]].apply(pd.to_numeric)
-        game = abatement_cost_game(table[["region"]].join(numbers))
-        value_column = "v"
-    else:
-        game = table.copy()
-        for column in [c for c in game.columns if c.startswith("in_")] + [value_column]:
-            if column not in game.columns:
-                raise CarbonctlError(f"{input_file}: no column {column!r} in the game table")
-            game[column] = pd.to_numeric(game[column])
-    values = shapley(game, value_column=value_column)
-    return {
-        "method": "shapley",
-        "target": None,
-        "achieved": None,
-        "regions": {
-            str(r.region): {"shapley_value": float(r.shapley_value), "share": float(r.share)}
-            for r in values.itertuples(index=False)
-        },
-    }
 
 
 @app.command()
@@ -102,18 +67,24 @@ def allocate(
 
     def work() -> dict:
         if method == "shapley":
-            return _shapley_summary(input_file, value_column)
+            from carbonctl.io.readers import read_table
+            from carbonctl.targets.shapley import shapley_summary
+
+            return shapley_summary(read_table(input_file), value_column, where=str(input_file))
         if target is None:
             raise CarbonctlError("--target is required for this method")
+        name = method.replace("-", "_")
         chosen = names(indicators) or list(_weights(weights))
-        directions = {name: "-" if name in names(negative) else "+" for name in chosen}
-        table = read_allocation_input(input_file, indicators=chosen, dea=method == "zsg-dea")
+        directions = {c: "-" if c in names(negative) else "+" for c in chosen}
+        needs = set(METHODS[name].inputs)
+        dea = bool(needs & set(DEA_INPUT_COLUMNS))
+        table = read_allocation_input(input_file, indicators=chosen, dea=dea)
         options: dict = {}
-        if method == "entropy-index":
+        if "indicators" in METHODS[name].options:
             options = {"indicators": directions}
-        elif method == "index":
+        elif "weights" in METHODS[name].options:
             options = {"weights": _weights(weights), "directions": directions}
-        return allocation_summary(run(method.replace("-", "_"), table, target, **options))
+        return allocation_summary(run(name, table, target, **options))
 
     summary = guard(work)
     if as_json:

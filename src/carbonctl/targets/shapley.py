@@ -143,3 +143,30 @@ def shapley(game: pd.DataFrame, value_column: str = "v") -> pd.DataFrame:
             "share": [float(p / grand) if grand else float("nan") for p in phi],
         }
     )
+
+
+def shapley_summary(table: pd.DataFrame, value_column: str = "v", *, where: str = "") -> dict:
+    """The CLI's JSON summary of a Shapley allocation of ``table``: a game table (``in_<region>``
+    columns and ``value_column``) or regions with ``abatement`` and ``mac`` (the abatement
+    cost-saving game, :func:`abatement_cost_game`); ``where`` names the file in errors."""
+    table = table.reset_index(drop=True)
+    if {"abatement", "mac"} <= set(table.columns):
+        numbers = table[["abatement", "mac"]].apply(pd.to_numeric)
+        game = abatement_cost_game(table[["region"]].join(numbers))
+        value_column = "v"
+    else:
+        game = table.copy()
+        for column in [c for c in game.columns if c.startswith("in_")] + [value_column]:
+            if column not in game.columns:
+                raise CarbonctlError(f"{where}: no column {column!r} in the game table")
+            game[column] = pd.to_numeric(game[column])
+    values = shapley(game, value_column=value_column)
+    return {
+        "method": "shapley",
+        "target": None,
+        "achieved": None,
+        "regions": {
+            str(r.region): {"shapley_value": float(r.shapley_value), "share": float(r.share)}
+            for r in values.itertuples(index=False)
+        },
+    }

@@ -1,4 +1,6 @@
-"""Shared fixtures: paths of the published test data and small activity tables."""
+"""Shared fixtures: paths of the published test data, the synthetic demo (built once per test
+process) and small activity tables. Nothing here imports Django: the platform's fixtures are in
+tests/web/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,11 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from carbonctl.enterprises.uscc import check_character
-from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.services import create_user
-from carbonctl.web.enterprises.models import Enterprise
 
 DATA = Path(__file__).parent / "data"
 
@@ -73,55 +70,7 @@ def activity(**columns: object) -> dict[str, object]:
     return row
 
 
-# --- the web platform: enterprises in two cities and one user of each role ---------------------
-
-PASSWORD = "correct-horse-battery-staple"
-
-
-def _enterprise(name: str, county: str, serial: str) -> Enterprise:
-    first17 = f"91{county}{serial}"
-    return Enterprise.objects.create(
-        credit_code=first17 + check_character(first17),
-        name_zh=name,
-        county_id=county,
-        sector="Smelting and Pressing of Ferrous Metals",
-        key_industry="钢铁 steel",
-    )
-
-
-@pytest.fixture
-def province(db):
-    """Two enterprises in Taiyuan (小店区 140105, 清徐县 140121), one in Datong (140212), and a
-    user for every role: the city official is Taiyuan's, the county official 小店区's and the
-    enterprise reporter belongs to the 小店区 enterprise."""
-    taiyuan = _enterprise("示例太原钢铁", "140105", "MA0000001")
-    qingxu = _enterprise("示例清徐焦化", "140121", "MA0000002")
-    datong = _enterprise("示例大同电厂", "140212", "MA0000003")
-    users = {
-        Role.PROVINCE_ADMIN: create_user("admin", PASSWORD, Role.PROVINCE_ADMIN),
-        Role.PROVINCE_ANALYST: create_user("analyst", PASSWORD, Role.PROVINCE_ANALYST),
-        Role.REVIEWER: create_user("reviewer", PASSWORD, Role.REVIEWER),
-        Role.CITY_OFFICIAL: create_user("taiyuan", PASSWORD, Role.CITY_OFFICIAL, region="140100"),
-        Role.COUNTY_OFFICIAL: create_user(
-            "xiaodian", PASSWORD, Role.COUNTY_OFFICIAL, region="140105"
-        ),
-        Role.ENTERPRISE_REPORTER: create_user(
-            "reporter", PASSWORD, Role.ENTERPRISE_REPORTER, enterprise_code=taiyuan.credit_code
-        ),
-        Role.PUBLIC: create_user("citizen", PASSWORD, Role.PUBLIC),
-    }
-    return {"users": users, "taiyuan": taiyuan, "qingxu": qingxu, "datong": datong}
-
-
 def pytest_collection_modifyitems(items):
     """Browser tests run last: as transactional tests they empty every table when they finish,
     migration data included, which the other database tests rely on."""
-    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty Django cache (cached overviews belong to one test's data)."""
-    from django.core.cache import cache
-
-    cache.clear()
+    items.sort(key=lambda item: "tests/web/browser/" in str(item.path).replace("\\", "/"))

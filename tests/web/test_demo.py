@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 
-from carbonctl.demo.synthetic import build_dataset, ceads_table
-from carbonctl.web import demo
+from carbonctl.demo.synthetic import ceads_table
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.inventories.services import current_dataset, overview
 from carbonctl.web.regions.models import Region
@@ -18,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(db):
-    return demo.load_demo(build_dataset(years=range(2019, 2021)))
+def loaded(demo_database, db):
+    """The demo logins; the small demo is loaded once for the module (tests/web/conftest.py)."""
+    return demo_database
 
 
 def test_the_demo_gives_back_the_ceads_province_totals(loaded):

@@ -8,16 +8,15 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from carbonctl.demo.synthetic import build_dataset
-from carbonctl.web import demo
 from carbonctl.web.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(db):
-    return demo.load_demo(build_dataset(years=range(2019, 2021)))
+def loaded(demo_database, db):
+    """The demo logins; the small demo is loaded once for the module (tests/web/conftest.py)."""
+    return demo_database
 
 
 def test_methods_side_by_side_meet_the_target(client, loaded):

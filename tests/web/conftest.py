@@ -1,0 +1,78 @@
+"""The platform's fixtures: enterprises in two cities, one user of each role, an empty cache for
+every test, and the small demo (2019–2020) loaded once per test module."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from carbonctl.enterprises.uscc import check_character
+from carbonctl.web.accounts.models import Role
+from carbonctl.web.accounts.services import create_user
+from carbonctl.web.enterprises.models import Enterprise
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _enterprise(name: str, county: str, serial: str) -> Enterprise:
+    first17 = f"91{county}{serial}"
+    return Enterprise.objects.create(
+        credit_code=first17 + check_character(first17),
+        name_zh=name,
+        county_id=county,
+        sector="Smelting and Pressing of Ferrous Metals",
+        key_industry="钢铁 steel",
+    )
+
+
+@pytest.fixture
+def province(db):
+    """Two enterprises in Taiyuan (小店区 140105, 清徐县 140121), one in Datong (140212), and a
+    user for every role: the city official is Taiyuan's, the county official 小店区's and the
+    enterprise reporter belongs to the 小店区 enterprise."""
+    taiyuan = _enterprise("示例太原钢铁", "140105", "MA0000001")
+    qingxu = _enterprise("示例清徐焦化", "140121", "MA0000002")
+    datong = _enterprise("示例大同电厂", "140212", "MA0000003")
+    users = {
+        Role.PROVINCE_ADMIN: create_user("admin", PASSWORD, Role.PROVINCE_ADMIN),
+        Role.PROVINCE_ANALYST: create_user("analyst", PASSWORD, Role.PROVINCE_ANALYST),
+        Role.REVIEWER: create_user("reviewer", PASSWORD, Role.REVIEWER),
+        Role.CITY_OFFICIAL: create_user("taiyuan", PASSWORD, Role.CITY_OFFICIAL, region="140100"),
+        Role.COUNTY_OFFICIAL: create_user(
+            "xiaodian", PASSWORD, Role.COUNTY_OFFICIAL, region="140105"
+        ),
+        Role.ENTERPRISE_REPORTER: create_user(
+            "reporter", PASSWORD, Role.ENTERPRISE_REPORTER, enterprise_code=taiyuan.credit_code
+        ),
+        Role.PUBLIC: create_user("citizen", PASSWORD, Role.PUBLIC),
+    }
+    return {"users": users, "taiyuan": taiyuan, "qingxu": qingxu, "datong": datong}
+
+
+@pytest.fixture(scope="session")
+def small_demo_dataset():
+    """The synthetic demo for 2019–2020 (the years the web tests need), built once."""
+    from carbonctl.demo.synthetic import build_dataset
+
+    return build_dataset(years=range(2019, 2021))
+
+
+@pytest.fixture(scope="module")
+def demo_database(django_db_setup, django_db_blocker, small_demo_dataset):
+    """The small demo loaded into the test database once for a test module (about 5 s), inside
+    a transaction rolled back when the module is done. Each test still runs in its own savepoint
+    (the ``db`` fixture), so what a test writes is gone before the next one starts."""
+    from carbonctl.web import demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        logins = demo.load_demo(small_demo_dataset)
+        yield logins
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty Django cache (cached overviews belong to one test's data)."""
+    from django.core.cache import cache
+
+    cache.clear()

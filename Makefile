@@ -41,11 +41,18 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks scripts
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
+# Tests run on every core (pytest-xdist), a test file per worker so module fixtures are built once.
+# The browser tests run after, in one process: as transactional tests they empty the database
+# when they finish, so no other test may follow them on the same worker.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+BROWSER := tests/web/browser
+
 test: lint
 	scripts/ensure-system.sh
-	$(BIN)/python -m pytest
+	$(PYTEST) --ignore=$(BROWSER)
+	$(BIN)/python -m pytest $(BROWSER)
 	@echo "--- the database tests again, on a private PostgreSQL server ---"
-	scripts/with-postgres.sh $(BIN)/python -m pytest tests/web
+	scripts/with-postgres.sh $(PYTEST) tests/web --ignore=$(BROWSER)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounting.py

@@ -87,7 +87,7 @@ def test_carbonctl_serve_runs_gunicorn_and_answers(tmp_path):
     assert "static" in {p.name for p in tmp_path.iterdir()}  # collectstatic ran
 
 
-def _wait_for(url: str, server: subprocess.Popen, seconds: float = 45) -> tuple[str | None, str]:
+def _wait_for(url: str, server: subprocess.Popen, seconds: float = 180) -> tuple[str | None, str]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and server.poll() is None:
         try:

@@ -18,6 +18,18 @@ def _svg(figure) -> str:
     return text[text.index("<svg") :]
 
 
+def _chinese_font() -> None:
+    """Make matplotlib draw with :data:`FONT`. Its font list is cached on first use; when the
+    font was installed after that (as ``make test`` does on a fresh machine), the stale cache
+    lacks it and Chinese would come out as missing glyphs, so the list is rebuilt once."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    if FONT not in {f.name for f in manager.ttflist}:
+        manager.__init__()  # in place: findfont is bound to this object
+        manager._findfont_cached.cache_clear()
+
+
 def bulletin_charts(bulletin: Bulletin) -> dict[str, str]:
     """Two bar charts (SVG markup): the year-on-year change of the largest sectors and of the
     city's counties."""
@@ -27,6 +39,7 @@ def bulletin_charts(bulletin: Bulletin) -> dict[str, str]:
     from matplotlib import pyplot as plt
     from matplotlib.figure import Figure
 
+    _chinese_font()
     plt.rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["svg.fonttype"] = "path"

@@ -95,6 +95,15 @@ def county_city() -> dict[str, str]:
     return dict(_county_city(extra_dirs()))
 
 
+def _region_at(level: str, county: pd.Series, cities: Mapping[str, str] | None) -> pd.Series:
+    """The region each county row adds to at ``level`` (NaN for a county without a city)."""
+    if level == "county":
+        return county
+    if level == "city":
+        return county.map(county_city() if cities is None else cities)
+    return pd.Series(PROVINCE, index=county.index)
+
+
 def roll_up(
     cells: pd.DataFrame,
     *,
@@ -104,7 +113,8 @@ def roll_up(
     levels: Sequence[str] = LEVELS,
     cities: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """County rows -> county, city and province rows, summed (县 -> 市 -> 省 汇总).
+    """County rows -> county, city and province rows, summed (县 -> 市 -> 省 汇总):
+    value(region, by) = Σ value(county, by) over the region's counties.
 
     ``cells`` has a ``county`` column (adcode), the grouping columns ``by`` and the ``values`` to
     add up. The result has ``level``, ``region``, ``*by`` and ``*values``: for each of ``levels``
@@ -119,16 +129,10 @@ def roll_up(
         raise UnknownNameError("region level", unknown[0], list(LEVELS))
     if total is not None and total not in by:
         raise UnknownNameError("roll-up column", total, list(by))
-    county = cells["county"]
-    regions = {
-        "county": lambda: county,
-        "city": lambda: county.map(county_city() if cities is None else cities),
-        "province": lambda: pd.Series(PROVINCE, index=cells.index),
-    }
     columns = ["level", "region", *by]
     parts = []
     for level in levels:
-        framed = cells.assign(level=level, region=regions[level]())
+        framed = cells.assign(level=level, region=_region_at(level, cells["county"], cities))
         groupings = [framed] if total is None else [framed, framed.assign(**{total: ALL})]
         for grouping in groupings:
             parts.append(grouping.groupby(columns, sort=False)[list(values)].sum().reset_index())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carbonctl.errors import UnitError
-from carbonctl.units import conversion_factor, parse_unit, to_co2e
+from carbonctl.units import GJ_PER_TCE, conversion_factor, parse_unit, to_co2e
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,11 @@ def test_gwp_contexts(version, ch4):
     assert to_co2e(1.0, "CH4", version) == pytest.approx(ch4)
     with pytest.raises(UnitError):
         to_co2e(1.0, "CH4", "AR99")
+
+
+def test_standard_coal_is_written_once_gb_t_2589():
+    # GB/T 2589-2020: 1 kgce = 29.3076 MJ; tce and kgce are defined from the one constant
+    assert GJ_PER_TCE == 29.3076
+    assert conversion_factor("tce", "GJ") == GJ_PER_TCE
+    assert conversion_factor("kgce", "MJ") == GJ_PER_TCE
+    assert conversion_factor("tce", "kgce") == pytest.approx(1e3, rel=1e-15)

@@ -18,6 +18,7 @@ from openscm_units import unit_registry as _openscm_registry
 from carbonctl.errors import UnitError
 
 __all__ = [
+    "GJ_PER_TCE",
     "GWP_CONTEXTS",
     "Q_",
     "conversion_factor",
@@ -39,10 +40,13 @@ GWP_CONTEXTS: dict[str, str] = {
     "AR6": "AR6GWP100",
 }
 
-# Standard coal equivalent (标准煤): 1 kgce = 7000 kcal = 29.3076 MJ (GB/T 2589-2020, 3.4).
+#: Standard coal equivalent (标准煤), GJ per tce: 1 kgce = 7000 kcal = 29.3076 MJ (GB/T 2589-2020,
+#: 3.4). The one place the figure is written; the pint units tce and kgce are defined from it.
+GJ_PER_TCE: float = 29.3076
+
 _DEFINITIONS = [
-    "tce = 29.3076 * GJ",
-    "kgce = 29.3076 * MJ",
+    f"tce = {GJ_PER_TCE!r} * GJ",
+    f"kgce = {GJ_PER_TCE!r} * MJ",  # GJ/t = MJ/kg
     "CO2e = CO2",
     "tCO2e = t * CO2e",
     "Nm3 = m ** 3",

@@ -155,14 +155,14 @@ def account(
     *,
     factor_set: str | None = None,
     grid_basis: str = "provincial",
-    default_region: str = "140000",
+    default_region: str = refdata.PROVINCE,
     coal_rate_kgce_per_kwh: float | None = None,
 ) -> AccountingResult:
     """Account CO2 for a validated activity table (see :func:`carbonctl.io.read_activities`).
 
     ``grid_basis`` picks the electricity factor: ``provincial`` (region's MEE/NBS factor, falling
     back to its grid region and the national value), ``national`` or ``ets``. Electricity rows
-    without a region use ``default_region`` (Shanxi, 140000, for this platform).
+    without a region use ``default_region`` (the platform's province, ``refdata.PROVINCE``).
     ``coal_rate_kgce_per_kwh`` is the thermal-power coal rate for 等价值 standard coal.
     """
     from carbonctl.io import is_green_electricity  # io depends on refdata only; no cycle

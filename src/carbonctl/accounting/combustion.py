@@ -15,12 +15,10 @@ from carbonctl.frames import (
     raise_row_errors,
     text,
 )
-from carbonctl.units import conversion_factor, parse_unit
+from carbonctl.units import GJ_PER_TCE, conversion_factor, parse_unit
 
 #: Mass ratio of CO2 to C (44/12), the carbon-to-CO2 conversion of every guideline.
 CO2_PER_C = 44.0 / 12.0
-#: GJ per tce (GB/T 2589-2020: 1 kgce = 29.3076 MJ).
-GJ_PER_TCE = 29.3076
 
 
 def fuel_ids(items: pd.Series) -> np.ndarray:
@@ -126,8 +124,8 @@ def combustion(rows: pd.DataFrame, factor_set: str) -> dict[str, np.ndarray]:
 
     Measured values in the row override the factor set's defaults; a fuel without a default
     (原煤 raw coal in both packaged sets) needs them, else an error names the missing parameter.
-    Standard coal (tce, GB/T 2589-2020): measured NCV / 29.3076 GJ, else the reference
-    coefficient, else the default NCV.
+    Standard coal (tce, GB/T 2589-2020): heat from the measured NCV / ``units.GJ_PER_TCE``,
+    else the reference coefficient, else the default NCV.
     """
     fuel, unit_of = _fuel_profiles(rows["item"], factor_set)
     raise_row_errors(

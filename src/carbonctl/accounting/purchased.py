@@ -18,7 +18,8 @@ from carbonctl.units import conversion_factor
 
 #: Electricity 当量值 (calorific equivalent), kgce/kWh (GB/T 2589-2020; 3600 kJ/kWh).
 KGCE_PER_KWH_EQUIVALENT = 0.1229
-#: Heat, kgce/MJ (= 1/29.3076).
+#: Heat, kgce/MJ, as tabulated in GB/T 2589-2020 (1 / ``units.GJ_PER_TCE`` to four significant
+#: figures; the tabulated value is kept so results match the standard's worked figures).
 KGCE_PER_MJ_HEAT = 0.03412
 
 

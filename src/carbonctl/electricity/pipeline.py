@@ -74,7 +74,6 @@ ENGINES: Final = ("duckdb", "spark")
 #: A reading above this multiple of its meter's median reading is a spike.
 SPIKE_FACTOR: Final = 10
 WH_PER_KWH: Final = 1000
-PROVINCE: Final = "140000"
 FLAG_KINDS: Final = ("duplicate", "negative", "spike", "gap")
 
 
@@ -266,15 +265,6 @@ def read_small_table(path: Path) -> pd.DataFrame:
 def _county_codes() -> frozenset[str]:
     regions = refdata.load_table("regions")
     return frozenset(regions.loc[regions["level"] == "county", "adcode"].astype(str))
-
-
-@cache
-def _county_city() -> dict[str, str]:
-    regions = refdata.load_table("regions")
-    counties = regions[regions["level"] == "county"]
-    return dict(
-        zip(counties["adcode"].astype(str), counties["parent_adcode"].astype(str), strict=True)
-    )
 
 
 def _parquet_files(path: Path) -> list[Path]:
@@ -616,33 +606,16 @@ def roll_up(
     values: list[str],
 ) -> pd.DataFrame:
     """County rows (``county``, ``key``, ``period`` + ``values``) -> county, city and province
-    rows (``level``, ``region``) by ``key`` and for all (``key`` = ``ALL``), summed."""
-    parts = []
-    for level, region in (
-        ("county", cells["county"]),
-        ("city", cells["county"].map(cities)),
-        ("province", pd.Series(PROVINCE, index=cells.index)),
-    ):
-        framed = cells.assign(level=level, region=region)
-        for group in (framed[key], pd.Series("ALL", index=cells.index)):
-            parts.append(
-                framed.assign(**{key: group})
-                .groupby(["level", "region", key, period], sort=False)[values]
-                .sum()
-                .reset_index()
-            )
-    return pd.concat(parts, ignore_index=True)
+    rows (``level``, ``region``) by ``key`` and for all (``key`` = ``ALL``), summed: the core
+    roll-up :func:`carbonctl.refdata.roll_up` with the pipeline's columns."""
+    return refdata.roll_up(cells, by=[key, period], values=values, total=key, cities=cities)
 
 
 def rollup(month: pd.DataFrame) -> pd.DataFrame:
     """County × industry × month -> county, city and province rows (``level``, ``region``) by
     industry and for all industries (``industry`` = ``ALL``), province first."""
-    result = roll_up(
-        month,
-        _county_city(),
-        key="industry",
-        period="month",
-        values=["kwh", "n_readings", "n_flagged"],
+    result = refdata.roll_up(
+        month, by=["industry", "month"], values=["kwh", "n_readings", "n_flagged"], total="industry"
     )
     order = {"province": 0, "city": 1, "county": 2}
     return result.sort_values(

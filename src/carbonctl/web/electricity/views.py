@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from carbonctl import refdata
 from carbonctl.electricity.schema import model_sectors
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
@@ -25,7 +26,6 @@ ALLOWED = {
     Role.CITY_OFFICIAL,
     Role.COUNTY_OFFICIAL,
 }
-PROVINCE = "140000"
 
 
 def _allowed(request) -> None:
@@ -37,7 +37,7 @@ def _allowed(request) -> None:
 def _default_region(request) -> str:
     scope = scope_of(request.user)
     if scope.everything:
-        return PROVINCE
+        return refdata.PROVINCE
     visible = Region.objects.filter(adcode__in=scope.region_codes)
     top = visible.filter(level="city").first() or visible.first()
     if top is None:

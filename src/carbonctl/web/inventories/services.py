@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 
+import pandas as pd
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from carbonctl import refdata
 from carbonctl.web.inventories.models import (
     Dataset,
     InventoryCell,
@@ -17,8 +18,6 @@ from carbonctl.web.inventories.models import (
     RegionTotal,
 )
 from carbonctl.web.regions.models import Region
-
-PROVINCE = "140000"
 
 
 def current_dataset() -> Dataset | None:
@@ -32,47 +31,50 @@ def latest_year(dataset: Dataset) -> int | None:
 
 def rebuild_totals(dataset: Dataset) -> int:
     """Sum county cells into totals by key industry (county, city, province) and into city and
-    province sector × fuel cells, in one transaction."""
-    parents = dict(Region.objects.values_list("adcode", "parent_id"))
-    sums: dict[tuple[str, int, str], float] = defaultdict(float)
-    rows = (
+    province sector × fuel cells (:func:`carbonctl.refdata.roll_up`), in one transaction.
+    Returns the number of totals."""
+    cells = pd.DataFrame.from_records(
         InventoryCell.objects.filter(dataset=dataset)
-        .values("region_id", "year", "key_industry")
+        .values_list("region_id", "year", "key_industry", "sector", "fuel")
         .annotate(t=Sum("tco2"))
+        .order_by(),
+        columns=["county", "year", "key_industry", "sector", "fuel", "tco2"],
     )
-    for row in rows:
-        county, year, key, tco2 = row["region_id"], row["year"], row["key_industry"], row["t"]
-        for region in (county, parents.get(county), PROVINCE):
-            if region:
-                sums[(region, year, key)] += tco2
-    matrix: dict[tuple[str, int, str, str], float] = defaultdict(float)
-    cells = (
-        InventoryCell.objects.filter(dataset=dataset)
-        .values("region_id", "year", "sector", "fuel")
-        .annotate(t=Sum("tco2"))
+    totals = refdata.roll_up(cells, by=["year", "key_industry"], values=["tco2"])
+    matrix = refdata.roll_up(
+        cells, by=["year", "sector", "fuel"], values=["tco2"], levels=("city", "province")
     )
-    for row in cells:
-        for region in (parents.get(row["region_id"]), PROVINCE):
-            if region:
-                matrix[(region, row["year"], row["sector"], row["fuel"])] += row["t"]
     with transaction.atomic():
         RegionTotal.objects.filter(dataset=dataset).delete()
         RegionTotal.objects.bulk_create(
             [
-                RegionTotal(dataset=dataset, region_id=r, year=y, key_industry=k, tco2=t)
-                for (r, y, k), t in sums.items()
+                RegionTotal(
+                    dataset=dataset,
+                    region_id=r.region,
+                    year=r.year,
+                    key_industry=r.key_industry,
+                    tco2=r.tco2,
+                )
+                for r in totals.itertuples(index=False)
             ],
             batch_size=2000,
         )
         RegionCell.objects.filter(dataset=dataset).delete()
         RegionCell.objects.bulk_create(
             [
-                RegionCell(dataset=dataset, region_id=r, year=y, sector=s, fuel=f, tco2=t)
-                for (r, y, s, f), t in matrix.items()
+                RegionCell(
+                    dataset=dataset,
+                    region_id=r.region,
+                    year=r.year,
+                    sector=r.sector,
+                    fuel=r.fuel,
+                    tco2=r.tco2,
+                )
+                for r in matrix.itertuples(index=False)
             ],
             batch_size=2000,
         )
-    return len(sums)
+    return len(totals)
 
 
 def _totals(dataset: Dataset, **filters) -> dict:
@@ -103,7 +105,7 @@ def overview(dataset: Dataset, year: int, regions) -> dict:
 
 def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
     trend_rows = (
-        RegionTotal.objects.filter(dataset=dataset, region_id=PROVINCE)
+        RegionTotal.objects.filter(dataset=dataset, region_id=refdata.PROVINCE)
         .values("year")
         .annotate(t=Sum("tco2"))
         .order_by("year")
@@ -120,7 +122,11 @@ def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
         return tco2 / (figure.gdp_constant * 1e4)  # t per 10^4 yuan
 
     trend = [
-        {"year": r["year"], "tco2": r["t"], "intensity": intensity(PROVINCE, r["year"], r["t"])}
+        {
+            "year": r["year"],
+            "tco2": r["t"],
+            "intensity": intensity(refdata.PROVINCE, r["year"], r["t"]),
+        }
         for r in trend_rows
     ]
     city_totals = (
@@ -141,7 +147,7 @@ def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
         if c["region_id"] in visible
     ]
     keys = (
-        RegionTotal.objects.filter(dataset=dataset, year=year, region_id=PROVINCE)
+        RegionTotal.objects.filter(dataset=dataset, year=year, region_id=refdata.PROVINCE)
         .values("key_industry")
         .annotate(t=Sum("tco2"))
         .order_by("-t")
@@ -183,7 +189,7 @@ def publish(user, dataset: Dataset, year: int) -> int:
     if scope_of(user).role != Role.PROVINCE_ADMIN:
         raise PermissionDenied("only province administrators publish")
     figures = _overview(dataset, year, frozenset(Region.objects.values_list("adcode", flat=True)))
-    rows = [(PROVINCE, figures["total"])] + [(c["adcode"], c) for c in figures["cities"]]
+    rows = [(refdata.PROVINCE, figures["total"])] + [(c["adcode"], c) for c in figures["cities"]]
     published = 0
     with transaction.atomic():
         for region, figure in rows:
@@ -210,7 +216,7 @@ def publish(user, dataset: Dataset, year: int) -> int:
 
 def years(dataset: Dataset) -> list[int]:
     return sorted(
-        RegionTotal.objects.filter(dataset=dataset, region_id=PROVINCE)
+        RegionTotal.objects.filter(dataset=dataset, region_id=refdata.PROVINCE)
         .values_list("year", flat=True)
         .distinct()
     )

@@ -6,14 +6,14 @@ from django.db import transaction
 
 from carbonctl import refdata
 
-PROVINCE = "140000"
-
 
 def shanxi_regions() -> list[dict[str, str]]:
     """Shanxi and its cities and counties from the packaged reference table, parents first."""
     table = refdata.load_table("regions")
-    shanxi = table[(table["adcode"] == PROVINCE) | (table["level"].isin(["city", "county"]))]
-    shanxi = shanxi[shanxi["adcode"].str.startswith("14")]
+    shanxi = table[
+        (table["adcode"] == refdata.PROVINCE) | (table["level"].isin(["city", "county"]))
+    ]
+    shanxi = shanxi[shanxi["adcode"].str.startswith(refdata.PROVINCE[:2])]
     order = {"province": 0, "city": 1, "county": 2}
     shanxi = shanxi.assign(rank=shanxi["level"].map(order)).sort_values(["rank", "adcode"])
     return [

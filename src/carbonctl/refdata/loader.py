@@ -1,0 +1,148 @@
+"""Loading the packaged reference tables (参考数据表) and the factor sets administrators add, with
+the name keys and close-match suggestions every look-up shares."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from carbonctl.errors import RefdataError, UnknownNameError
+
+#: Table name -> (file, what it holds). Factor-set tables may be extended from extra folders.
+TABLES: dict[str, tuple[str, str]] = {
+    "factor_sets": ("factor_sets.csv", "named factor sets and their sources"),
+    "fuels": ("fuels.csv", "fuel catalogue: Chinese/English names, CEADs codes, physical units"),
+    "fuel_factors": ("fuel_factors.csv", "NCV, carbon content, oxidation rate by factor set"),
+    "standard_coal": ("standard_coal.csv", "standard-coal coefficients (GB/T 2589-2020)"),
+    "grid_factors": ("grid_factors.csv", "electricity CO2 factors by year, region and basis"),
+    "heat_factors": ("heat_factors.csv", "purchased-heat CO2 factor"),
+    "process_factors": ("process_factors.csv", "industrial-process CO2 factors"),
+    "process_materials": ("process_materials.csv", "process materials and how each is computed"),
+    "gwp": ("gwp.csv", "100-year GWPs (SAR, AR4, AR5, AR6)"),
+    "regions": ("regions.csv", "China, its provinces, Shanxi's cities and counties (adcodes)"),
+    "ceads_layout": ("ceads_layout.csv", "CEADs 17 fuels x 47 sectors and key-industry mapping"),
+    "ceads_shanxi_key_industries": (
+        "ceads_shanxi_key_industries.csv",
+        "CEADs Shanxi emissions by key industry, 2019 and 2022",
+    ),
+    "uncertainty_defaults": (
+        "uncertainty_defaults.csv",
+        "default 95% uncertainty ranges for Monte Carlo propagation",
+    ),
+    "shanxi_county_names_en": (
+        "shanxi_county_names_en.csv",
+        "English (pinyin) names of Shanxi's 117 county-level units",
+    ),
+    "gbt4754_2017": (
+        "gbt4754_2017.csv",
+        "GB/T 4754-2017 industries: 20 sections, 97 divisions, key industries",
+    ),
+    "electricity_use_classes": (
+        "electricity_use_classes.csv",
+        "全社会用电分类: the electricity-use classes of China's power statistics",
+    ),
+    "sector_mappings": (
+        "sector_mappings.csv",
+        "mappings between GB/T 4754-2017, electricity-use classes and CEADs sectors",
+    ),
+}
+EXTENSIBLE = ("factor_sets", "fuel_factors")
+
+
+def extra_dirs() -> tuple[Path, ...]:
+    """Folders named in ``CARBONCTL_REFDATA_DIRS`` (``os.pathsep``-separated).
+
+    A ``fuel_factors*.csv`` there adds factor sets (same columns as the packaged file) and a
+    ``factor_sets*.csv`` describes them; nothing else is read from them.
+    """
+    value = os.environ.get("CARBONCTL_REFDATA_DIRS", "")
+    return tuple(Path(p) for p in value.split(os.pathsep) if p)
+
+
+def _packaged(file: str) -> pd.DataFrame:
+    with resources.files("carbonctl.refdata").joinpath("data", file).open("rb") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=64)
+def cached_table(name: str, extras: tuple[Path, ...]) -> pd.DataFrame:
+    """Reference table ``name`` with the additions found in ``extras``, cached per folder set.
+
+    The frame is shared between callers: read it, never change it (:func:`load_table` copies).
+    """
+    try:
+        file, _ = TABLES[name]
+    except KeyError:
+        raise UnknownNameError("reference table", name, close_matches(name, list(TABLES))) from None
+    frames = [_packaged(file)]
+    if name in EXTENSIBLE:
+        stem = file.removesuffix(".csv")
+        for folder in extras:
+            for path in sorted(folder.glob(f"{stem}*.csv")):
+                extra = pd.read_csv(path, dtype=str, keep_default_na=False)
+                missing = set(frames[0].columns) - set(extra.columns)
+                if missing:
+                    raise RefdataError(f"{path}: missing columns {sorted(missing)}")
+                frames.append(extra[frames[0].columns])
+    table = pd.concat(frames, ignore_index=True)
+    if "source" not in table.columns:
+        raise RefdataError(f"reference table {name} has no source column")
+    return table
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Return a copy of reference table ``name`` (all columns as text, as stored)."""
+    return cached_table(name, extra_dirs()).copy()
+
+
+def describe_tables() -> pd.DataFrame:
+    """One row per reference table: name, rows, what it holds, and its status labels."""
+    rows = []
+    for name, (file, what) in TABLES.items():
+        table = load_table(name)
+        labels = sorted({status_label(s) for s in table["status"]}) if "status" in table else []
+        rows.append(
+            {
+                "table": name,
+                "file": file,
+                "rows": len(table),
+                "contents": what,
+                "status": ", ".join(labels),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+_STATUS = re.compile(r"^(CONFIRMED|SECONDARY|UNCONFIRMED|DESIGN PROPOSAL|INFERRED)")
+
+
+def status_label(status: str) -> str:
+    """The leading label of a status text (``"SECONDARY (2x)"`` -> ``"SECONDARY"``)."""
+    match = _STATUS.match(str(status).strip())
+    return match.group(1) if match else "UNLABELLED"
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def normalise_name(text: object) -> str:
+    """Name key for lookups: NFKC, lower case, no spaces, underscores or hyphens."""
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return re.sub(r"[\s_\-]+", "", cleaned)
+
+
+def close_matches(name: str, candidates: list[str], n: int = 5) -> list[str]:
+    """Up to ``n`` of ``candidates`` close to ``name``: those containing it (or it them) first."""
+    key = normalise_name(name)
+    keyed = {normalise_name(c): c for c in candidates}
+    hits = difflib.get_close_matches(key, list(keyed), n=n, cutoff=0.4)
+    contains = [c for k, c in keyed.items() if key and (key in k or k in key)]
+    ordered = list(dict.fromkeys([*contains, *(keyed[h] for h in hits)]))
+    return ordered[:n]

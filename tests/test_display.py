@@ -74,3 +74,9 @@ def test_an_unknown_display_unit_is_a_unit_error_naming_the_known_ones():
 def test_every_display_unit_converts_from_its_stored_unit():
     for name in DISPLAY_UNITS:
         assert to_display(0.0, name) == 0.0
+
+
+def test_ascii_spellings_name_the_same_units():
+    assert format_quantity(66e6, "10^4 t") == format_quantity(66e6, "万吨") == "6600"
+    assert format_quantity(1.5e9, "10^8 kWh") == "15.00"
+    assert format_quantity(1.5e9, "10^4 kWh", 0) == "150000"

@@ -15,7 +15,14 @@ from functools import lru_cache
 from carbonctl.errors import UnitError
 from carbonctl.units import conversion_factor, ureg
 
-__all__ = ["DISPLAY_UNITS", "MISSING", "DisplayUnit", "format_quantity", "to_display"]
+__all__ = [
+    "DISPLAY_ALIASES",
+    "DISPLAY_UNITS",
+    "MISSING",
+    "DisplayUnit",
+    "format_quantity",
+    "to_display",
+]
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,26 @@ DISPLAY_UNITS: dict[str, DisplayUnit] = {
     )
 }
 
+#: ASCII spellings of the display units, as the English pages write them; templates use these
+#: (every Chinese word in a template goes through translation).
+DISPLAY_ALIASES: dict[str, str] = {
+    "10^4 t": "万吨",
+    "t": "吨",
+    "10^4 tce": "万吨标准煤",
+    "10^4 kWh": "万千瓦时",
+    "10^8 kWh": "亿千瓦时",
+}
+
 #: What is shown for a missing value (None or NaN).
 MISSING = "–"
 
 
 def _unit(name: str) -> DisplayUnit:
     try:
-        return DISPLAY_UNITS[name]
+        return DISPLAY_UNITS[DISPLAY_ALIASES.get(name, name)]
     except KeyError:
-        raise UnitError(name, f"a display unit: {', '.join(DISPLAY_UNITS)}") from None
+        known = [*DISPLAY_UNITS, *DISPLAY_ALIASES]
+        raise UnitError(name, f"a display unit: {', '.join(known)}") from None
 
 
 @lru_cache(maxsize=64)

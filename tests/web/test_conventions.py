@@ -179,9 +179,10 @@ def test_pdf_response_is_an_attachment_of_the_rendered_template():
 @pytest.mark.parametrize(
     ("value", "argument", "shown"),
     [
+        (66e6, "10^4 t", "6600"),
         (66e6, "万吨", "6600"),
-        (12_345_678.0, "万吨:2", "1234.57"),
-        (1.5e9, "亿千瓦时", "15.00"),
+        (12_345_678.0, "10^4 t:2", "1234.57"),
+        (1.5e9, "10^8 kWh", "15.00"),
         (-0.0381, "%", "-3.8%"),
         (None, "%", "–"),
     ],

@@ -190,3 +190,30 @@ def test_pdf_response_is_an_attachment_of_the_rendered_template():
 def test_the_quantity_filter(value, argument, shown):
     template = Template('{% load display %}{{ value|quantity:"' + argument + '" }}')
     assert template.render(Context({"value": value})) == shown
+
+
+@pytest.mark.parametrize(
+    ("data", "bad"),
+    [
+        ({"target": "nan"}, "target"),
+        ({"target": "inf"}, "target"),
+        ({"growth": "-inf"}, "growth"),
+        ({"base_year": "inf"}, "base_year"),
+        ({"base_year": "2020.5"}, "base_year"),
+        ({"format": "pdf"}, "format"),
+    ],
+)
+def test_the_workbench_query_refuses_non_finite_numbers(data, bad):
+    from carbonctl.web.targets.forms import WorkbenchQuery
+
+    form = WorkbenchQuery(data)
+    assert not form.is_valid() and set(form.errors) == {bad}
+
+
+def test_the_targets_queries_accept_good_values():
+    from carbonctl.web.targets.forms import AssessmentQuery, TreeQuery, WorkbenchQuery
+
+    workbench = WorkbenchQuery({"target": "0.17", "growth": "0.05", "base_year": "2020"})
+    assert workbench.is_valid() and workbench.cleaned_data["base_year"] == 2020
+    assert TreeQuery({"plan": "14th FYP", "year": "2025"}).is_valid()
+    assert AssessmentQuery({"year": "2020", "format": "pdf"}).is_valid()

@@ -11,17 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from carbonctl.errors import InputError, InputErrors
-from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.scope import scope_of
+from carbonctl.web.accounts.permissions import can_review
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 
-REVIEWERS = {Role.REVIEWER, Role.PROVINCE_ADMIN}
 
-
-def check_reviewer(user, author_id: int, what: str) -> None:
-    """Refuse anyone who is not a reviewer, and the author of the item."""
-    if scope_of(user).role not in REVIEWERS:
+def check_reviewer(user, author_id: int, what: str, may_decide=can_review) -> None:
+    """Refuse anyone without the capability to decide (``may_decide``, a function of the user
+    from :mod:`carbonctl.web.accounts.permissions`), and the author of the item."""
+    if not may_decide(user):
         raise PermissionDenied(f"only reviewers decide on {what}")
     if author_id == user.pk:
         raise PermissionDenied(f"{what} are reviewed by someone other than their author")

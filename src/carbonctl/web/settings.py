@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carbonctl.web.forms.QueryErrorMiddleware",
 ]
 
 ROOT_URLCONF = "carbonctl.web.urls"
@@ -82,7 +83,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-            ]
+            ],
+            # {% load display %}: quantities for people (carbonctl.display)
+            "libraries": {"display": "carbonctl.web.display"},
         },
     }
 ]

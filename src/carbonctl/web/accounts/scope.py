@@ -18,11 +18,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from carbonctl.web.accounts.models import Role
+from carbonctl.web.accounts.permissions import Capability, role_may, role_of
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.regions.models import Region
-
-PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER}
 
 
 @dataclass(frozen=True)
@@ -35,9 +34,9 @@ class Scope:
 
 def scope_of(user) -> Scope:
     """The scope of ``user`` (anonymous and users without a profile are public)."""
-    profile = getattr(user, "profile", None) if user.is_authenticated else None
-    role = profile.role if profile is not None else Role.PUBLIC
-    if role in PROVINCE_WIDE:
+    role = role_of(user)
+    profile = user.profile if role != Role.PUBLIC else None
+    if role_may(role, Capability.SEE_WHOLE_PROVINCE):
         return Scope(role, True, frozenset(), frozenset())
     if role == Role.CITY_OFFICIAL:
         codes = frozenset(

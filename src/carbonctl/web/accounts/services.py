@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from carbonctl.web.accounts.models import Profile, Role
+from carbonctl.web.accounts.permissions import Capability, role_may
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 
@@ -24,12 +25,10 @@ def create_user(
 
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
+    administers = role_may(role, Capability.ADMINISTER)
     with transaction.atomic():
         user = get_user_model().objects.create_user(
-            username=username,
-            password=password,
-            is_staff=role == Role.PROVINCE_ADMIN,
-            is_superuser=role == Role.PROVINCE_ADMIN,
+            username=username, password=password, is_staff=administers, is_superuser=administers
         )
         enterprise = (
             Enterprise.objects.get(credit_code=enterprise_code) if enterprise_code else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 
+from carbonctl.display import to_display
 from carbonctl.electricity.bulletin import Bulletin
 
 FONT = "WenQuanYi Micro Hei"
@@ -52,7 +53,7 @@ def bulletin_charts(bulletin: Bulletin) -> dict[str, str]:
         figure = Figure(figsize=(6.4, 0.35 * max(len(shown), 2) + 0.8))
         axes = figure.subplots()
         names = [r.name for r in shown][::-1]
-        values = [r.growth * 100 for r in shown][::-1]
+        values = [to_display(r.growth, "%") for r in shown][::-1]
         axes.barh(names, values, color=["#c0392b" if v > 0 else "#2e86c1" for v in values])
         axes.axvline(0, color="#555", linewidth=0.8)
         axes.set_title(title, fontsize=10)

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 import pandas as pd
 from django.db import transaction
 
+from carbonctl.display import to_display
 from carbonctl.electricity.assessment import YearAssessment, assess_year, daily_figures
 from carbonctl.electricity.bulletin import Bulletin as CoreBulletin
+from carbonctl.electricity.changes import year_on_year
 from carbonctl.electricity.model import ModelInputs
 from carbonctl.electricity.schema import model_sectors
 from carbonctl.web.audit.models import AuditEntry
@@ -149,13 +151,12 @@ def monthly_series(assessment: Assessment, region: str, sector: str = ALL) -> di
     ).order_by("month")
     now = [r for r in rows if r.basis == Estimate.Basis.NOWCAST]
     before = {r.month[5:]: r.tco2 for r in rows if r.basis == Estimate.Basis.RECONCILED}
-    wan = 1e4
     return {
         "months": [r.month for r in now],
-        "tco2": [round(r.tco2 / wan, 2) for r in now],
-        "lo": [round(r.lo / wan, 2) for r in now],
-        "hi": [round(r.hi / wan, 2) for r in now],
-        "previous": [round(before.get(r.month[5:], 0.0) / wan, 2) for r in now],
+        "tco2": [to_display(r.tco2, "万吨", 2) for r in now],
+        "lo": [to_display(r.lo, "万吨", 2) for r in now],
+        "hi": [to_display(r.hi, "万吨", 2) for r in now],
+        "previous": [to_display(before.get(r.month[5:], 0.0), "万吨", 2) for r in now],
     }
 
 
@@ -164,7 +165,7 @@ def daily_series(assessment: Assessment, region: str, sector: str = ALL) -> dict
     rows = list(rows.order_by("day"))
     return {
         "days": [r.day.isoformat() for r in rows],
-        "kwh": [round(r.kwh / 1e4, 2) for r in rows],  # 万千瓦时
+        "kwh": [to_display(r.kwh, "万千瓦时", 2) for r in rows],
         "tco2": [round(r.tco2, 1) for r in rows],
         "flagged": sum(r.n_flagged for r in rows),
         "readings": sum(r.n_readings for r in rows),
@@ -172,9 +173,13 @@ def daily_series(assessment: Assessment, region: str, sector: str = ALL) -> dict
 
 
 def sector_table(assessment: Assessment, region: str, month: str) -> list[dict]:
-    """The region's sectors in ``month``: estimate, interval and change on last year."""
-    rows = Estimate.objects.filter(
-        assessment=assessment, region_id=region, month=month, kind=Estimate.Kind.MONTH
+    """The region's sectors in ``month``: estimate, interval (tCO2), electricity (kWh) and
+    change on last year (a fraction, None without last year), the region first, then by CO2."""
+    rows = sorted(
+        Estimate.objects.filter(
+            assessment=assessment, region_id=region, month=month, kind=Estimate.Kind.MONTH
+        ),
+        key=lambda r: (r.sector != ALL, -r.tco2),
     )
     previous_month = f"{int(month[:4]) - 1}{month[4:]}"
     before = dict(
@@ -186,24 +191,19 @@ def sector_table(assessment: Assessment, region: str, month: str) -> list[dict]:
         ).values_list("sector", "tco2")
     )
     names = sector_names()
-    table = []
-    for r in sorted(rows, key=lambda r: (r.sector != ALL, -r.tco2)):
-        previous = before.get(r.sector, 0.0)
-        table.append(
-            {
-                "sector": r.sector,
-                "name": names.get(r.sector, ""),
-                "tco2": r.tco2,
-                "lo": r.lo,
-                "hi": r.hi,
-                "kwh": r.kwh,
-                "wan": r.tco2 / 1e4,
-                "wan_lo": r.lo / 1e4,
-                "wan_hi": r.hi / 1e4,
-                "growth": (r.tco2 / previous - 1) * 100 if previous > 0 else None,
-            }
-        )
-    return table
+    growth = year_on_year({r.sector: r.tco2 for r in rows}, before)
+    return [
+        {
+            "sector": r.sector,
+            "name": names.get(r.sector, ""),
+            "tco2": r.tco2,
+            "lo": r.lo,
+            "hi": r.hi,
+            "kwh": r.kwh,
+            "growth": None if pd.isna(growth[r.sector]) else float(growth[r.sector]),
+        }
+        for r in rows
+    ]
 
 
 def county_growth(assessment: Assessment, month: str, counties: Iterable[str]) -> list[dict]:
@@ -219,11 +219,8 @@ def county_growth(assessment: Assessment, month: str, counties: Iterable[str]) -
     )
     now = dict(base.filter(month=month).values_list("region_id", "tco2"))
     before = dict(base.filter(month=previous_month).values_list("region_id", "tco2"))
-    return [
-        {"name": code, "value": round((now[code] / before[code] - 1) * 100, 2)}
-        for code in wanted
-        if code in now and before.get(code, 0) > 0
-    ]
+    growth = year_on_year({code: now[code] for code in wanted if code in now}, before).dropna()
+    return [{"name": code, "value": to_display(g, "%", 2)} for code, g in growth.items()]
 
 
 def bulletin_of(record: Bulletin) -> CoreBulletin:

@@ -5,31 +5,24 @@ table and the cities' bulletins (HTML and PDF). Users see the regions their role
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from carbonctl import refdata
-from carbonctl.electricity.schema import model_sectors
-from carbonctl.web.accounts.models import Role
+from carbonctl.display import to_display
+from carbonctl.web.accounts.permissions import can_view_electricity
 from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.electricity import charts, services
+from carbonctl.web.electricity.forms import BulletinQuery, PageQuery
 from carbonctl.web.electricity.models import Bulletin, Estimate
-from carbonctl.web.exports import xlsx_response
+from carbonctl.web.exports import pdf_response, xlsx_response
+from carbonctl.web.forms import query
 from carbonctl.web.regions.models import Region
-
-ALLOWED = {
-    Role.PROVINCE_ADMIN,
-    Role.PROVINCE_ANALYST,
-    Role.REVIEWER,
-    Role.CITY_OFFICIAL,
-    Role.COUNTY_OFFICIAL,
-}
 
 
 def _allowed(request) -> None:
-    if scope_of(request.user).role not in ALLOWED:
+    if not can_view_electricity(request.user):
         record_denial(request, "electricity.page", "", "role without region data")
         raise Http404
 
@@ -51,26 +44,28 @@ def page(request):
     assessment = services.current_assessment()
     if assessment is None:
         return render(request, "electricity/page.html", {"assessment": None})
-    region = region_or_404(request, request.GET.get("region") or _default_region(request))
-    sectors = {s.code: s.name_zh for s in model_sectors()}
-    sector = request.GET.get("sector", services.ALL)
-    if sector != services.ALL and sector not in sectors:
-        sector = services.ALL
+    sectors = services.sector_names()
     months = list(
         Estimate.objects.filter(assessment=assessment, basis=Estimate.Basis.NOWCAST)
         .values_list("month", flat=True)
         .distinct()
         .order_by("month")
     )
-    month = request.GET.get("month") if request.GET.get("month") in months else months[-1]
+    params = query(request, PageQuery, sectors=sectors, months=months, everything=services.ALL)
+    region = region_or_404(request, params["region"] or _default_region(request))
+    sector = params["sector"] or services.ALL
+    month = params["month"] or months[-1]
     table = services.sector_table(assessment, region.adcode, month)
-    if request.GET.get("format") == "xlsx":
+    if params["format"] == "xlsx":
         return xlsx_response(
             f"electricity-carbon-{region.adcode}-{month}.xlsx",
             month,
             ["部门 sector", "名称 name", "估算 tCO2", "下限 low", "上限 high", "kWh", "同比 %"],
             [
-                [r["sector"], r["name"], r["tco2"], r["lo"], r["hi"], r["kwh"], r["growth"]]
+                [
+                    *(r[k] for k in ("sector", "name", "tco2", "lo", "hi", "kwh")),
+                    to_display(r["growth"], "%"),
+                ]
                 for r in table
             ],
         )
@@ -117,36 +112,24 @@ def _bulletin_or_404(request, bulletin_id: int) -> Bulletin:
     return found
 
 
-def _display(item) -> dict:
-    """A ranked sector or county in the units the tables show (万吨, %)."""
-    return {
-        "name": item.name,
-        "tco2": item.tco2 / 1e4,
-        "previous": item.previous / 1e4,
-        "growth": item.growth * 100,
-        "share": item.share * 100,
-    }
-
-
 @login_required
 def bulletin(request, bulletin_id: int):
+    params = query(request, BulletinQuery)
     record = _bulletin_or_404(request, bulletin_id)
     content = services.bulletin_of(record)
     context = {
         "record": record,
         "bulletin": content,
-        "sectors": [_display(r) for r in content.fastest("sectors", top=10)],
-        "counties": [_display(r) for r in content.fastest("counties", top=10)],
+        "sectors": content.fastest("sectors", top=10),
+        "counties": content.fastest("counties", top=10),
         "assessment": record.assessment,
     }
-    if request.GET.get("format") == "pdf":
-        from weasyprint import HTML
-
+    if params["format"] == "pdf":
         context["charts"] = charts.bulletin_charts(content)
-        html = render_to_string("electricity/bulletin_pdf.html", context, request=request)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="bulletin-{record.city_id}-{record.month}.pdf"'
+        return pdf_response(
+            request,
+            f"bulletin-{record.city_id}-{record.month}.pdf",
+            "electricity/bulletin_pdf.html",
+            context,
         )
-        return response
     return render(request, "electricity/bulletin.html", context)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from ninja import Router, Schema
 
 from carbonctl import refdata
-from carbonctl.errors import UnknownNameError
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
 
 router = Router(tags=["factor sets 排放因子集"], auth=API_AUTH)
@@ -39,10 +37,8 @@ def list_factor_sets(request):
 
 @router.get("/fuels", response={200: list[FuelFactorOut], 401: ErrorOut, 404: ErrorOut})
 def fuel_factors(request, code: str):
-    """Default fuel parameters of one factor set (``code``, e.g. GB/T 32150-2015)."""
-    try:
-        frame = refdata.fuel_factors(code).reset_index()
-    except UnknownNameError:
-        raise Http404 from None
+    """Default fuel parameters of one factor set (``code``, e.g. GB/T 32150-2015); an unknown
+    code is a 404 naming the closest codes."""
+    frame = refdata.fuel_factors(code).reset_index()
     frame = frame.astype(object).where(frame.notna(), None)
     return frame.to_dict(orient="records")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from carbonctl import refdata
 from carbonctl.errors import UnknownNameError
 from carbonctl.web.exports import xlsx_response
+from carbonctl.web.forms import ExportQuery, query
 
 FUEL_COLUMNS = refdata.FUEL_FACTOR_COLUMNS
 GRID_COLUMNS = [
@@ -27,7 +28,7 @@ GRID_COLUMNS = [
 
 def _table(request, frame, columns, filename, template, context):
     rows = frame[columns].to_dict(orient="records")
-    if request.GET.get("format") == "xlsx":
+    if query(request, ExportQuery)["format"] == "xlsx":
         return xlsx_response(
             filename, filename.split(".")[0][:31], columns, [[r[c] for c in columns] for r in rows]
         )

@@ -57,6 +57,6 @@ def region_inventory(request, adcode: str, year: int | None = None):
         "dataset": dataset.code,
         "synthetic": dataset.synthetic,
         "factor_set": dataset.factor_set.code,
-        "total_tco2": sum(c["tco2"] for c in cells),
+        "total_tco2": services.region_matrix_total(dataset, region, chosen),
         "cells": cells,
     }

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from carbonctl import refdata
+from carbonctl.display import to_display
+from carbonctl.indicators.intensity import co2_intensity
 from carbonctl.web.inventories.models import (
     Dataset,
     InventoryCell,
@@ -116,10 +118,12 @@ def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
     }
 
     def intensity(region: str, y: int, tco2: float) -> float | None:
+        """Carbon intensity (碳排放强度) in t per 10^4 yuan of constant-price GDP (亿元 stored)."""
         figure = gdp.get((region, y))
         if figure is None or not figure.gdp_constant:
             return None
-        return tco2 / (figure.gdp_constant * 1e4)  # t per 10^4 yuan
+        row = pd.DataFrame({"co2_tco2": [tco2], "gdp_constant": [figure.gdp_constant]})
+        return float(co2_intensity(row, gdp_unit="亿元", per="万元").iloc[0])
 
     trend = [
         {
@@ -162,12 +166,48 @@ def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
     }
 
 
+def _matrix_cells(dataset: Dataset, region: Region, year: int):
+    source = InventoryCell if region.level == "county" else RegionCell
+    return source.objects.filter(dataset=dataset, region=region, year=year)
+
+
+def overview_chart(data: dict) -> dict:
+    """The overview's figures as its charts draw them: CO2 in 万吨 (whole numbers), intensity
+    in t per 10^4 yuan."""
+
+    def wan(tco2: float) -> float | None:
+        return to_display(tco2, "万吨", 0)
+
+    return {
+        "cities": [
+            {
+                "adcode": c["adcode"],
+                "name_zh": c["name_zh"],
+                "name_en": c["name_en"],
+                "value": wan(c["tco2"]),
+            }
+            for c in data["cities"]
+        ],
+        "trend": [
+            {"year": t["year"], "value": wan(t["tco2"]), "intensity": t["intensity"]}
+            for t in data["trend"]
+        ],
+        "key_industries": [
+            {"name": k["name"], "value": wan(k["tco2"])} for k in data["key_industries"]
+        ],
+    }
+
+
+def region_matrix_total(dataset: Dataset, region: Region, year: int) -> float:
+    """The sum of :func:`region_matrix` (tCO2)."""
+    return _matrix_cells(dataset, region, year).aggregate(t=Sum("tco2"))["t"] or 0.0
+
+
 def region_matrix(dataset: Dataset, region: Region, year: int) -> list[dict]:
     """Sector × fuel CO2 of a region in a year: a county's own cells, or the pre-summed cells
     of a city or the province."""
-    source = InventoryCell if region.level == "county" else RegionCell
     rows = (
-        source.objects.filter(dataset=dataset, region=region, year=year)
+        _matrix_cells(dataset, region, year)
         .values("sector", "fuel")
         .annotate(t=Sum("tco2"))
         .order_by("sector", "fuel")
@@ -180,13 +220,12 @@ def publish(user, dataset: Dataset, year: int) -> int:
     administrators only); one transaction with an audit entry per figure."""
     from django.core.exceptions import PermissionDenied
 
-    from carbonctl.web.accounts.models import Role
-    from carbonctl.web.accounts.scope import scope_of
+    from carbonctl.web.accounts.permissions import can_publish
     from carbonctl.web.audit.models import AuditEntry
     from carbonctl.web.audit.services import record, snapshot
     from carbonctl.web.inventories.models import Disclosure
 
-    if scope_of(user).role != Role.PROVINCE_ADMIN:
+    if not can_publish(user):
         raise PermissionDenied("only province administrators publish")
     figures = _overview(dataset, year, frozenset(Region.objects.values_list("adcode", flat=True)))
     rows = [(refdata.PROVINCE, figures["total"])] + [(c["adcode"], c) for c in figures["cities"]]
@@ -233,11 +272,14 @@ def region_trend(dataset: Dataset, region: Region) -> list[dict]:
     return [{"year": r["year"], "tco2": r["t"]} for r in rows]
 
 
-def cells_behind(dataset: Dataset, region: Region, year: int, sector: str, fuel: str):
-    """The county cells a region's sector × fuel figure is the sum of."""
+def cells_behind(
+    dataset: Dataset, region: Region, year: int, sector: str, fuel: str
+) -> tuple[list[InventoryCell], float]:
+    """The county cells a region's sector × fuel figure is the sum of, and that sum (tCO2)."""
     cells = InventoryCell.objects.filter(dataset=dataset, year=year, sector=sector, fuel=fuel)
     if region.level == "city":
         cells = cells.filter(region__parent=region)
     elif region.level == "county":
         cells = cells.filter(region=region)
-    return list(cells.select_related("region").order_by("region_id"))
+    total = cells.aggregate(t=Sum("tco2"))["t"] or 0.0
+    return list(cells.select_related("region").order_by("region_id")), total

@@ -9,38 +9,45 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
+from carbonctl.web.accounts.permissions import can_publish, can_view_overview
+from carbonctl.web.accounts.scope import region_or_404, regions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
+from carbonctl.web.forms import query
 from carbonctl.web.inventories import maps, services
+from carbonctl.web.inventories.forms import CellsQuery, PublishForm, YearQuery
 from carbonctl.web.inventories.models import Disclosure
 
 
-def _dataset_year(request):
+def _dataset_year(year: int | None):
+    """The current dataset and ``year`` (its latest year when None)."""
     dataset = services.current_dataset()
     if dataset is None:
         return None, None
-    year = request.GET.get("year")
-    return dataset, int(year) if year and year.isdigit() else services.latest_year(dataset)
+    return dataset, year if year is not None else services.latest_year(dataset)
 
 
 @login_required
 def overview(request):
-    if scope_of(request.user).role == "public":
+    if not can_view_overview(request.user):
         raise Http404
-    dataset, year = _dataset_year(request)
+    dataset, year = _dataset_year(query(request, YearQuery)["year"])
     data = services.overview(dataset, year, regions_for(request.user)) if dataset else None
+    chart = services.overview_chart(data) if data else None
     return render(
-        request, "inventories/overview.html", {"data": data, "dataset": dataset, "year": year}
+        request,
+        "inventories/overview.html",
+        {"data": data, "chart": chart, "dataset": dataset, "year": year},
     )
 
 
 @login_required
 def region_inventory(request, adcode: str):
+    params = query(request, YearQuery)
     region = region_or_404(request, adcode)
-    dataset, year = _dataset_year(request)
+    dataset, year = _dataset_year(params["year"])
     matrix = services.region_matrix(dataset, region, year) if dataset else []
-    if request.GET.get("format") == "xlsx":
+    if params["format"] == "xlsx":
         return xlsx_response(
             f"inventory-{region.adcode}-{year}.xlsx",
             str(year),
@@ -64,12 +71,13 @@ def region_inventory(request, adcode: str):
 @login_required
 def region_cells(request, adcode: str):
     """Drill-down: the county cells (amount, unit, CO2) behind one sector × fuel figure."""
+    params = query(request, CellsQuery)
     region = region_or_404(request, adcode)
-    dataset, year = _dataset_year(request)
+    dataset, year = _dataset_year(params["year"])
     if dataset is None:
         raise Http404
-    sector, fuel = request.GET.get("sector", ""), request.GET.get("fuel", "")
-    cells = services.cells_behind(dataset, region, year, sector, fuel)
+    sector, fuel = params["sector"], params["fuel"]
+    cells, total = services.cells_behind(dataset, region, year, sector, fuel)
     return render(
         request,
         "inventories/cells.html",
@@ -79,7 +87,7 @@ def region_cells(request, adcode: str):
             "sector": sector,
             "fuel": fuel,
             "cells": cells,
-            "total": sum(c.tco2 for c in cells),
+            "total": total,
             "dataset": dataset,
         },
     )
@@ -94,8 +102,9 @@ def map_geojson(request, level: str):
 
 def disclosures(request):
     """Published figures: open to everyone, including the public and anonymous visitors."""
+    params = query(request, YearQuery)
     published = Disclosure.objects.select_related("region", "dataset")
-    if request.GET.get("format") == "xlsx":
+    if params["format"] == "xlsx":
         return xlsx_response(
             "disclosures.xlsx",
             "disclosures",
@@ -121,23 +130,22 @@ def disclosures(request):
                 for d in published
             ],
         )
-    can_publish = request.user.is_authenticated and scope_of(request.user).role == "province_admin"
-    _dataset, year = _dataset_year(request)
+    _dataset, year = _dataset_year(params["year"])
     return render(
         request,
         "inventories/disclosures.html",
-        {"disclosures": published, "can_publish": can_publish, "year": year},
+        {"disclosures": published, "can_publish": can_publish(request.user), "year": year},
     )
 
 
 @login_required
 @require_POST
 def publish(request):
-    dataset, year = _dataset_year(request)
+    dataset, year = _dataset_year(query(request, PublishForm, request.POST)["year"])
     if dataset is None:
         raise Http404
     try:
-        services.publish(request.user, dataset, int(request.POST.get("year", year)))
+        services.publish(request.user, dataset, year)
     except PermissionDenied as exc:
         record_denial(request, "inventories.Disclosure", "", str(exc))
         raise

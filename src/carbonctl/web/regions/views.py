@@ -7,11 +7,12 @@ from django.shortcuts import render
 
 from carbonctl.web.accounts.scope import enterprises_for, region_or_404
 from carbonctl.web.exports import xlsx_response
+from carbonctl.web.forms import ExportQuery, query
 from carbonctl.web.regions.models import Region
 
 
 def region_list(request):
-    if request.GET.get("format") == "xlsx":
+    if query(request, ExportQuery)["format"] == "xlsx":
         return xlsx_response(
             "regions.xlsx",
             "regions",

@@ -15,19 +15,13 @@ from carbonctl.accounting import account
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
 from carbonctl.io import ACTIVITY_COLUMNS, read_activities
 from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
+from carbonctl.web.accounts.permissions import can_submit, role_of
+from carbonctl.web.accounts.scope import enterprises_for, regions_for
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.reviews import check_reviewer, decide_pending
 from carbonctl.web.submissions.models import ActivityRecord, EmissionResult, FactorSet, Submission
 
-SUBMITTERS = {
-    Role.PROVINCE_ADMIN,
-    Role.PROVINCE_ANALYST,
-    Role.CITY_OFFICIAL,
-    Role.COUNTY_OFFICIAL,
-    Role.ENTERPRISE_REPORTER,
-}
 #: Measured parameters of an activity row, kept with the row (the optional input columns).
 PARAMETERS = tuple(ACTIVITY_COLUMNS[ACTIVITY_COLUMNS.index("region") + 1 :])
 
@@ -58,12 +52,11 @@ def error_list(errors: InputErrors) -> list[dict[str, object]]:
 
 
 def _check_may_submit(user, enterprise, region) -> None:
-    scope = scope_of(user)
-    if scope.role not in SUBMITTERS:
+    if not can_submit(user):
         raise PermissionDenied("this role does not submit data")
     if enterprise is not None and not enterprises_for(user).filter(pk=enterprise.pk).exists():
         raise PermissionDenied("enterprise outside the user's scope")
-    if scope.role == Role.ENTERPRISE_REPORTER and enterprise is None:
+    if role_of(user) == Role.ENTERPRISE_REPORTER and enterprise is None:
         raise PermissionDenied("enterprise reporters submit for their enterprise")
     if not regions_for(user).filter(pk=region.pk).exists() and enterprise is None:
         raise PermissionDenied("region outside the user's scope")

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonctl.errors import InputErrors
-from carbonctl.web.accounts.scope import scope_of, submission_or_404, submissions_for
+from carbonctl.web.accounts.permissions import can_review
+from carbonctl.web.accounts.scope import submission_or_404, submissions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
-from carbonctl.web.reviews import REVIEWERS
+from carbonctl.web.forms import ExportQuery, query
 from carbonctl.web.submissions import services
 from carbonctl.web.submissions.forms import UploadForm
 from carbonctl.web.submissions.models import Submission
@@ -47,7 +48,7 @@ def submission_list(request):
                 return redirect("submissions:detail", submission.pk)
         else:
             status = 422
-    if request.method == "GET" and request.GET.get("format") == "xlsx":
+    if request.method == "GET" and query(request, ExportQuery)["format"] == "xlsx":
         return xlsx_response(
             "submissions.xlsx",
             "submissions",
@@ -102,10 +103,9 @@ def submission_detail(request, submission_id: int):
         versions.append(older)
         older = older.supersedes
     newer = getattr(submission, "superseded_by", None)
-    can_review = (
-        scope_of(request.user).role in REVIEWERS
+    may_review = (
+        can_review(request.user, author_id=submission.uploaded_by_id)
         and submission.status == Submission.Status.PENDING
-        and submission.uploaded_by_id != request.user.pk
     )
     return render(
         request,
@@ -115,7 +115,7 @@ def submission_detail(request, submission_id: int):
             "rows": rows,
             "versions": versions,
             "newer": newer,
-            "can_review": can_review,
+            "can_review": may_review,
         },
     )
 

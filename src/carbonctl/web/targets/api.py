@@ -10,14 +10,13 @@ from ninja import Router, Schema, Status
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import METHODS
-from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
+from carbonctl.web.accounts.permissions import can_read_region_targets, can_view_allocation
+from carbonctl.web.accounts.scope import region_or_404, regions_for
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Target
-from carbonctl.web.targets.views import PROVINCE_ROLES
 
 router = Router(tags=["targets 目标分解与考核"], auth=API_AUTH)
 
@@ -89,13 +88,13 @@ def _dataset():
 
 
 def _province_only(request, what: str) -> None:
-    if scope_of(request.user).role not in PROVINCE_ROLES:
+    if not can_view_allocation(request.user):
         record_denial(request, what, "", "province roles only")
         raise Http404
 
 
 def _regional_roles_only(request) -> None:
-    if scope_of(request.user).role in {Role.PUBLIC, Role.ENTERPRISE_REPORTER}:
+    if not can_read_region_targets(request.user):
         record_denial(request, "targets.Target", "", "no regional scope")
         raise Http404
 

@@ -114,13 +114,12 @@ def propose(
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
-    from carbonctl.web.accounts.models import Role
-    from carbonctl.web.accounts.scope import scope_of
+    from carbonctl.web.accounts.permissions import can_propose_allocation
     from carbonctl.web.audit.models import AuditEntry
     from carbonctl.web.audit.services import record, snapshot
     from carbonctl.web.targets.models import Proposal
 
-    if scope_of(user).role not in {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}:
+    if not can_propose_allocation(user):
         raise PermissionDenied("only province administrators and analysts propose allocations")
     if method not in workbench_methods():
         raise CarbonctlError(f"unknown method {method!r}")
@@ -153,9 +152,10 @@ def decide(user, proposal, *, approve: bool):
     proposal; not one's own. One transaction with the audit entries."""
     from django.db import transaction
 
+    from carbonctl.web.accounts.permissions import can_adopt_allocation
     from carbonctl.web.reviews import check_reviewer, decide_pending
 
-    check_reviewer(user, proposal.proposed_by_id, "allocations")
+    check_reviewer(user, proposal.proposed_by_id, "allocations", can_adopt_allocation)
     with transaction.atomic():
         locked = decide_pending(user, proposal, approve=approve)
         if approve:
@@ -274,13 +274,9 @@ def decompose_city(
     from django.db import transaction
 
     from carbonctl.targets import decompose
-    from carbonctl.web.accounts.models import Role
-    from carbonctl.web.accounts.scope import regions_for, scope_of
+    from carbonctl.web.accounts.permissions import can_split_city_target
 
-    role = scope_of(user).role
-    allowed = role in {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST} or (
-        role == Role.CITY_OFFICIAL and regions_for(user).filter(pk=city_target.region_id).exists()
-    )
+    allowed = can_split_city_target(user, city_target.region_id)
     if not allowed or city_target.region.level != "city":
         raise PermissionDenied("a city target is split by province staff or the city's official")
     if method not in county_methods():

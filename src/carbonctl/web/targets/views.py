@@ -13,17 +13,19 @@ from django.views.decorators.http import require_POST
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import method_summary, pivot
 from carbonctl.targets.compare import COMPARISON_COLUMNS
-from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.scope import region_or_404, regions_for, scope_of
+from carbonctl.web.accounts.permissions import (
+    can_adopt_allocation,
+    can_view_allocation,
+    can_view_assessment,
+    can_view_targets,
+)
+from carbonctl.web.accounts.scope import region_or_404, regions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.regions.models import Region
-from carbonctl.web.reviews import REVIEWERS
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Proposal
-
-PROVINCE_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER}
 
 
 def _number(request, name: str, default: float) -> float:
@@ -35,7 +37,7 @@ def _number(request, name: str, default: float) -> float:
 
 @login_required
 def workbench(request):
-    if scope_of(request.user).role not in PROVINCE_ROLES:
+    if not can_view_allocation(request.user):
         record_denial(request, "targets.workbench", "", "province roles only")
         raise Http404
     dataset = current_dataset()
@@ -85,8 +87,8 @@ def workbench(request):
     )
 
 
-def _province_only(request) -> None:
-    if scope_of(request.user).role not in PROVINCE_ROLES:
+def _province_only(request, allowed=can_view_allocation) -> None:
+    if not allowed(request.user):
         record_denial(request, "targets.Proposal", "", "province roles only")
         raise Http404
 
@@ -125,9 +127,8 @@ def proposal_detail(request, proposal_id: int):
     names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
     rows = [{"name": names.get(k, k), "reduction": v} for k, v in proposal.reductions.items()]
     can_review = (
-        scope_of(request.user).role in REVIEWERS
+        can_adopt_allocation(request.user, author_id=proposal.proposed_by_id)
         and proposal.status == Proposal.Status.PENDING
-        and proposal.proposed_by_id != request.user.pk
     )
     return render(
         request,
@@ -154,7 +155,7 @@ def proposal_review(request, proposal_id: int):
 @login_required
 def target_tree(request):
     """Adopted targets of the regions the user may see, with schedule progress."""
-    if scope_of(request.user).role == Role.PUBLIC:
+    if not can_view_targets(request.user):
         raise Http404
     dataset = current_dataset()
     plan = request.GET.get("plan", services.plan_defaults()["plan"])
@@ -171,7 +172,7 @@ def target_tree(request):
 @login_required
 def assessment(request):
     """City assessment (综合评价): entropy-TOPSIS ranking, radar charts, Excel and PDF export."""
-    _province_only(request)
+    _province_only(request, can_view_assessment)
     dataset = current_dataset()
     if dataset is None:
         raise Http404

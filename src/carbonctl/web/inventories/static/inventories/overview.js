@@ -1,10 +1,10 @@
 // Overview charts: the city map coloured by emissions, the province trend and the key-industry
 // split. Map boundaries come from the platform itself (joined by adcode), never from a CDN.
+// Values arrive in 万吨 (converted on the server, carbonctl.display); nothing is scaled here.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("overview-data").textContent);
   const english = document.documentElement.lang.startsWith("en");
-  const wan = (t) => Math.round(t / 1e4);
   const cityName = (c) => (english && c.name_en) || c.name_zh;
   // Units follow the page's convention: 万吨 is "10^4 t" in English.
   const tenKt = english ? "10^4 t" : "万t";
@@ -25,7 +25,7 @@
           },
           visualMap: {
             min: 0,
-            max: Math.max(...data.cities.map((c) => wan(c.tco2)), 1),
+            max: Math.max(...data.cities.map((c) => c.value), 1),
             calculable: true,
             left: "left",
           },
@@ -34,7 +34,7 @@
             map: "shanxi",
             nameProperty: "name",
             label: { show: true, formatter: (p) => names[p.name] || "" },
-            data: data.cities.map((c) => ({ name: c.adcode, value: wan(c.tco2) })),
+            data: data.cities.map((c) => ({ name: c.adcode, value: c.value })),
           }],
         });
         window.mapCities = data.cities.length;
@@ -48,7 +48,7 @@
     xAxis: { type: "category", data: data.trend.map((t) => t.year) },
     yAxis: [{ type: "value", name: tenKt }, { type: "value", name: intensityUnit }],
     series: [
-      { name: english ? "CO2" : "排放量", type: "line", data: data.trend.map((t) => wan(t.tco2)) },
+      { name: english ? "CO2" : "排放量", type: "line", data: data.trend.map((t) => t.value) },
       { name: english ? "Intensity" : "强度", type: "line", yAxisIndex: 1,
         data: data.trend.map((t) => t.intensity && t.intensity.toFixed(3)) },
     ],
@@ -60,7 +60,7 @@
     series: [{
       type: "pie",
       radius: ["35%", "70%"],
-      data: data.key_industries.map((k) => ({ name: k.name, value: wan(k.tco2) })),
+      data: data.key_industries.map((k) => ({ name: k.name, value: k.value })),
     }],
   });
 

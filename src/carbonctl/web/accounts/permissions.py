@@ -1,0 +1,155 @@
+"""What each role may do (功能权限): named capabilities, and the one table of roles allowed per
+capability. Views, APIs and services ask ``can_…(user)``; none compares roles itself.
+
+Which *data* a user may see (数据权限: regions, enterprises) is :mod:`.scope`'s job; a capability
+says whether a user may do something at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from carbonctl.web.accounts.models import Role
+
+
+class Capability(enum.StrEnum):
+    """Something a role may do; the value is the name used in audit logs and tests."""
+
+    SEE_WHOLE_PROVINCE = "see_whole_province"  # every region and enterprise (全省数据)
+    ADMINISTER = "administer"  # Django admin site (系统管理)
+    VIEW_OVERVIEW = "view_overview"  # province overview and its map (全省概览)
+    PUBLISH = "publish"  # publish inventory figures (信息公开)
+    SUBMIT = "submit"  # upload activity data (数据报送)
+    REVIEW = "review"  # approve or reject submissions (审核)
+    VIEW_ELECTRICITY = "view_electricity"  # electricity–carbon page, bulletins (电碳快速评估)
+    VIEW_ALLOCATION = "view_allocation"  # allocation workbench and proposals (指标分配)
+    PROPOSE_ALLOCATION = "propose_allocation"  # propose an allocation for adoption
+    ADOPT_ALLOCATION = "adopt_allocation"  # approve a proposal: targets are adopted (下达)
+    VIEW_ASSESSMENT = "view_assessment"  # city assessment (综合评价)
+    VIEW_TARGETS = "view_targets"  # adopted targets and schedule progress (目标进度)
+    READ_REGION_TARGETS = "read_region_targets"  # targets of regions through the API (区域目标数据)
+    SPLIT_CITY_TARGET = "split_city_target"  # split a city's target among counties (逐级分解)
+
+
+_PROVINCE_STAFF = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER})
+_DECIDERS = frozenset({Role.REVIEWER, Role.PROVINCE_ADMIN})
+_SIGNED_IN_ROLES = frozenset(Role) - {Role.PUBLIC}
+_REGIONAL = _PROVINCE_STAFF | {Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL}
+
+#: The roles allowed each capability anywhere in the province.
+ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
+    {
+        Capability.SEE_WHOLE_PROVINCE: _PROVINCE_STAFF,
+        Capability.ADMINISTER: frozenset({Role.PROVINCE_ADMIN}),
+        Capability.VIEW_OVERVIEW: _SIGNED_IN_ROLES,
+        Capability.PUBLISH: frozenset({Role.PROVINCE_ADMIN}),
+        Capability.SUBMIT: frozenset(
+            {
+                Role.PROVINCE_ADMIN,
+                Role.PROVINCE_ANALYST,
+                Role.CITY_OFFICIAL,
+                Role.COUNTY_OFFICIAL,
+                Role.ENTERPRISE_REPORTER,
+            }
+        ),
+        Capability.REVIEW: _DECIDERS,
+        Capability.VIEW_ELECTRICITY: _REGIONAL,
+        Capability.VIEW_ALLOCATION: _PROVINCE_STAFF,
+        Capability.PROPOSE_ALLOCATION: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
+        Capability.ADOPT_ALLOCATION: _DECIDERS,
+        Capability.VIEW_ASSESSMENT: _PROVINCE_STAFF,
+        Capability.VIEW_TARGETS: _SIGNED_IN_ROLES,
+        Capability.READ_REGION_TARGETS: _PROVINCE_STAFF
+        | {Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL},
+        Capability.SPLIT_CITY_TARGET: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
+    }
+)
+
+#: Roles allowed a capability only for their own region (the region of their profile).
+OWN_REGION: Mapping[Capability, frozenset[Role]] = MappingProxyType(
+    {Capability.SPLIT_CITY_TARGET: frozenset({Role.CITY_OFFICIAL})}
+)
+
+
+def role_of(user) -> Role:
+    """The user's role; anonymous users and users without a profile are public (公众)."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return Role(profile.role) if profile is not None else Role.PUBLIC
+
+
+def role_may(role: Role | str, capability: Capability) -> bool:
+    """Whether ``role`` has ``capability`` anywhere in the province."""
+    return Role(role) in ALLOWED[capability]
+
+
+def has(user, capability: Capability, region: str | None = None) -> bool:
+    """Whether ``user`` has ``capability`` (for ``region``, an adcode, when it is region-bound)."""
+    role = role_of(user)
+    if role in ALLOWED[capability]:
+        return True
+    if region is None or role not in OWN_REGION.get(capability, ()):
+        return False
+    return user.profile.region_id == region
+
+
+def sees_whole_province(user) -> bool:
+    return has(user, Capability.SEE_WHOLE_PROVINCE)
+
+
+def can_administer(user) -> bool:
+    return has(user, Capability.ADMINISTER)
+
+
+def can_view_overview(user) -> bool:
+    return has(user, Capability.VIEW_OVERVIEW)
+
+
+def can_publish(user) -> bool:
+    return has(user, Capability.PUBLISH)
+
+
+def can_submit(user) -> bool:
+    return has(user, Capability.SUBMIT)
+
+
+def can_review(user, author_id: int | None = None) -> bool:
+    """Decide on submissions; never on one's own (``author_id``: the uploader, when known)."""
+    return has(user, Capability.REVIEW) and author_id != user.pk
+
+
+def can_view_electricity(user) -> bool:
+    return has(user, Capability.VIEW_ELECTRICITY)
+
+
+def can_view_allocation(user) -> bool:
+    return has(user, Capability.VIEW_ALLOCATION)
+
+
+def can_propose_allocation(user) -> bool:
+    return has(user, Capability.PROPOSE_ALLOCATION)
+
+
+def can_adopt_allocation(user, author_id: int | None = None) -> bool:
+    """Approve or reject an allocation proposal; never one's own (``author_id``: the proposer)."""
+    return has(user, Capability.ADOPT_ALLOCATION) and author_id != user.pk
+
+
+def can_view_assessment(user) -> bool:
+    return has(user, Capability.VIEW_ASSESSMENT)
+
+
+def can_view_targets(user) -> bool:
+    return has(user, Capability.VIEW_TARGETS)
+
+
+def can_read_region_targets(user) -> bool:
+    """Read regions' targets through the API: roles with a regional scope (the province's staff,
+    city and county officials), not enterprises or the public."""
+    return has(user, Capability.READ_REGION_TARGETS)
+
+
+def can_split_city_target(user, city: str) -> bool:
+    """Split the target of ``city`` (adcode): province staff, or that city's official."""
+    return has(user, Capability.SPLIT_CITY_TARGET, region=city)

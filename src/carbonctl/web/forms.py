@@ -1,0 +1,81 @@
+"""Page query parameters (查询参数) through Django forms: a bad value is a 400 naming the
+parameter and what was wrong, never a 500 and never silently replaced by a default.
+
+A view calls ``query(request, SomeQuery)`` and reads the cleaned values; :class:`BadQuery` is
+answered by :class:`QueryErrorMiddleware`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+
+class BadQuery(BadRequest):
+    """Query parameters that do not validate; the message names each bad parameter."""
+
+    def __init__(self, form: forms.Form) -> None:
+        self.form = form
+        super().__init__(
+            "; ".join(
+                f"{name}: {' '.join(str(e) for e in errors)}"
+                for name, errors in form.errors.items()
+            )
+        )
+
+
+def query(request: HttpRequest, form_class: type[forms.Form], data=None, **kwargs) -> dict:
+    """The cleaned parameters of ``request.GET`` (or ``data``, e.g. ``request.POST``) by
+    ``form_class``; raises :class:`BadQuery` when one is invalid."""
+    form = form_class(request.GET if data is None else data, **kwargs)
+    if not form.is_valid():
+        raise BadQuery(form)
+    return form.cleaned_data
+
+
+class YearField(forms.IntegerField):
+    """A calendar year (年份); integers only, so ``nan``, ``inf`` and ``2020.5`` are refused."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", datetime.MINYEAR)
+        kwargs.setdefault("max_value", datetime.MAXYEAR)
+        super().__init__(**kwargs)
+
+
+class MonthField(forms.RegexField):
+    """A month as ``YYYY-MM`` (月份)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(r"^\d{4}-(0[1-9]|1[0-2])$", **kwargs)
+
+
+def format_field(*formats: str) -> forms.ChoiceField:
+    """The optional ``format`` parameter of a page that also exports (``xlsx``, ``pdf``)."""
+    return forms.ChoiceField(required=False, choices=[(f, f) for f in formats])
+
+
+class ExportQuery(forms.Form):
+    """A page whose only parameter is ``format=xlsx``."""
+
+    format = format_field("xlsx")
+
+
+class QueryErrorMiddleware:
+    """Answers :class:`BadQuery` with 400 and its message (plain text, like the other refusals
+    pages give); Django's own 400 page would hide the message."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, BadQuery):
+            return HttpResponseBadRequest(str(exception), content_type="text/plain; charset=utf-8")
+        return None

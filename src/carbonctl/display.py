@@ -42,6 +42,7 @@ DISPLAY_UNITS: dict[str, DisplayUnit] = {
     for unit in (
         DisplayUnit("万吨", "t", 0),  # totals of a region (headline, trend tables)
         DisplayUnit("吨", "t", 1),
+        DisplayUnit("Mt", "t", 2),  # million tonnes, as CEADs publishes inventories
         DisplayUnit("万吨标准煤", "tce", 2),
         DisplayUnit("万千瓦时", "kWh", 2),
         DisplayUnit("亿千瓦时", "kWh", 2),

@@ -217,3 +217,21 @@ def test_the_targets_queries_accept_good_values():
     assert workbench.is_valid() and workbench.cleaned_data["base_year"] == 2020
     assert TreeQuery({"plan": "14th FYP", "year": "2025"}).is_valid()
     assert AssessmentQuery({"year": "2020", "format": "pdf"}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "bad"),
+    [
+        ("/targets/allocation/", {"base_year": "inf"}, "base_year"),
+        ("/targets/allocation/", {"target": "nan"}, "target"),
+        ("/targets/", {"year": "nan"}, "year"),
+        ("/targets/assessment/", {"year": "abc"}, "year"),
+        ("/targets/assessment/", {"format": "docx"}, "format"),
+    ],
+)
+def test_the_targets_pages_answer_a_bad_parameter_with_a_400(
+    client, province, inventory, path, data, bad
+):
+    client.force_login(province["users"][Role.PROVINCE_ANALYST])
+    response = client.get(path, data)
+    assert response.status_code == 400 and bad in response.content.decode()

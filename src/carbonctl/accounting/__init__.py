@@ -102,6 +102,11 @@ class AccountingResult:
     def total_tco2_market(self) -> float:
         return float(self.rows["tco2_market"].sum())
 
+    @property
+    def total_tce(self) -> float:
+        """Standard coal at equivalent value (当量值) of every row that has one."""
+        return float(self.rows["tce"].sum())
+
     def by(self, *keys: str) -> pd.DataFrame:
         """Totals grouped by ``keys`` with the ids of the input rows behind each figure."""
         grouped = self.rows.groupby(list(keys), sort=True, observed=True, dropna=False)

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from carbonctl.cli.common import FactorSet, JsonFlag, Seed, Sheet, console, guard, wan
+from carbonctl.display import format_quantity
 from carbonctl.refdata import PROVINCE
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, keeping --help fast
@@ -117,7 +118,7 @@ def print_account(
             CATEGORY_NAMES.get(str(record.category), str(record.category)),
             wan(record.tco2),
             wan(record.tco2_market),
-            wan(record.tce) if record.tce == record.tce else "–",
+            wan(record.tce, "万吨标准煤") if record.tce == record.tce else "–",
             record.input_row_ids,
         )
     table.add_section()
@@ -126,7 +127,7 @@ def print_account(
         "",
         wan(result.total_tco2),
         wan(result.total_tco2_market),
-        wan(rows["tce"].sum()),
+        wan(result.total_tce, "万吨标准煤"),
         "",
     )
     console.print(table)
@@ -198,10 +199,10 @@ def print_inventory(result: InventoryResult, output: Path | None) -> None:
             str(record.region),
             str(record.period),
             str(record.key_industry),
-            f"{record.tco2 / 1e6:,.2f}",
-            f"{record.share:.1%}",
+            format_quantity(record.tco2, "Mt", 2, grouping=True),
+            format_quantity(record.share, "%", 1),
         )
     console.print(table)
-    console.print(f"total: {result.total_tco2 / 1e6:,.2f} MtCO2")
+    console.print(f"total: {format_quantity(result.total_tco2, 'Mt', 2, grouping=True)} MtCO2")
     if output is not None:
         console.print(f"CEADs matrix written to {output}")

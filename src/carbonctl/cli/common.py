@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from carbonctl.display import format_quantity
 from carbonctl.errors import CarbonctlError
 
 console = Console()
@@ -54,9 +55,9 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def wan(tco2: float) -> str:
-    """Tonnes shown in 万吨 (10^4 t), as officials read them."""
-    return f"{tco2 / 1e4:,.2f}"
+def wan(tonnes: float, unit: str = "万吨") -> str:
+    """Tonnes (or tce with ``unit="万吨标准煤"``) shown in 10^4, as officials read them."""
+    return format_quantity(tonnes, unit, 2, grouping=True)
 
 
 def names(text: str | None) -> list[str]:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from carbonctl import refdata
 from carbonctl.cli.common import console, guard
-from carbonctl.errors import CarbonctlError, UnknownNameError
 
 app = typer.Typer(
     help="Reference data: factor sets, fuels, grid factors (参考数据).", no_args_is_help=True
@@ -39,7 +36,7 @@ def refdata_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
 ) -> None:
     """Show a reference table, or one fuel's parameters in every factor set."""
-    frame = guard(lambda: _lookup(name))
+    frame = guard(lambda: refdata.lookup(name))
     if as_json:
         records = frame.to_dict(orient="records")
         sys.stdout.write(json.dumps(records, ensure_ascii=False, default=str) + "\n")
@@ -50,33 +47,3 @@ def refdata_show(
     for record in frame.itertuples(index=False):
         table.add_row(*(str(v) for v in record))
     console.print(table)
-
-
-def _lookup(name: str) -> pd.DataFrame:
-    if name in refdata.TABLES:
-        return refdata.load_table(name)
-    try:
-        fuel = refdata.find_fuel(name)
-    except CarbonctlError:
-        try:
-            material = refdata.find_material(name)
-        except CarbonctlError:
-            # neither: say so with the closest tables, fuels and materials
-            candidates = [*refdata.TABLES, *refdata.fuel_names()]
-            raise UnknownNameError(
-                "table, fuel or material", name, refdata.close_matches(name, candidates)
-            ) from None
-        return pd.DataFrame([dataclasses.asdict(material)])
-    factors = refdata.load_table("fuel_factors")
-    rows = factors[factors["fuel_id"] == fuel.fuel_id]
-    if rows.empty:
-        return pd.DataFrame(
-            [
-                {
-                    **dataclasses.asdict(fuel),
-                    "note": "no default parameters in any factor set: "
-                    "give measured NCV and carbon content",
-                }
-            ]
-        )
-    return rows

@@ -37,7 +37,7 @@ __all__ = [
     "write_dataset",
 ]
 
-PROVINCE = "140000"
+PROVINCE = refdata.PROVINCE
 ALL_YEARS = range(params.FIRST_YEAR, params.LAST_YEAR + 1)
 PROCESS = "Process"
 MT = 1e6  # tCO2 per MtCO2

@@ -24,7 +24,7 @@ import pandas as pd
 from carbonctl import refdata
 from carbonctl.electricity import model as ec
 from carbonctl.electricity.bulletin import Bulletin, city_bulletin
-from carbonctl.electricity.pipeline import as_date, read_small_table, roll_up
+from carbonctl.electricity.pipeline import as_date, read_small_table
 from carbonctl.electricity.reconcile import benchmark
 from carbonctl.electricity.schema import (
     MONTH_COLUMNS,
@@ -61,8 +61,7 @@ ESTIMATE_COLUMNS = [
     "lo",
     "hi",
 ]
-PROVINCE = "140000"
-ALL = "ALL"
+ALL = refdata.ALL
 GENERATION = [s.code for s in model_sectors() if s.side == "generation"]
 
 
@@ -93,7 +92,9 @@ def rollup_sums(
 ) -> pd.DataFrame:
     """County × sector rows (``county, sector, month`` + values) -> county, city and province
     rows by sector and for all sectors (``ALL``), summed."""
-    return roll_up(cells, cities, key="sector", period="month", values=value_columns)
+    return refdata.roll_up(
+        cells, by=["sector", "month"], values=value_columns, total="sector", cities=cities
+    )
 
 
 def _reconciled_year(data: ec.ModelInputs, year: int, cities: Mapping[str, str]) -> pd.DataFrame:

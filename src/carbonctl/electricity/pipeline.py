@@ -29,7 +29,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -65,7 +65,6 @@ __all__ = [
     "month_label",
     "read_meters",
     "read_small_table",
-    "roll_up",
     "rollup",
     "write_aggregates",
 ]
@@ -595,20 +594,6 @@ def _months(day: pd.DataFrame) -> pd.DataFrame:
     )
     grouped["kwh"] = grouped["wh"] / WH_PER_KWH
     return grouped[list(MONTH_COLUMNS)]
-
-
-def roll_up(
-    cells: pd.DataFrame,
-    cities: Mapping[str, str],
-    *,
-    key: str,
-    period: str,
-    values: list[str],
-) -> pd.DataFrame:
-    """County rows (``county``, ``key``, ``period`` + ``values``) -> county, city and province
-    rows (``level``, ``region``) by ``key`` and for all (``key`` = ``ALL``), summed: the core
-    roll-up :func:`carbonctl.refdata.roll_up` with the pipeline's columns."""
-    return refdata.roll_up(cells, by=[key, period], values=values, total=key, cities=cities)
 
 
 def rollup(month: pd.DataFrame) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from carbonctl.indicators.schedule import (
     required_cumulative,
     required_cumulative_midyear,
     schedule_status,
+    schedule_table,
     year_index,
 )
 
@@ -74,6 +75,7 @@ __all__ = [
     "required_cumulative",
     "required_cumulative_midyear",
     "schedule_status",
+    "schedule_table",
     "year_index",
     "year_on_year_change",
 ]

@@ -14,6 +14,8 @@ from enum import StrEnum
 from numbers import Integral, Real
 from typing import TypedDict
 
+import pandas as pd
+
 from carbonctl.errors import InputError
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "required_cumulative",
     "required_cumulative_midyear",
     "schedule_status",
+    "schedule_table",
     "year_index",
 ]
 
@@ -230,3 +233,42 @@ def progress(target_r: float, base_year: int, year: int, achieved: float | None)
         "remaining_required": None if achieved is None else remaining_required_rate(r, t, achieved),
         "completion_rate": None if achieved is None else completion_rate(r, t, achieved),
     }
+
+
+#: Columns of :func:`schedule_table` besides the targets' own.
+SCHEDULE_COLUMNS = ("achieved", "status", *Progress.__annotations__)
+#: The status of a target that lets intensity rise or fall by 100 % or more: no schedule.
+NO_SCHEDULE = "—"
+
+
+def schedule_table(targets: pd.DataFrame, figures: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Schedule progress (时序进度) of many regions' targets in ``year``.
+
+    ``targets``: region, base_year, reduction (R, a fraction). ``figures``: region, year, tco2,
+    gdp (GDP at constant prices, any one unit). The achieved reduction of intensity I = CO2 / GDP
+    is 1 − I(year) / I(base year), None where either year lacks CO2 or a non-zero GDP; the other
+    columns are :func:`progress` and :func:`schedule_status` (its value; empty without an
+    achieved figure). A target with R outside (0, 1) has no schedule: its status is
+    :data:`NO_SCHEDULE` and its progress figures are None. One row per target, in their order.
+    """
+    co2 = pd.to_numeric(figures["tco2"], errors="coerce")
+    gdp = pd.to_numeric(figures["gdp"], errors="coerce")
+    usable = co2.notna() & gdp.notna() & (gdp != 0)
+    keys = pd.MultiIndex.from_arrays(
+        [figures["region"][usable], figures["year"][usable].astype(int)]
+    )
+    by_year = pd.Series((co2 / gdp)[usable].to_numpy(), index=keys).to_dict()
+    rows = []
+    for target in targets.itertuples(index=False):
+        before = by_year.get((target.region, int(target.base_year)))
+        now = by_year.get((target.region, int(year)))
+        achieved = None if before is None or now is None else 1.0 - now / before
+        if not 0.0 < target.reduction < 1.0:
+            figures_of = dict.fromkeys(Progress.__annotations__)
+            rows.append({"achieved": achieved, "status": NO_SCHEDULE, **figures_of})
+            continue
+        figures_of = progress(target.reduction, int(target.base_year), int(year), achieved)
+        t = year - int(target.base_year)
+        status = "" if achieved is None else schedule_status(target.reduction, t, achieved).value
+        rows.append({"achieved": achieved, "status": status, **figures_of})
+    return pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS), dtype=object)

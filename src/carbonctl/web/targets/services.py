@@ -25,6 +25,7 @@ from carbonctl.targets import (
     compare,
     county_methods,
     method_options,
+    pivot,
     workbench_methods,
 )
 from carbonctl.web.inventories.models import (
@@ -34,6 +35,7 @@ from carbonctl.web.inventories.models import (
     RegionCell,
     RegionTotal,
 )
+from carbonctl.web.regions.models import Region
 
 #: The starting assumption for the plan period's annual GDP growth (规划期GDP年均增速): a scenario
 #: the user changes on the workbench, not a statistic.
@@ -203,43 +205,34 @@ def adopt_target(
 
 
 def target_tree(dataset: Dataset, plan: str, year: int, regions) -> list[dict]:
-    """Adopted targets of the visible regions with their schedule progress in ``year``: the
-    achieved intensity reduction since the base year against the schedule (时序进度)."""
-    from carbonctl.indicators import progress, schedule_status
+    """Adopted targets of the visible regions with their schedule progress in ``year``
+    (:func:`carbonctl.indicators.schedule_table`): each row is the target and its figures."""
+    from carbonctl.indicators import schedule_table
     from carbonctl.web.targets.models import Target
 
-    targets = Target.objects.filter(plan=plan, region__in=regions).select_related("region")
-    intensity = {}
-    for total in (
+    targets = list(Target.objects.filter(plan=plan, region__in=regions).select_related("region"))
+    co2 = pd.DataFrame(
         RegionTotal.objects.filter(dataset=dataset)
         .values("region_id", "year")
-        .annotate(t=Sum("tco2"))
-    ):
-        intensity[(total["region_id"], total["year"])] = total["t"]
-    gdp = {
-        (m.region_id, m.year): m.gdp_constant for m in MacroFigure.objects.filter(dataset=dataset)
-    }
-    rows = []
-    for target in targets:
-        key0, key1 = (target.region_id, target.base_year), (target.region_id, year)
-        achieved = None
-        if all(k in intensity and gdp.get(k) for k in (key0, key1)):
-            achieved = 1 - (intensity[key1] / gdp[key1]) / (intensity[key0] / gdp[key0])
-        if not 0 < target.reduction < 1:
-            # an allocation may let a region's intensity rise (r <= 0): no schedule to track
-            blank = dict.fromkeys(
-                ("annual_required", "required_cumulative", "remaining_required", "completion_rate")
-            )
-            rows.append({"target": target, "achieved": achieved, "status": "—", **blank})
-            continue
-        figures = progress(target.reduction, target.base_year, year, achieved)
-        status = (
-            schedule_status(target.reduction, year - target.base_year, achieved).value
-            if achieved is not None
-            else ""
-        )
-        rows.append({"target": target, "achieved": achieved, "status": status, **figures})
-    return rows
+        .annotate(tco2=Sum("tco2")),
+        columns=["region_id", "year", "tco2"],
+    )
+    gdp = pd.DataFrame(
+        MacroFigure.objects.filter(dataset=dataset).values("region_id", "year", "gdp_constant"),
+        columns=["region_id", "year", "gdp_constant"],
+    )
+    figures = co2.merge(gdp, on=["region_id", "year"]).rename(
+        columns={"region_id": "region", "gdp_constant": "gdp"}
+    )
+    table = schedule_table(
+        pd.DataFrame(
+            [(t.region_id, t.base_year, t.reduction) for t in targets],
+            columns=["region", "base_year", "reduction"],
+        ),
+        figures,
+        year,
+    )
+    return [{"target": t, **row} for t, row in zip(targets, table.to_dict("records"), strict=True)]
 
 
 def assessment_indicators() -> IndicatorSystem:
@@ -258,6 +251,35 @@ def assess(dataset: Dataset, year: int) -> tuple[pd.DataFrame, Evaluation]:
     """Entropy-TOPSIS assessment of the cities in ``year`` (carbonctl.evaluation)."""
     table = assessment_figures(dataset, year)
     return table, assess_platform(table)
+
+
+def city_names() -> dict[str, str]:
+    """City adcode -> Chinese name."""
+    return dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
+
+
+def proposal_rows(proposal) -> list[dict]:
+    """A proposal's reductions as rows of city name and reduction, in the proposal's order."""
+    names = city_names()
+    return [{"name": names.get(k, k), "reduction": v} for k, v in proposal.reductions.items()]
+
+
+def named_reductions(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The comparison pivoted to region × method (:func:`carbonctl.targets.pivot`) with each
+    city's name as the second column: what the workbench shows and exports."""
+    table = pivot(comparison).reset_index()
+    table.insert(1, "name", table["region"].map(city_names()).fillna(table["region"]))
+    return table
+
+
+def ranking(dataset: Dataset, year: int) -> tuple[pd.DataFrame, Evaluation]:
+    """The cities' assessment of ``year`` ranked (rank, region, name, score and the
+    indicators), and the evaluation it comes from."""
+    table, result = assess(dataset, year)
+    ranked = result.regions.merge(table, on="region").sort_values("rank")
+    ranked["name"] = ranked["region"].map(city_names()).fillna(ranked["region"])
+    ranked["rank"] = ranked["rank"].astype(int)
+    return ranked, result
 
 
 def radar_values(ranking: pd.DataFrame) -> list[list[float]]:

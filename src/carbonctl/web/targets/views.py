@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonctl.errors import CarbonctlError
-from carbonctl.targets import method_summary, pivot
+from carbonctl.targets import method_summary
 from carbonctl.targets.compare import COMPARISON_COLUMNS
 from carbonctl.web.accounts.permissions import (
     can_adopt_allocation,
@@ -21,18 +21,16 @@ from carbonctl.web.accounts.permissions import (
 )
 from carbonctl.web.accounts.scope import region_or_404, regions_for
 from carbonctl.web.audit.services import record_denial
-from carbonctl.web.exports import xlsx_response
+from carbonctl.web.exports import pdf_response, xlsx_response
+from carbonctl.web.forms import query
 from carbonctl.web.inventories.services import current_dataset, latest_year
-from carbonctl.web.regions.models import Region
 from carbonctl.web.targets import services
+from carbonctl.web.targets.forms import AssessmentQuery, TreeQuery, WorkbenchQuery
 from carbonctl.web.targets.models import Proposal
 
 
-def _number(request, name: str, default: float) -> float:
-    try:
-        return float(request.GET.get(name, default))
-    except ValueError:
-        return default
+def _or_default(value: object, default: object) -> object:
+    return default if value is None else value
 
 
 @login_required
@@ -44,22 +42,20 @@ def workbench(request):
     if dataset is None:
         raise Http404
     defaults = services.plan_defaults()
-    target = _number(request, "target", defaults["target"])
-    growth = _number(request, "growth", defaults["growth"])
-    base_year = int(_number(request, "base_year", defaults["base_year"]))
+    asked = query(request, WorkbenchQuery)
+    target = _or_default(asked["target"], defaults["target"])
+    growth = _or_default(asked["growth"], defaults["growth"])
+    base_year = _or_default(asked["base_year"], defaults["base_year"])
     error = ""
     try:
         comparison = services.comparison(dataset, base_year, growth, target)
     except CarbonctlError as exc:
         error, comparison = str(exc), pd.DataFrame(columns=list(COMPARISON_COLUMNS))
     summary = method_summary(comparison)
-    reductions = pivot(comparison)  # region x method, the methods that served the table
-    names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
-    table = reductions.reset_index()
-    table.insert(1, "name", table["region"].map(names).fillna(table["region"]))
-    lines = table.to_numpy().tolist()  # adcode, name, one reduction per method
-    methods = list(reductions.columns)
-    if request.GET.get("format") == "xlsx":
+    table = services.named_reductions(comparison)  # adcode, name, one reduction per method
+    methods = list(table.columns[2:])
+    lines = table.to_numpy().tolist()
+    if asked["format"] == "xlsx":
         header = ["区划代码 adcode", "城市 city", *methods]
         return xlsx_response("allocation.xlsx", "allocation", header, lines)
     failed = summary[summary["error"].notna()]
@@ -80,7 +76,7 @@ def workbench(request):
                 "methods": methods,
                 "cities": table["name"].tolist(),
                 "adcodes": table["region"].tolist(),
-                "values": reductions.T.to_numpy().tolist(),
+                "values": table[methods].T.to_numpy().tolist(),
             },
             "dataset": dataset,
         },
@@ -124,8 +120,7 @@ def propose(request):
 def proposal_detail(request, proposal_id: int):
     _province_only(request)
     proposal = get_object_or_404(Proposal, pk=proposal_id)
-    names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
-    rows = [{"name": names.get(k, k), "reduction": v} for k, v in proposal.reductions.items()]
+    rows = services.proposal_rows(proposal)
     can_review = (
         can_adopt_allocation(request.user, author_id=proposal.proposed_by_id)
         and proposal.status == Proposal.Status.PENDING
@@ -158,9 +153,10 @@ def target_tree(request):
     if not can_view_targets(request.user):
         raise Http404
     dataset = current_dataset()
-    plan = request.GET.get("plan", services.plan_defaults()["plan"])
+    asked = query(request, TreeQuery)
+    plan = asked["plan"] or services.plan_defaults()["plan"]
     latest = latest_year(dataset) if dataset else None
-    year = int(_number(request, "year", latest or services.plan_defaults()["base_year"]))
+    year = _or_default(asked["year"], latest or services.plan_defaults()["base_year"])
     rows = services.target_tree(dataset, plan, year, regions_for(request.user)) if dataset else []
     return render(
         request,
@@ -176,20 +172,17 @@ def assessment(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
-    year = int(_number(request, "year", latest_year(dataset)))
+    asked = query(request, AssessmentQuery)
+    year = _or_default(asked["year"], latest_year(dataset))
     try:
-        table, result = services.assess(dataset, year)
+        ranking, result = services.ranking(dataset, year)
     except CarbonctlError as exc:
         return render(request, "targets/assessment.html", {"error": str(exc), "year": year})
-    names = dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
     system = services.assessment_indicators()
     indicators, labels = list(system.names), list(system.labels.values())
-    ranking = result.regions.merge(table, on="region").sort_values("rank")
-    ranking["name"] = ranking["region"].map(names).fillna(ranking["region"])
-    ranking["rank"] = ranking["rank"].astype(int)
-    lines = ranking[["rank", "name", "score", *indicators]].to_numpy().tolist()
-    if request.GET.get("format") == "xlsx":
+    if asked["format"] == "xlsx":
         header = ["排名 rank", "城市 city", "得分 score", *labels]
+        lines = ranking[["rank", "name", "score", *indicators]].to_numpy().tolist()
         return xlsx_response(f"assessment-{year}.xlsx", str(year), header, lines)
     rows = (
         ranking.assign(adcode=ranking["region"], values=ranking[indicators].to_numpy().tolist())
@@ -204,14 +197,10 @@ def assessment(request):
         "dataset": dataset,
         "error": "",
     }
-    if request.GET.get("format") == "pdf":
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
-
-        html = render_to_string("targets/assessment_pdf.html", context, request=request)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="assessment-{year}.pdf"'
-        return response
+    if asked["format"] == "pdf":
+        return pdf_response(
+            request, f"assessment-{year}.pdf", "targets/assessment_pdf.html", context
+        )
     radar = pd.DataFrame({"name": ranking["name"], "values": services.radar_values(ranking)})
     context["radar"] = {"indicators": labels, "cities": radar.to_dict("records")}
     return render(request, "targets/assessment.html", context)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+import pandas as pd
+
 from carbonctl.errors import UnitError
 from carbonctl.units import conversion_factor, ureg
 
@@ -22,6 +24,7 @@ __all__ = [
     "DisplayUnit",
     "format_quantity",
     "to_display",
+    "to_display_table",
 ]
 
 
@@ -96,6 +99,12 @@ def to_display(value: float | None, unit: str, decimals: int | None = None) -> f
     how, factor = _scale(unit)
     shown = value / factor if how == "divide" else value * factor
     return round(shown, decimals) if decimals is not None else shown
+
+
+def to_display_table(table: pd.DataFrame, unit: str, decimals: int | None = None) -> list:
+    """Every cell of ``table`` through :func:`to_display`, as nested lists (rows) for chart
+    JSON: the chart's numbers arrive in the display unit, so no script scales them."""
+    return [[to_display(v, unit, decimals) for v in row] for row in table.to_numpy().tolist()]
 
 
 def format_quantity(

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from carbonctl.display import format_quantity
 from carbonctl.electricity.schema import model_sectors
 from carbonctl.errors import CarbonctlError
 
@@ -250,24 +251,34 @@ def city_bulletin(
 
 
 def _pct(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value * 100:+.1f}%"
+    """A change as signed percent with one decimal (+3.2%)."""
+    if pd.isna(value):
+        return "—"
+    return ("+" if value >= 0 else "") + format_quantity(value, "%", 1)
+
+
+def _wan(tco2: float) -> str:
+    return format_quantity(tco2, "万吨", 1, grouping=True)
+
+
+def _yi_kwh(kwh: float) -> str:
+    return format_quantity(kwh, "亿千瓦时", 2, grouping=True)
 
 
 def _texts(b: Bulletin) -> tuple[list[str], list[str]]:
     year, mno = b.month.split("-")
     m = int(mno)
-    wan = 1e4
     zh = [
-        f"{b.city_name}{year}年{m}月估算二氧化碳排放{b.tco2 / wan:,.1f}万吨"
-        f"（90%区间{b.lo / wan:,.1f}–{b.hi / wan:,.1f}万吨），同比{_pct(b.growth)}；"
-        f"1–{m}月累计{b.ytd_tco2 / wan:,.1f}万吨，同比{_pct(b.ytd_growth)}。"
-        f"当月用电量{b.kwh / 1e8:,.2f}亿千瓦时，同比{_pct(b.kwh_growth)}。",
+        f"{b.city_name}{year}年{m}月估算二氧化碳排放{_wan(b.tco2)}万吨"
+        f"（90%区间{_wan(b.lo)}–{_wan(b.hi)}万吨），同比{_pct(b.growth)}；"
+        f"1–{m}月累计{_wan(b.ytd_tco2)}万吨，同比{_pct(b.ytd_growth)}。"
+        f"当月用电量{_yi_kwh(b.kwh)}亿千瓦时，同比{_pct(b.kwh_growth)}。",
     ]
     en = [
-        f"{b.city_name} {b.month}: estimated CO2 {b.tco2 / wan:,.1f} × 10⁴ t (90% interval "
-        f"{b.lo / wan:,.1f}–{b.hi / wan:,.1f}), {_pct(b.growth)} year on year; January–{m} "
-        f"{b.ytd_tco2 / wan:,.1f} × 10⁴ t, {_pct(b.ytd_growth)}. Electricity use "
-        f"{b.kwh / 1e8:,.2f} × 10⁸ kWh, {_pct(b.kwh_growth)}.",
+        f"{b.city_name} {b.month}: estimated CO2 {_wan(b.tco2)} × 10⁴ t (90% interval "
+        f"{_wan(b.lo)}–{_wan(b.hi)}), {_pct(b.growth)} year on year; January–{m} "
+        f"{_wan(b.ytd_tco2)} × 10⁴ t, {_pct(b.ytd_growth)}. Electricity use "
+        f"{_yi_kwh(b.kwh)} × 10⁸ kWh, {_pct(b.kwh_growth)}.",
     ]
     sectors = b.fastest("sectors")
     if sectors:

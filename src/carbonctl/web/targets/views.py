@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from carbonctl.display import to_display_table
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import method_summary
 from carbonctl.targets.compare import COMPARISON_COLUMNS
@@ -76,7 +77,7 @@ def workbench(request):
                 "methods": methods,
                 "cities": table["name"].tolist(),
                 "adcodes": table["region"].tolist(),
-                "values": table[methods].T.to_numpy().tolist(),
+                "values": to_display_table(table[methods].T, "%", 2),
             },
             "dataset": dataset,
         },

@@ -2,8 +2,7 @@
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("workbench-data").textContent);
-  // reductions come as fractions (0.17); the charts show percent with two decimals
-  data.values = data.values.map((row) => row.map((v) => Number((v * 100).toFixed(2))));
+  // reductions arrive in percent with two decimals (carbonctl.display)
   const chart = echarts.init(document.getElementById("bars"));
   chart.setOption({
     tooltip: { trigger: "axis" },

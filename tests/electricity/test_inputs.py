@@ -14,8 +14,8 @@ from carbonctl.electricity.inputs import (
     check_day_table,
     check_interval,
     check_option,
+    checked_nowcast_month,
     inventory_years,
-    nowcast_month,
     province_of,
     require_activity_where_emitting,
     require_counties_in_month,
@@ -259,12 +259,12 @@ def test_options_of_a_nowcast_are_checked():
 
 
 def test_a_nowcast_month_must_follow_the_inventory_years():
-    assert nowcast_month(" 2022-03 ", 2021) == (2022, 3)
+    assert checked_nowcast_month(" 2022-03 ", 2021) == (2022, 3)
     with pytest.raises(InputError, match="within the inventory years") as caught:
-        nowcast_month("2021-12", 2021)
+        checked_nowcast_month("2021-12", 2021)
     assert caught.value.expected == "a month of 2022 or later"
     with pytest.raises(InputError, match="not a calendar month"):
-        nowcast_month("2022-3", 2021)
+        checked_nowcast_month("2022-3", 2021)
 
 
 def test_a_county_without_electricity_use_in_the_month_is_named(tables):

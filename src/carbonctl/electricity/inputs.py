@@ -36,8 +36,8 @@ __all__ = [
     "check_interval",
     "check_names",
     "check_option",
+    "checked_nowcast_month",
     "inventory_years",
-    "nowcast_month",
     "province_of",
     "require_activity_where_emitting",
     "require_counties_in_month",
@@ -343,7 +343,7 @@ def check_interval(interval: float) -> None:
         raise InputError(f"interval {interval!r} is not a probability", expected="0 < interval < 1")
 
 
-def nowcast_month(month: object, through_year: int) -> tuple[int, int]:
+def checked_nowcast_month(month: object, through_year: int) -> tuple[int, int]:
     """Year and month number of a ``YYYY-MM`` month after the inventory years (a nowcast month)."""
     year, mno = parse_month(month)
     if year <= through_year:

@@ -21,8 +21,8 @@ from carbonctl.electricity.inputs import (
     check_interval,
     check_names,
     check_option,
+    checked_nowcast_month,
     inventory_years,
-    nowcast_month,
     province_of,
     require_activity_where_emitting,
     require_counties_in_month,
@@ -485,7 +485,7 @@ def nowcast(
     """
     check_option("driver_base", driver_base, DRIVER_BASES)
     check_interval(interval)
-    year, mno = nowcast_month(month, model.through_year)
+    year, mno = checked_nowcast_month(month, model.through_year)
     month = f"{year}-{mno:02d}"
     inputs, periods = _period_inputs(model, data, year, mno)
     rows = _parameters(model)

@@ -33,8 +33,11 @@ def test_a_bad_upload_shows_its_row_errors(page, login, province, inventory, tmp
     page.select_option("select[name=enterprise]", str(province["taiyuan"].pk))
     page.set_input_files("input[name=file]", str(bad))
     page.click("#upload-form button[type=submit]")
-    errors = page.inner_text("#row-errors")
-    assert "bad.csv" in errors and "amount" in errors and "2" in errors
+    rows = page.locator("#row-errors tbody tr")
+    assert rows.count() == 1
+    file, row, column, message, _ = rows.first.locator("td").all_inner_texts()
+    assert (file, row, column) == ("bad.csv", "2", "amount")  # the file's row 2 holds "abc"
+    assert "abc" in message
     assert not Submission.objects.exists()  # nothing written
 
 

@@ -38,10 +38,11 @@ def factor_set(code: str | None = None) -> FactorSet:
 
 
 def error_list(errors: InputErrors) -> list[dict[str, object]]:
-    """Row-level errors as records for pages and the API."""
+    """Row-level errors as records for pages and the API. The file is named as the user named
+    it: the upload is read from a temporary folder whose path is the server's business."""
     return [
         {
-            "file": e.file,
+            "file": Path(e.file).name if e.file else e.file,
             "row": e.row,
             "column": e.column,
             "message": e.detail,

@@ -186,11 +186,10 @@ def assessment(request, year: int | None = None):
     dataset = _dataset()
     chosen = year or latest_year(dataset)
     try:
-        table, result = services.assess(dataset, chosen)
+        ranking, result = services.ranking(dataset, chosen)
     except CarbonctlError as exc:
         return Status(422, {"detail": str(exc)})
     names = list(services.assessment_indicators().names)
-    ranking = result.regions.merge(table, on="region").sort_values("rank")
     return {
         "dataset": dataset.code,
         "synthetic": dataset.synthetic,

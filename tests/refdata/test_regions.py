@@ -133,10 +133,19 @@ def test_every_county_of_the_regions_table_has_one_of_the_eleven_cities():
 
 
 def test_the_pipeline_rolls_up_with_the_core_roll_up():
-    cities = refdata.county_city()
-    expected = refdata.roll_up(_cells(), by=["industry", "month"], values=["kwh"], total="industry")
-    got = pipeline.roll_up(_cells(), cities, key="industry", period="month", values=["kwh"])
-    pd.testing.assert_frame_equal(got, expected)
+    cells = _cells().assign(n_readings=1, n_flagged=0)
+    expected = refdata.roll_up(
+        cells, by=["industry", "month"], values=["kwh", "n_readings", "n_flagged"], total="industry"
+    )
+    got = pipeline.rollup(cells)
+    assert got["level"].iloc[0] == "province"  # province first, then cities, then counties
+    key = ["level", "region", "industry", "month"]
+    pd.testing.assert_frame_equal(
+        got.sort_values(key, ignore_index=True), expected.sort_values(key, ignore_index=True)
+    )
+    assert (
+        _by(got, "industry", "month")[("province", refdata.PROVINCE, refdata.ALL, "2024-01")] == 15
+    )
 
 
 def test_the_province_constant_is_shanxi_in_the_regions_table():

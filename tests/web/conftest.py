@@ -3,6 +3,8 @@ every test, and the small demo (2019–2020) loaded once per test module."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.db import transaction
 
@@ -57,17 +59,33 @@ def small_demo_dataset():
     return build_dataset(years=range(2019, 2021))
 
 
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Rows written in this block stay for a whole test module and are rolled back after it.
+    Each test still runs in its own savepoint (the ``db`` fixture), so what a test writes is gone
+    before the next one starts; the module's rows are there for every test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="module")
 def demo_database(django_db_setup, django_db_blocker, small_demo_dataset):
-    """The small demo loaded into the test database once for a test module (about 5 s), inside
-    a transaction rolled back when the module is done. Each test still runs in its own savepoint
-    (the ``db`` fixture), so what a test writes is gone before the next one starts."""
+    """The small demo loaded into the test database once for a test module (about 5 s)."""
     from carbonctl.web import demo
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        logins = demo.load_demo(small_demo_dataset)
-        yield logins
-        transaction.set_rollback(True)
+    with kept_for_the_module(django_db_blocker):
+        yield demo.load_demo(small_demo_dataset)
+
+
+@pytest.fixture(scope="module")
+def demo_assessment(django_db_setup, django_db_blocker, demo_electricity):
+    """The electricity–carbon demo saved as the current assessment once for a test module
+    (about 6 s)."""
+    from carbonctl.web.demo import load_demo_electricity
+
+    with kept_for_the_module(django_db_blocker):
+        yield load_demo_electricity(demo=demo_electricity)
 
 
 @pytest.fixture(autouse=True)

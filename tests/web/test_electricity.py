@@ -10,16 +10,16 @@ import pytest
 from openpyxl import load_workbook
 
 from carbonctl.web.audit.models import AuditEntry
-from carbonctl.web.demo import load_demo_electricity
-from carbonctl.web.electricity.models import Assessment, Bulletin, DailyFigure, Estimate
+from carbonctl.web.electricity.models import Bulletin, DailyFigure, Estimate
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
-def saved(province, demo_electricity):
-    return load_demo_electricity(demo=demo_electricity)
+def saved(demo_assessment, province):
+    """The demo assessment, saved once for the module (tests/web/conftest.py)."""
+    return demo_assessment
 
 
 def login(client, username):
@@ -141,13 +141,6 @@ def test_bulletin_page_and_chinese_pdf(client, saved, tmp_path):
     assert "太原市" in text and "碳排放趋势简报" in text and "同比" in text
 
 
-def test_page_without_an_assessment_says_so(client, province):
-    assert Assessment.objects.count() == 0
-    login(client, "analyst")
-    page = client.get("/electricity/")
-    assert page.status_code == 200 and page.context["assessment"] is None
-
-
 def test_api_estimates_and_signals_within_scope(client, saved):
     login(client, "taiyuan")
     answer = client.get("/api/v1/electricity/estimates/140100", {"month": "2025-12"})
@@ -174,13 +167,13 @@ def test_a_city_page_lists_only_that_city_bulletin(client, saved):
 
 
 def test_publishing_own_tables_replaces_the_demo_and_is_audited(
-    province, electricity_history, demo_electricity
+    province, electricity_history, saved
 ):
     from carbonctl.electricity.model import model_inputs
     from carbonctl.web.electricity.services import current_assessment, publish
 
     analyst = province["users"]["province_analyst"]
-    demo_saved = load_demo_electricity(demo=demo_electricity)
+    demo_saved = saved
     inputs = model_inputs(electricity_history.inputs)
     published = publish(inputs, 2024, last_month=6, user=analyst, label="own", source="test")
     assert current_assessment() == published != demo_saved
@@ -193,6 +186,7 @@ def test_publishing_own_tables_replaces_the_demo_and_is_audited(
     assert entry.username == analyst.username
 
 
+@pytest.mark.own_database
 def test_publish_command_on_a_fresh_database(tmp_path, electricity_tables):
     import json as jsonlib
     import os

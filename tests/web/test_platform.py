@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 
+import pytest
 from django.db import connection
 
 
@@ -26,6 +27,7 @@ def _env(tmp_path, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.own_database
 def test_production_settings_pass_check_deploy(tmp_path):
     env = _env(
         tmp_path,
@@ -43,6 +45,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert done.returncode == 0, done.stderr + done.stdout
 
 
+@pytest.mark.own_database
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     env = _env(tmp_path, DJANGO_SETTINGS_MODULE="carbonctl.web.settings")
     done = subprocess.run(
@@ -62,6 +65,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.own_database
 def test_carbonctl_serve_runs_gunicorn_and_answers(tmp_path):
     port = _free_port()
     log = tmp_path / "serve.log"
@@ -98,6 +102,7 @@ def _wait_for(url: str, server: subprocess.Popen, seconds: float = 180) -> tuple
     return None, ""
 
 
+@pytest.mark.own_database
 def test_createuser_command_creates_a_scoped_user_and_refuses_a_bad_scope(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(

@@ -158,12 +158,7 @@ def allocation(
     a method that cannot serve the data has its reason in ``error``). Province roles only."""
     _province_only(request, "targets.workbench")
     dataset = _dataset()
-    defaults = services.plan_defaults()
-    chosen = {
-        "target": defaults["target"] if target is None else target,
-        "base_year": defaults["base_year"] if base_year is None else base_year,
-        "growth": defaults["growth"] if growth is None else growth,
-    }
+    chosen = services.plan_choice(target=target, base_year=base_year, growth=growth)
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:
@@ -172,7 +167,6 @@ def allocation(
     return {
         "dataset": dataset.code,
         "synthetic": dataset.synthetic,
-        "plan": defaults["plan"],
         **chosen,
         "rows": [{k: _number(v) for k, v in row.items()} for row in rows.to_dict("records")],
     }

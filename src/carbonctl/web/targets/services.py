@@ -55,6 +55,16 @@ def plan_defaults() -> dict[str, object]:
     }
 
 
+def plan_choice(
+    *, target: float | None = None, base_year: int | None = None, growth: float | None = None
+) -> dict[str, object]:
+    """The plan, target, base year and growth a workbench run uses: what the user gave, the
+    :func:`plan_defaults` for the rest (the page and the API read the same way)."""
+    given = {"target": target, "base_year": base_year, "growth": growth}
+    defaults = plan_defaults()
+    return {k: defaults[k] if given.get(k) is None else given[k] for k in defaults}
+
+
 def region_figures(
     dataset: Dataset, years: list[int], *, level: str, parent: str = ""
 ) -> pd.DataFrame:

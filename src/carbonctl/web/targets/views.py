@@ -42,11 +42,11 @@ def workbench(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
-    defaults = services.plan_defaults()
     asked = query(request, WorkbenchQuery)
-    target = _or_default(asked["target"], defaults["target"])
-    growth = _or_default(asked["growth"], defaults["growth"])
-    base_year = _or_default(asked["base_year"], defaults["base_year"])
+    chosen = services.plan_choice(
+        target=asked["target"], base_year=asked["base_year"], growth=asked["growth"]
+    )
+    target, growth, base_year = chosen["target"], chosen["growth"], chosen["base_year"]
     error = ""
     try:
         comparison = services.comparison(dataset, base_year, growth, target)
@@ -67,7 +67,7 @@ def workbench(request):
             "target": target,
             "growth": growth,
             "base_year": base_year,
-            "plan": defaults["plan"],
+            "plan": chosen["plan"],
             "methods": methods,
             "rows": lines,
             "fairness": summary[summary["error"].isna()].to_dict("records"),

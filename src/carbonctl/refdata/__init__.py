@@ -12,7 +12,8 @@ keys), :mod:`~carbonctl.refdata.fuels` (fuel catalogue and factor sets),
 :mod:`~carbonctl.refdata.regions` (regions and the county -> city -> province roll-up),
 :mod:`~carbonctl.refdata.grid` (grid factors), :mod:`~carbonctl.refdata.sectors` (sector
 classifications), :mod:`~carbonctl.refdata.bounds` (plausibility bounds of input rows) and
-:mod:`~carbonctl.refdata.entries` (look-up by name). Everything public is re-exported here, so callers write ``refdata.find_fuel`` whatever module holds it.
+:mod:`~carbonctl.refdata.entries` (look-up by name). Everything public is re-exported here,
+so callers write ``refdata.find_fuel`` whatever module holds it.
 """
 
 from __future__ import annotations

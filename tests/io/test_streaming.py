@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from carbonctl.errors import InputErrors
 from carbonctl.io import ReadLimits, iter_activities, read_activities, read_inventory, read_table
 
 from .conftest import HEADER
@@ -219,13 +220,15 @@ def test_chunks_give_the_same_table_as_the_whole_file(kind, write_csv, write_xls
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_errors_in_different_chunks_are_all_reported_with_their_rows(kind, write_csv, write_xlsx):
+def test_errors_in_different_chunks_are_all_reported_with_their_rows(
+    kind, write_csv, write_xlsx, errors_of
+):
     rows = [list(r) for r in ROWS]
     rows[1][4] = "x"  # row 3, chunk 1
     rows[5][3] = "木炭"  # row 7, chunk 2
     rows[8][4] = "-5"  # row 10, chunk 3
     path = write_csv(rows) if kind == "csv" else write_xlsx({"数据": [HEADER, *rows]})
-    errors = pytest.raises(Exception, lambda: list(iter_activities(path, chunk_rows=3))).value
+    errors = errors_of(lambda: list(iter_activities(path, chunk_rows=3)))
     located = sorted((e.row, e.column) for e in errors.errors)
     assert located == [(3, "amount"), (7, "item"), (10, "amount")]
 
@@ -235,7 +238,7 @@ def test_no_chunk_is_yielded_after_a_row_error(write_csv):
     rows[4][4] = "x"  # row 6, in the second chunk of 3
     chunks = iter_activities(write_csv(rows), chunk_rows=3)
     assert len(next(chunks)) == 3
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(InputErrors) as caught:
         next(chunks)
     assert [e.row for e in caught.value.errors] == [6]
 

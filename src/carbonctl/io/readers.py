@@ -17,7 +17,6 @@ import pyarrow.compute as pc
 from pandas.api.types import infer_dtype
 
 from carbonctl.errors import InputError, InputErrors
-from carbonctl.io import xlsx
 from carbonctl.io.cleaning import TEXT
 from carbonctl.io.fields import ACTIVITY_FIELDS, INVENTORY_FIELDS, Field
 from carbonctl.io.limits import ReadLimits, describe_size, limit_error, scrub_path
@@ -27,6 +26,8 @@ from carbonctl.io.validate import (
     check_headers,
     inventory_chunk,
 )
+from carbonctl.io.xlsx import cell_text, open_xlsx
+from carbonctl.io.xlsx import chunks as row_chunks
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -47,7 +48,7 @@ _SAMPLE_BYTES = 1 << 20  # the start of a CSV that decides its encoding
 # pandas: "Error tokenizing data. C error: Expected 6 fields in line 3, saw 7"
 _PARSER_FIELDS = r"Expected (?P<expected>\d+) fields in line (?P<line>\d+), saw (?P<saw>\d+)"
 
-_cell_text = xlsx.cell_text  # kept under its old name for callers of this module
+_cell_text = cell_text  # kept under its old name for callers of this module
 
 
 def _no_data(source: str) -> InputErrors:
@@ -195,12 +196,12 @@ def _text_column(values: np.ndarray) -> pd.Series:
         text = _float_text(np.where(blank, np.nan, values).astype("float64"))
         return pd.Series(text)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    answers = pd.array([xlsx.cell_text(u) for u in uniques] + [None], dtype=TEXT)
+    answers = pd.array([cell_text(u) for u in uniques] + [None], dtype=TEXT)
     return pd.Series(answers.take(codes))
 
 
 def _float_text(numbers: np.ndarray) -> pd.arrays.ArrowStringArray:
-    """Numbers as text, as :func:`carbonctl.io.xlsx.cell_text` writes them: integers without
+    """Numbers as text, as :func:`carbonctl.io.cell_text` writes them: integers without
     ".0", others in their shortest exact form; NaN -> blank."""
     whole = np.isfinite(numbers) & (np.abs(numbers) < 1e15) & (np.floor(numbers) == numbers)
     text = pc.cast(pa.array(numbers, from_pandas=True), pa.string())
@@ -215,7 +216,7 @@ def _xlsx_frame(rows: list[list], first_row: int) -> pd.DataFrame:
         rows = [r + [""] * (width - len(r)) for r in rows]
     cells = np.array(rows, dtype=object)
     if cells.ndim != 2:  # rows holding sequences as cells would not make a 2-D array
-        cells = np.array([list(map(xlsx.cell_text, r)) for r in rows], dtype=object)
+        cells = np.array([list(map(cell_text, r)) for r in rows], dtype=object)
     frame = pd.DataFrame({j: _text_column(cells[:, j]) for j in range(width)})
     numbers = np.arange(first_row, first_row + len(rows), dtype=np.int64)
     return frame.set_axis(pd.Index(numbers, name="row"), axis=0)
@@ -229,11 +230,11 @@ def _open_xlsx(
     chunk_rows: int,
     check_header: Callable[[list[object]], None] | None,
 ) -> _Raw:
-    opened = xlsx.open_xlsx(path, sheet, limits, source, check_header)
+    opened = open_xlsx(path, sheet, limits, source, check_header)
 
     def chunks() -> Iterator[pd.DataFrame]:
         row = 2
-        for block in xlsx.chunks(opened.rows, chunk_rows):
+        for block in row_chunks(opened.rows, chunk_rows):
             yield _xlsx_frame(block, row)
             row += len(block)
 

@@ -295,3 +295,19 @@ def test_read_table_and_read_inventory_take_limits_and_source(write_csv, errors_
     )
     errors = errors_of(lambda: read_inventory(inventory, source="清单.csv"))
     assert "above the plausibility limit of 1e+10 t" in errors.errors[0].detail
+
+
+def test_a_workbook_with_two_sheets_of_one_name_is_refused(tmp_path, errors_of):
+    # calamine and this reader might pick different parts: the checked one must be the read one
+    strings: list[str] = []
+    path = _workbook(tmp_path / "twice.xlsx", _cells(1, HEADER, strings), strings)
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", '<sheet name="数据" sheetId="2" r:id="rId1"/></sheets>'.encode()
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    errors = errors_of(lambda: read_activities(path))
+    assert "two sheets or two relations alike" in errors.errors[0].detail

@@ -197,12 +197,20 @@ def _sheet_parts(
         if _local(name) == "sheet":
             sheets.append((attrs.get("name", ""), attrs.get(f"{_REL_NS}}}id", "")))
 
+    doubled: list[str] = []
+
     def on_relation(name: str, attrs: dict) -> None:
         if _local(name) == "Relationship":
+            if attrs.get("Id", "") in targets:
+                doubled.append(attrs.get("Id", ""))
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
 
     _parse_xml(_read_part(handle, workbook, budget), source, workbook.filename, on_sheet)
     _parse_xml(_read_part(handle, relations, budget), source, relations.filename, on_relation)
+    # Excel allows neither; the part checked here must be the part calamine reads.
+    keys = [sheet_key(name) for name, _ in sheets]
+    if doubled or len(set(keys)) != len(keys):
+        raise _cannot_open(source, "it names two sheets or two relations alike")
     found = []
     for name, relation in sheets:
         target = targets.get(relation, "")

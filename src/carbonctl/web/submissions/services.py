@@ -199,16 +199,15 @@ def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) ->
     ``max_read`` bytes were read. 0 when the file cannot be looked into (the reader then says
     what is wrong with it)."""
     if path.suffix.lower() == ".csv":
-        count, read = 0, 0
+        count, read, last = 0, 0, b"\n"
         with path.open("rb") as handle:
             while block := handle.read(2**20):
                 count += block.count(b"\n")
                 read += len(block)
+                last = block[-1:]
                 if count > stop_after or read >= max_read:
-                    break
-            else:
-                return count + (1 if read else 0)  # a last line without a line break
-        return count
+                    return count
+        return count + (last != b"\n")  # a last line without a line break
     try:
         with zipfile.ZipFile(path) as book:
             member = _sheet_part(book, sheet)
@@ -266,7 +265,7 @@ def _renamed(errors: InputErrors, path: Path, name: str) -> InputErrors:
 
 
 def _activity_chunks(
-    path: Path, sheet: str | None, name: str, limits: UploadLimits, chunk_rows: int = CHUNK_ROWS
+    path: Path, sheet: str | None, name: str, limits: UploadLimits, chunk_rows: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """Validated chunks of the canonical activity table of the stored upload ``path``, named
     ``name`` in every message. Row errors of the whole file are raised (``InputErrors``) only
@@ -292,6 +291,7 @@ def _activity_chunks(
             ]
         )
     table.attrs["source_file"] = name
+    chunk_rows = chunk_rows or CHUNK_ROWS
     for start in range(0, len(table), chunk_rows):
         chunk = table.iloc[start : start + chunk_rows]
         chunk.attrs = {"source_file": name}

@@ -154,9 +154,9 @@ def test_a_failed_import_reports_every_row_error_and_leaves_nothing(client, prov
 
 
 def test_a_stopped_worker_discards_its_staged_rows_and_queues_the_job_again(
-    client, province, small_sync, monkeypatch
+    client, province, small_sync
 ):
-    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    small_sync.CARBONCTL_IMPORT_CHUNK_ROWS = 2
     job = ImportJob.objects.get(pk=post_api(client, province, csv_rows(6)).json()["job"])
     claimed = jobs.claim("test-worker")
     calls = iter([False, False, True])  # stop before the third chunk: two were staged

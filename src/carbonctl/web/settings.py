@@ -126,6 +126,9 @@ CARBONCTL_UPLOAD_MAX_ERRORS = int(os.environ.get("CARBONCTL_UPLOAD_MAX_ERRORS", 
 # Files of up to this many rows are imported during the request (201); larger ones by the
 # worker (`carbonctl worker`, started by `carbonctl serve`), answered 202 with a job.
 CARBONCTL_UPLOAD_SYNC_ROWS = int(os.environ.get("CARBONCTL_UPLOAD_SYNC_ROWS", 10_000))
+# Rows accounted and written per transaction by the worker: each chunk holds SQLite's write
+# lock for a fraction of a second, so other writers wait at most that long.
+CARBONCTL_IMPORT_CHUNK_ROWS = int(os.environ.get("CARBONCTL_IMPORT_CHUNK_ROWS", 20_000))
 # A running import whose worker has not renewed its heartbeat for this long is failed.
 CARBONCTL_IMPORT_LEASE_SECONDS = int(os.environ.get("CARBONCTL_IMPORT_LEASE_SECONDS", 120))
 # Django's own: an uploaded file above this size goes to a temporary file, not memory; form

@@ -54,8 +54,6 @@ from carbonctl.web.submissions.staging import PARAMETERS  # noqa: F401  (re-expo
 
 #: Suffixes an upload may have; the stored file keeps only this part of the user's name.
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
-#: Rows accounted and written per transaction by an import.
-CHUNK_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -291,7 +289,7 @@ def _activity_chunks(
             ]
         )
     table.attrs["source_file"] = name
-    chunk_rows = chunk_rows or CHUNK_ROWS
+    chunk_rows = chunk_rows or settings.CARBONCTL_IMPORT_CHUNK_ROWS
     for start in range(0, len(table), chunk_rows):
         chunk = table.iloc[start : start + chunk_rows]
         chunk.attrs = {"source_file": name}

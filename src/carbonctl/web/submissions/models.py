@@ -137,7 +137,7 @@ class ActivityRecord(_Frozen):
     row_id = models.PositiveIntegerField(_("行号"))
     subject = models.CharField(_("主体"), max_length=200)
     period = models.CharField(_("期间"), max_length=7)
-    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
     category = models.CharField(_("类别"), max_length=12)
     item = models.CharField(pgettext_lazy("activity item", "品种"), max_length=200)
     amount = models.FloatField(_("数量"))
@@ -156,7 +156,8 @@ class EmissionResult(_Frozen):
     """The CO2 of one activity row under a factor set, with the factor used and its status."""
 
     activity = models.OneToOneField(ActivityRecord, models.PROTECT, related_name="result")
-    factor_set = models.ForeignKey(FactorSet, models.PROTECT)
+    # not indexed: results are reached through their activity; an index costs every import
+    factor_set = models.ForeignKey(FactorSet, models.PROTECT, db_index=False)
     item_id = models.CharField(max_length=100, blank=True)
     activity_amount = models.FloatField(null=True)
     activity_unit = models.CharField(max_length=50, blank=True)

@@ -66,11 +66,13 @@ def _missing(series: pd.Series) -> np.ndarray:
 
 def _text(series: pd.Series, *, limit: int | None = None) -> list:
     """Text values, a missing one as ''; cut to ``limit`` characters (the column's size)."""
-    values = series.astype(object).where(~_missing(series), "")
-    texts = values.map(str) if values.dtype == object else values.astype(str)
-    if limit is not None:
-        texts = texts.str.slice(0, limit)
-    return texts.tolist()
+    if series.dtype == object:
+        values = series.where(~_missing(series), "").map(str)
+    else:  # pandas' string and categorical columns: already text
+        values = series.astype("string").fillna("")
+    if limit is not None and len(values) and values.str.len().max() > limit:
+        values = values.str.slice(0, limit)
+    return values.tolist()
 
 
 def _numbers(series: pd.Series) -> list:

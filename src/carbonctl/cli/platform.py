@@ -1,5 +1,5 @@
-"""``carbonctl serve``, ``manage``, ``createuser`` and ``createtoken``: the web platform (平台).
-They need the ``[web]`` extra."""
+"""``carbonctl serve``, ``worker``, ``manage``, ``createuser`` and ``createtoken``: the web
+platform (平台). They need the ``[web]`` extra."""
 
 from __future__ import annotations
 
@@ -20,11 +20,30 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="gunicorn worker processes.", min=1)] = 2,
 ) -> None:
-    """Serve the web platform with gunicorn (production WSGI server), after migrating."""
+    """Serve the web platform with gunicorn (production WSGI server), after migrating; starts
+    the import worker beside it."""
     require("web")
     from carbonctl.web.runtime import serve as run_server
 
     run_server(host, port, workers)
+
+
+@app.command()
+def worker(
+    burst: Annotated[
+        bool, typer.Option("--burst", help="Run the queued imports, then exit.")
+    ] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
+    parent_pid: Annotated[int | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """Run the import worker: large uploads queued by the platform are imported here (a loop on
+    the database; SIGTERM stops it cleanly). `carbonctl serve` starts one itself."""
+    require("web")
+    from carbonctl.web.runtime import worker as run_worker
+
+    done = run_worker(burst=burst, poll=poll, parent_pid=parent_pid)
+    if burst:
+        console.print(f"{done} import job(s) run")
 
 
 @app.command(

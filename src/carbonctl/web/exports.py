@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from io import BytesIO
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
@@ -47,3 +47,22 @@ def pdf_response(
 
     html = render_to_string(template, dict(context), request=request)
     return _attachment(HTML(string=html).write_pdf(), PDF, filename)
+
+
+def xlsx_stream_response(
+    filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> FileResponse:
+    """Like :func:`xlsx_response` for tables of any length: the rows (an iterator) are written
+    one by one by openpyxl's write-only mode into a temporary file, which is then streamed, so
+    memory does not grow with the rows."""
+    import tempfile
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
+    book.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,8 +53,45 @@ def manage(arguments: Sequence[str]) -> None:
     execute_from_command_line(["carbonctl manage", *arguments])
 
 
+def start_worker() -> subprocess.Popen:
+    """``carbonctl worker`` in a process of its own beside the server; it stops by itself when
+    this process is gone."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "carbonctl", "worker", "--parent-pid", str(os.getpid())]
+    )
+
+
+def stop_worker(process: subprocess.Popen, seconds: float = 30) -> None:
+    """SIGTERM (the import in progress stops after its chunk and is queued again), then kill."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker(*, burst: bool = False, poll: float = 1.0, parent_pid: int | None = None) -> int:
+    """Run the import worker (see :mod:`carbonctl.web.submissions.jobs`) until SIGTERM/SIGINT,
+    or with ``burst`` until the queue is empty; returns the number of jobs run."""
+    prepare_environment()
+    import threading
+
+    import django
+
+    django.setup()
+    from carbonctl.web.submissions.jobs import run_worker
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return run_worker(burst=burst, poll=poll, stop=stop, parent_pid=parent_pid)
+
+
 def serve(host: str, port: int, workers: int) -> None:
-    """Migrate, collect static files and serve with gunicorn (WhiteNoise serves the static)."""
+    """Migrate, collect static files and serve with gunicorn (WhiteNoise serves the static),
+    with the import worker in a process beside it (stopped with the server)."""
     prepare_environment(host)
     import django
     from django.core.management import call_command
@@ -73,7 +113,14 @@ def serve(host: str, port: int, workers: int) -> None:
         def load(self):
             return application
 
-    Server().run()
+    from django.db import connections
+
+    connections.close_all()  # the worker and gunicorn's processes open their own
+    imports = start_worker()
+    try:
+        Server().run()
+    finally:
+        stop_worker(imports)
 
 
 def create_user(username: str, password: str, role: str, **scope: str | None) -> None:

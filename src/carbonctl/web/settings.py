@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "carbonctl.web.submissions.middleware.UploadSizeMiddleware",  # before the body is read
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -96,9 +97,44 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CARBONCTL_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers never wait for a writer and a writer never waits for readers, so pages and
+    # small uploads go on while an import writes its chunks. A writer waits up to 20 s for the
+    # lock (busy timeout) instead of failing at once; BEGIN IMMEDIATE takes the write lock at
+    # the start of a transaction, so two transactions never deadlock upgrading a read lock.
+    # synchronous=NORMAL is safe in WAL mode (a crash loses no committed data, power loss at
+    # most the last commits).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": float(os.environ.get("CARBONCTL_SQLITE_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Sessions are read on every page: keep them in each worker's memory cache, backed by the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Uploads (数据报送): limits, each overridable by the environment variable of the same name.
+# A request body over the byte limit is refused with 413 from its Content-Length, unread.
+CARBONCTL_UPLOAD_MAX_BYTES = int(os.environ.get("CARBONCTL_UPLOAD_MAX_BYTES", 200 * 2**20))
+CARBONCTL_UPLOAD_MAX_ROWS = int(os.environ.get("CARBONCTL_UPLOAD_MAX_ROWS", 2_000_000))
+CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED = int(
+    os.environ.get("CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED", 2**30)
+)
+CARBONCTL_UPLOAD_MAX_ERRORS = int(os.environ.get("CARBONCTL_UPLOAD_MAX_ERRORS", 1000))
+# Files of up to this many rows are imported during the request (201); larger ones by the
+# worker (`carbonctl worker`, started by `carbonctl serve`), answered 202 with a job.
+CARBONCTL_UPLOAD_SYNC_ROWS = int(os.environ.get("CARBONCTL_UPLOAD_SYNC_ROWS", 10_000))
+# Rows accounted and written per transaction by the worker: each chunk holds SQLite's write
+# lock for a fraction of a second, so other writers wait at most that long.
+CARBONCTL_IMPORT_CHUNK_ROWS = int(os.environ.get("CARBONCTL_IMPORT_CHUNK_ROWS", 20_000))
+# A running import whose worker has not renewed its heartbeat for this long is failed.
+CARBONCTL_IMPORT_LEASE_SECONDS = int(os.environ.get("CARBONCTL_IMPORT_LEASE_SECONDS", 120))
+# Django's own: an uploaded file above this size goes to a temporary file, not memory; form
+# fields other than files may take at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -289,8 +289,9 @@ def test_too_many_rows_and_a_zip_bomb_are_refused_with_clear_errors(client, prov
     response = post_api(client, province, csv_rows(3))
     assert response.status_code == 422
     (error,) = response.json()["errors"]
-    assert error["file"] == "report.csv" and "3 data rows" in error["message"]
-    assert "at most 2" in error["expected"]
+    # the reader stops at the first row over the limit (row 4: header + 2 allowed rows)
+    assert error["file"] == "report.csv" and error["row"] == 4
+    assert "more than 2 data rows" in error["message"] and "2" in error["expected"]
 
     settings.CARBONCTL_UPLOAD_MAX_ROWS = 1000
     settings.CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED = 50_000

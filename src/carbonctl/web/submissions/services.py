@@ -40,7 +40,7 @@ from django.utils import timezone
 from carbonctl import refdata
 from carbonctl.accounting import account
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import read_activities
+from carbonctl.io import ReadLimits, iter_activities
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
@@ -266,34 +266,28 @@ def _activity_chunks(
     path: Path, sheet: str | None, name: str, limits: UploadLimits, chunk_rows: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """Validated chunks of the canonical activity table of the stored upload ``path``, named
-    ``name`` in every message. Row errors of the whole file are raised (``InputErrors``) only
-    when the chunks are exhausted: nothing may be published before this iterator finished.
-
-    The one place that calls the core reader; with ``carbonctl.io.iter_activities`` its body is
-    ``yield from iter_activities(path, sheet, limits=ReadLimits(limits.max_bytes,
-    limits.max_rows, limits.max_xlsx_uncompressed, limits.max_errors), chunk_rows=chunk_rows,
-    source=name)``.
-    """
+    ``name`` in every message (the core reader streams it within the upload's limits, header
+    first). Row errors of the whole file are raised (``InputErrors``) only when the chunks are
+    exhausted: nothing may be published before this iterator finished."""
+    read_limits = ReadLimits(
+        max_bytes=limits.max_bytes,
+        max_rows=limits.max_rows,
+        max_xlsx_uncompressed=limits.max_xlsx_uncompressed,
+        max_errors=limits.max_errors,
+    )
+    chunks = iter_activities(
+        path,
+        sheet,
+        limits=read_limits,
+        chunk_rows=chunk_rows or settings.CARBONCTL_IMPORT_CHUNK_ROWS,
+        source=name,
+    )
     try:
-        table = read_activities(path, sheet=sheet)
+        for chunk in chunks:
+            chunk.attrs = {"source_file": name}
+            yield chunk
     except InputErrors as exc:
         raise _renamed(exc, path, name) from None
-    if len(table) > limits.max_rows:
-        raise InputErrors(
-            [
-                InputError(
-                    f"the file has {len(table):,} data rows",
-                    file=name,
-                    expected=f"at most {limits.max_rows:,} (CARBONCTL_UPLOAD_MAX_ROWS)",
-                )
-            ]
-        )
-    table.attrs["source_file"] = name
-    chunk_rows = chunk_rows or settings.CARBONCTL_IMPORT_CHUNK_ROWS
-    for start in range(0, len(table), chunk_rows):
-        chunk = table.iloc[start : start + chunk_rows]
-        chunk.attrs = {"source_file": name}
-        yield chunk
 
 
 # --- scope of the rows ------------------------------------------------------------------------

@@ -27,9 +27,9 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+from carbonctl.demo.workbooks import write_xlsx as write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = [
@@ -63,60 +63,7 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 def write_xlsx(path: Path, rows: int) -> None:
-    """A one-sheet workbook written as XML directly (inline strings), streamed into the zip."""
-
-    def cells(values) -> str:
-        return "".join(
-            f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>'
-            if isinstance(v, str)
-            else f"<c><v>{v}</v></c>"
-            for v in values
-        )
-
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    package = "http://schemas.openxmlformats.org/package/2006/relationships"
-    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        book.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
-            '/package/2006/content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-            f'ContentType="{kinds}.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            f'sheet1.xml" ContentType="{kinds}.worksheet+xml"/></Types>',
-        )
-        book.writestr(
-            "_rels/.rels",
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>",
-        )
-        book.writestr(
-            "xl/workbook.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
-            '<sheets><sheet name="活动数据" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
-        book.writestr(
-            "xl/_rels/workbook.xml.rels",
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
-            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
-        )
-        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(
-                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
-                f'<row r="1">{cells(HEADER)}</row>'.encode()
-            )
-            for start in range(0, rows, 50_000):
-                sheet.write(
-                    "".join(
-                        f'<row r="{i + 2}">{cells(row(i))}</row>'
-                        for i in range(start, min(start + 50_000, rows))
-                    ).encode()
-                )
-            sheet.write(b"</sheetData></worksheet>")
+    write_workbook(path, HEADER, (row(i) for i in range(rows)))
 
 
 def input_file(folder: Path, kind: str, rows: int) -> Path:

@@ -17,11 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-import numpy as np
+from carbonctl.demo.workbooks import write_xlsx as write_workbook
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -50,90 +48,13 @@ def _frame(n: int):
     return frame
 
 
-def _column_letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
-
-
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def write_xlsx(path: Path, header: list[str], rows) -> None:
-    """A minimal XLSX with shared strings, as Excel lays it out (r= on every cell)."""
-    strings: dict[str, int] = {}
-    letters = [_column_letter(i) for i in range(len(header))]
-
-    def row_xml(r: int, values) -> str:
-        cells = []
-        for letter, v in zip(letters, values, strict=True):
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                continue
-            if isinstance(v, str):
-                index = strings.setdefault(v, len(strings))
-                cells.append(f'<c r="{letter}{r}" t="s"><v>{index}</v></c>')
-            else:
-                cells.append(f'<c r="{letter}{r}"><v>{v!r}</v></c>')
-        return f'<row r="{r}">{"".join(cells)}</row>'
-
-    body = [row_xml(1, header)] + [row_xml(i, v) for i, v in enumerate(rows, start=2)]
-    sheet = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_MAIN}">'
-        f'<dimension ref="A1:{letters[-1]}{len(body)}"/><sheetData>{"".join(body)}</sheetData>'
-        "</worksheet>"
-    )
-    shared = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{_MAIN}" '
-        f'count="{len(strings)}" uniqueCount="{len(strings)}">'
-        + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
-        + "</sst>"
-    )
-    types = (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override '
-        'PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
-    )
-    package_rels = (
-        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}"><Relationship '
-        f'Id="rId1" Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    )
-    workbook = (
-        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_DOC}">'
-        '<sheets><sheet name="活动数据" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    workbook_rels = (
-        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
-        f'<Relationship Id="rId1" Type="{_DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{_DOC}/sharedStrings" Target="sharedStrings.xml"/>'
-        "</Relationships>"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("_rels/.rels", package_rels)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
-        archive.writestr("xl/sharedStrings.xml", shared)
-
-
 def generate(folder: Path, n: int) -> dict[str, Path]:
     paths = {"csv": folder / f"activities_{n}.csv", "xlsx": folder / f"activities_{n}.xlsx"}
     if all(p.exists() for p in paths.values()):
         return paths
     frame = _frame(n)
     frame.to_csv(paths["csv"], index=False)
-    write_xlsx(
+    write_workbook(
         paths["xlsx"],
         COLUMNS,
         frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None),

@@ -248,7 +248,8 @@ def run_worker(
         if parent_pid is not None and os.getppid() != parent_pid:
             log.warning("the server that started this worker is gone; stopping")
             break
-        close_old_connections()
+        if not connection.in_atomic_block:  # (a test's transaction keeps its connection)
+            close_old_connections()
         job = claim(name)
         if job is None:
             if burst:

@@ -100,7 +100,7 @@ def big_xlsx() -> Path:
     """The 200,000-row workbook, made once and kept in the temporary folder between runs."""
     folder = Path(tempfile.gettempdir()) / "carbonctl-test-cache"
     folder.mkdir(exist_ok=True)
-    path = folder / f"activities-{ROWS}-v1.xlsx"
+    path = folder / f"activities-{ROWS}-v2.xlsx"
     if not path.exists():
         partial = folder / f".{secrets.token_hex(4)}.xlsx"
         write_xlsx(partial, ROWS)

@@ -359,6 +359,8 @@ def test_rows_are_counted_without_parsing(tmp_path):
     assert services.count_rows(tmp_path / "b.xlsx", "数据", 1000, 10**9) == 30
     assert services.count_rows(tmp_path / "b.xlsx", None, 1000, 10**9) == 1
     assert services.count_rows(tmp_path / "b.xlsx", "nope", 1000, 10**9) == 0
+    (tmp_path / "c.xlsx").write_bytes(b"not a zip")
+    assert services.count_rows(tmp_path / "c.xlsx", None, 1000, 10**9) is None
 
 
 # --- paging, review, scope ------------------------------------------------------------------------

@@ -54,6 +54,8 @@ from carbonctl.web.submissions.staging import PARAMETERS  # noqa: F401  (re-expo
 
 #: Suffixes an upload may have; the stored file keeps only this part of the user's name.
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
+#: A workbook whose rows cannot be counted is imported at once only up to this size.
+UNCOUNTED_SYNC_BYTES = 256 * 2**10
 
 
 @dataclass(frozen=True)
@@ -191,11 +193,21 @@ def _sheet_part(book: zipfile.ZipFile, sheet: str | None) -> str | None:
     return member if member in parts else None
 
 
-def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) -> int:
+def _has_sheet_list(book: zipfile.ZipFile) -> bool:
+    """Whether the workbook lists its sheets in the usual (transitional OOXML) way."""
+    try:
+        return bool(
+            list(ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"))
+        )
+    except (KeyError, ElementTree.ParseError):
+        return False
+
+
+def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) -> int | None:
     """Rows of the file counted without parsing it, header and blank rows included (so never
     fewer than the data rows + 1), stopping once more than ``stop_after`` are seen or
-    ``max_read`` bytes were read. 0 when the file cannot be looked into (the reader then says
-    what is wrong with it)."""
+    ``max_read`` bytes were read. 0 when the workbook has no such sheet; None when the file
+    cannot be looked into (the reader then says what is wrong with it)."""
     if path.suffix.lower() == ".csv":
         count, read, last = 0, 0, b"\n"
         with path.open("rb") as handle:
@@ -210,7 +222,7 @@ def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) ->
         with zipfile.ZipFile(path) as book:
             member = _sheet_part(book, sheet)
             if member is None:
-                return 0
+                return 0 if _has_sheet_list(book) else None
             count, read, tail = 0, 0, b""
             with book.open(member) as stream:
                 while block := stream.read(2**20):
@@ -222,7 +234,7 @@ def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) ->
                         return count
                 return count + len(_ROW_TAG.findall(tail))
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, RuntimeError):
-        return 0
+        return None
 
 
 def check_xlsx_size(path: Path, name: str, limits: UploadLimits) -> None:
@@ -494,7 +506,11 @@ def submit(
     try:
         check_xlsx_size(stored, name, limits)
         rows = count_rows(stored, wanted.sheet, limits.sync_rows + 1, limits.max_xlsx_uncompressed)
-        if rows <= limits.sync_rows + 1:  # the header and at most sync_rows data rows
+        if rows is None:  # a workbook laid out unusually: judge by its size
+            small = stored.stat().st_size <= UNCOUNTED_SYNC_BYTES
+        else:
+            small = rows <= limits.sync_rows + 1  # the header and at most sync_rows data rows
+        if small:
             with transaction.atomic():
                 return import_file(wanted, stored)
         job = ImportJob.objects.create(

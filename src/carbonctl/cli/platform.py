@@ -138,10 +138,10 @@ def token_revoke(
     from carbonctl.web.runtime import revoke_token
 
     def work() -> list[int]:
-        if token_id is None and user is None:
-            raise CarbonctlError("say which token: its id, or --user (and --name)")
         if name is not None and user is None:
             raise CarbonctlError("--name needs --user")
+        if token_id is None and user is None:
+            raise CarbonctlError("say which token: its id, or --user (and --name)")
         try:
             return revoke_token(token_id, username=user, name=name)
         except LookupError as exc:

@@ -92,6 +92,7 @@ def login_failed(request: HttpRequest, username: str, now: datetime) -> LoginLoc
 
 def _lock(request: HttpRequest, username: str, address: str, now: datetime) -> LoginLock:
     until = now + timedelta(seconds=settings.CARBONCTL_LOGIN_LOCKOUT)
+    LoginLock.objects.filter(until__lt=now).delete()  # locks that are over
     lock = LoginLock.objects.create(username=username, address=address, until=until)
     what = f"{username!r} from {address}" if username else f"every login from {address}"
     local = timezone.localtime(until)

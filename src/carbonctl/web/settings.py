@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carbonctl.web.csp.ContentSecurityPolicyMiddleware",
+    "carbonctl.web.accounts.throttle.LoginLockMiddleware",
+    "carbonctl.web.accounts.throttle.BadTokenThrottleMiddleware",
     "carbonctl.web.forms.QueryErrorMiddleware",
 ]
 
@@ -136,12 +139,42 @@ CARBONCTL_IMPORT_LEASE_SECONDS = int(os.environ.get("CARBONCTL_IMPORT_LEASE_SECO
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 
+# Logins go through a backend that refuses them while the username (from that address) or the
+# address is locked after repeated failures (carbonctl.web.accounts.throttle).
+AUTHENTICATION_BACKENDS = ["carbonctl.web.accounts.throttle.ThrottledModelBackend"]
+
+# Every user-creation path (accounts.services.create_user, the CLI, the admin) checks these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+
+def _number(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+# Guessing costs (登录限制): failed logins per username and address within the window lock that
+# pair; failures from one address over all usernames lock the address. Both locks last LOCKOUT.
+CARBONCTL_LOGIN_FAILURES = _number("CARBONCTL_LOGIN_FAILURES", 5)
+CARBONCTL_LOGIN_ADDRESS_FAILURES = _number("CARBONCTL_LOGIN_ADDRESS_FAILURES", 30)
+CARBONCTL_LOGIN_WINDOW = _number("CARBONCTL_LOGIN_WINDOW", 15 * 60)
+CARBONCTL_LOGIN_LOCKOUT = _number("CARBONCTL_LOGIN_LOCKOUT", 15 * 60)
+# API tokens (API 令牌): lifetime when none is given, and the longest allowed (days).
+CARBONCTL_TOKEN_DAYS = _number("CARBONCTL_TOKEN_DAYS", 90)
+CARBONCTL_TOKEN_MAX_DAYS = _number("CARBONCTL_TOKEN_MAX_DAYS", 366)
+# Invalid bearer tokens from one address within the window: after this many, 429 until it ends.
+CARBONCTL_BAD_TOKEN_LIMIT = _number("CARBONCTL_BAD_TOKEN_LIMIT", 10)
+CARBONCTL_BAD_TOKEN_WINDOW = _number("CARBONCTL_BAD_TOKEN_WINDOW", 10 * 60)
+
+# Content-Security-Policy of every response (carbonctl.web.csp); pages load scripts and styles
+# only from the platform's own static files.
+CARBONCTL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
 
 # Chinese first, English second (Django i18n).
 LANGUAGE_CODE = "zh-hans"

@@ -3,6 +3,8 @@
 // Values arrive in 万吨 (converted on the server, carbonctl.display); nothing is scaled here.
 (function () {
   "use strict";
+  // Tooltips are drawn on the canvas (richText): ECharts' HTML tooltips carry style="" attributes,
+  // which the Content-Security-Policy (style-src 'self') refuses.
   const data = JSON.parse(document.getElementById("overview-data").textContent);
   const english = document.documentElement.lang.startsWith("en");
   const cityName = (c) => (english && c.name_en) || c.name_zh;
@@ -21,6 +23,7 @@
         map.setOption({
           tooltip: {
             trigger: "item",
+            renderMode: "richText",
             formatter: (p) => `${names[p.name] || p.name}: ${p.value == null ? "–" : p.value} ${tenKt}`,
           },
           visualMap: {
@@ -43,7 +46,7 @@
 
   const trend = echarts.init(document.getElementById("trend"));
   trend.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: {},
     xAxis: { type: "category", data: data.trend.map((t) => t.year) },
     yAxis: [{ type: "value", name: tenKt }, { type: "value", name: intensityUnit }],
@@ -56,7 +59,7 @@
 
   const industries = echarts.init(document.getElementById("industries"));
   industries.setOption({
-    tooltip: { trigger: "item" },
+    tooltip: { trigger: "item", renderMode: "richText" },
     series: [{
       type: "pie",
       radius: ["35%", "70%"],

@@ -14,13 +14,13 @@ from carbonctl.display import to_display_table
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import method_summary
 from carbonctl.targets.compare import COMPARISON_COLUMNS
+from carbonctl.web.accounts.aggregates import AggregateLevel
 from carbonctl.web.accounts.permissions import (
     can_adopt_allocation,
     can_view_allocation,
     can_view_assessment,
-    can_view_targets,
 )
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.scope import region_or_404, regions_for, require_aggregates
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import pdf_response, xlsx_response
 from carbonctl.web.forms import query
@@ -150,9 +150,9 @@ def proposal_review(request, proposal_id: int):
 
 @login_required
 def target_tree(request):
-    """Adopted targets of the regions the user may see, with schedule progress."""
-    if not can_view_targets(request.user):
-        raise Http404
+    """Adopted targets of the regions the user may see, with schedule progress (roles with
+    region aggregates, :mod:`carbonctl.web.accounts.aggregates`)."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "targets.tree")
     dataset = current_dataset()
     asked = query(request, TreeQuery)
     plan = asked["plan"] or services.plan_defaults()["plan"]

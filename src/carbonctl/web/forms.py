@@ -2,16 +2,19 @@
 parameter and what was wrong, never a 500 and never silently replaced by a default.
 
 A view calls ``query(request, SomeQuery)`` and reads the cleaned values; :class:`BadQuery` is
-answered by :class:`QueryErrorMiddleware`.
+answered by :class:`QueryErrorMiddleware`. The API's query parameters take the same bounds
+through the annotated types at the end (django-ninja answers a bad one 422 with its name).
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django import forms
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from pydantic import Field
 
 
 class BadQuery(BadRequest):
@@ -79,3 +82,18 @@ class QueryErrorMiddleware:
         if isinstance(exception, BadQuery):
             return HttpResponseBadRequest(str(exception), content_type="text/plain; charset=utf-8")
         return None
+
+
+# --- API query parameters (django-ninja): the pages' bounds, so nan, inf, huge numbers and
+# overlong text are a 422 naming the parameter, never a 500 from the database or the maths.
+
+#: A calendar year, as :class:`YearField`.
+ApiYear = Annotated[int, Field(ge=datetime.MINYEAR, le=datetime.MAXYEAR)]
+#: A fraction of one (an intensity reduction target): 0 … 1, finite.
+ApiFraction = Annotated[float, Field(ge=0.0, le=1.0)]
+#: An annual growth rate: −100 % … +100 % a year, finite.
+ApiGrowth = Annotated[float, Field(ge=-1.0, le=1.0)]
+#: A month as ``YYYY-MM``, as :class:`MonthField`.
+ApiMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+#: A short name or code (a plan, a sector): at most 200 characters.
+ApiName = Annotated[str, Field(max_length=200)]

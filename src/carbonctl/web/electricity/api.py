@@ -13,6 +13,7 @@ from carbonctl.web.accounts.scope import region_or_404, regions_for, require_agg
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.electricity import services
 from carbonctl.web.electricity.models import Bulletin, Estimate
+from carbonctl.web.forms import ApiMonth, ApiName
 
 router = Router(tags=["electricity 电碳快速评估"], auth=API_AUTH)
 
@@ -54,7 +55,7 @@ def _assessment():
 
 
 @router.get("/estimates/{adcode}", response={200: EstimatesOut, 401: ErrorOut, 404: ErrorOut})
-def estimates(request, adcode: str, month: str | None = None, sector: str | None = None):
+def estimates(request, adcode: str, month: ApiMonth | None = None, sector: ApiName | None = None):
     """Monthly and year-to-date CO2 estimates (nowcast, and last year reconciled) of a region."""
     require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Estimate")
     region = region_or_404(request, adcode)
@@ -86,7 +87,7 @@ def estimates(request, adcode: str, month: str | None = None, sector: str | None
 
 
 @router.get("/signals", response={200: list[SignalOut], 401: ErrorOut, 404: ErrorOut})
-def signals(request, month: str | None = None):
+def signals(request, month: ApiMonth | None = None):
     """Year-on-year CO2 change of cities, their sectors and counties from the bulletins (the
     cities the caller may see; 404 for roles without region aggregates)."""
     require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Bulletin")

@@ -13,6 +13,7 @@ from carbonctl.web.accounts.scope import (
     require_aggregates,
 )
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.forms import ApiYear
 from carbonctl.web.inventories import services
 
 router = Router(tags=["inventories 区域清单"], auth=API_AUTH)
@@ -42,7 +43,7 @@ def _dataset():
 
 
 @router.get("/overview", response={200: dict, 401: ErrorOut, 404: ErrorOut})
-def overview(request, year: int | None = None):
+def overview(request, year: ApiYear | None = None):
     """The overview the caller's role sees (:mod:`carbonctl.web.accounts.aggregates`): the
     province's total, intensity, trend, cities and key industries for province roles; the own
     city or county with the province's total and average (``comparison``) for officials; 404
@@ -58,7 +59,7 @@ def overview(request, year: int | None = None):
 
 
 @router.get("/{adcode}", response={200: InventoryOut, 401: ErrorOut, 404: ErrorOut})
-def region_inventory(request, adcode: str, year: int | None = None):
+def region_inventory(request, adcode: str, year: ApiYear | None = None):
     """CO2 of a province, city or county by CEADs sector and fuel for a year."""
     region = region_or_404(request, adcode)
     dataset = _dataset()

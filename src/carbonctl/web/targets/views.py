@@ -26,7 +26,12 @@ from carbonctl.web.exports import pdf_response, xlsx_response
 from carbonctl.web.forms import query
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
-from carbonctl.web.targets.forms import AssessmentQuery, TreeQuery, WorkbenchQuery
+from carbonctl.web.targets.forms import (
+    AssessmentQuery,
+    ProposeForm,
+    TreeQuery,
+    WorkbenchQuery,
+)
 from carbonctl.web.targets.models import Proposal
 
 
@@ -98,21 +103,24 @@ def propose(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
-    defaults = services.plan_defaults()
+    asked = query(request, ProposeForm, request.POST)
+    chosen = services.plan_choice(
+        target=asked["target"], base_year=asked["base_year"], growth=asked["growth"]
+    )
     try:
         proposal = services.propose(
             request.user,
             dataset,
-            method=request.POST.get("method", ""),
-            target=float(request.POST.get("target", defaults["target"])),
-            base_year=int(request.POST.get("base_year", defaults["base_year"])),
-            growth=float(request.POST.get("growth", defaults["growth"])),
-            plan=request.POST.get("plan", defaults["plan"]),
+            method=asked["method"],
+            target=chosen["target"],
+            base_year=chosen["base_year"],
+            growth=chosen["growth"],
+            plan=asked["plan"] or chosen["plan"],
         )
     except PermissionDenied as exc:
         record_denial(request, "targets.Proposal", "", str(exc))
         raise
-    except (CarbonctlError, ValueError) as exc:
+    except CarbonctlError as exc:
         return HttpResponse(str(exc), status=422)
     return redirect("targets:proposal", proposal.pk)
 

@@ -271,3 +271,86 @@ def test_hostile_api_values_never_give_a_server_error(client, data, template):
             if problem := _sound_json(client.get(template.format(adcode=value))):
                 failures[f"adcode={value[:20]!r}"] = problem
     assert failures == {}
+
+
+# --- safe exports --------------------------------------------------------------------------
+
+
+FORMULA = '=HYPERLINK("http://example.com","点击")'
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (FORMULA, "'" + FORMULA),
+        ("+1", "'+1"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("示例太原钢铁", "示例太原钢铁"),
+        ("a=b", "a=b"),
+        ("bad\x00byte", "bad\ufffdbyte"),
+        (-1.5, -1.5),
+        (0, 0),
+        (None, None),
+    ],
+)
+def test_safe_cell_neutralises_formulas_and_keeps_numbers(value, expected):
+    from carbonctl.web.exports import safe_cell
+
+    assert safe_cell(value) == expected
+
+
+def _sheet(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(BytesIO(body)).active
+
+
+def test_xlsx_exports_write_text_as_text_and_numbers_as_numbers(rf):
+    from carbonctl.web.exports import xlsx_response
+
+    response = xlsx_response("t.xlsx", "a:b/c", ["=head"], [[FORMULA, -3.25, "-1+2"]])
+    sheet = _sheet(response)
+    assert sheet.title == "a_b_c"
+    header, (formula, number, text) = sheet["A1"], sheet[2]
+    assert header.value == "'=head" and header.data_type == "s"
+    assert formula.value == "'" + FORMULA and formula.data_type != "f"
+    assert number.value == -3.25 and number.data_type == "n"
+    assert text.value == "'-1+2" and text.data_type == "s"
+
+
+def test_a_formula_subject_is_exported_as_text(client, province):
+    """The injection found in issue 13: a subject that is a live formula in Excel. Uploaded as a
+    plain report, then given the formula subject in the database, so that the export is tested
+    whatever the upload's own checks accept."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from carbonctl.web.submissions.models import ActivityRecord, Submission
+
+    upload = "主体,期间,类别,品种,数量,单位\n示例太原钢铁,2023,燃料燃烧,焦炭,1000,吨\n"
+    client.force_login(province["users"][Role.ENTERPRISE_REPORTER])
+    answer = client.post(
+        "/submissions/",
+        {
+            "file": SimpleUploadedFile("=report.csv", upload.encode(), content_type="text/csv"),
+            "enterprise": province["taiyuan"].pk,
+            "factor_set": "GB/T 32150-2015",
+            "grid_basis": "provincial",
+        },
+    )
+    assert answer.status_code in (201, 302), answer.content[:500]
+    submission = Submission.objects.get()
+    ActivityRecord.objects.filter(submission=submission).update(subject=FORMULA)
+    sheet = _sheet(client.get(f"/submissions/{submission.pk}/export.xlsx"))
+    subject = sheet.cell(row=2, column=2)
+    assert subject.value == "'" + FORMULA and subject.data_type != "f"
+    amount = sheet.cell(row=2, column=6)
+    assert amount.value == 1000 and amount.data_type == "n"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    listed = _sheet(client.get("/submissions/", {"format": "xlsx"}))
+    assert [c.value for c in listed[2]][1] == "'=report.csv"  # the file name, as text

@@ -354,3 +354,45 @@ def test_a_formula_subject_is_exported_as_text(client, province):
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
     listed = _sheet(client.get("/submissions/", {"format": "xlsx"}))
     assert [c.value for c in listed[2]][1] == "'=report.csv"  # the file name, as text
+
+
+# --- production logging --------------------------------------------------------------------
+
+
+def test_a_server_error_logs_its_traceback_in_production(client, settings, db):
+    """With DEBUG off (the production settings the tests run with), a view that fails answers
+    500 and its traceback reaches stderr through the configured console handler."""
+    import io
+    import logging
+
+    from django.test import Client
+    from django.urls import path
+
+    def broken(request):
+        raise RuntimeError("boom in a view")
+
+    assert settings.DEBUG is False
+
+    class BrokenUrls:  # a URLconf needs only ``urlpatterns`` (and to be hashable: cached)
+        urlpatterns = (path("broken/", broken),)
+
+    settings.ROOT_URLCONF = BrokenUrls
+    # the configured handler (pytest adds capturing handlers of its own beside it)
+    (console,) = [
+        h for h in logging.getLogger("django.request").handlers if type(h) is logging.StreamHandler
+    ]
+    # a StreamHandler without a stream writes to stderr (pytest has replaced sys.stderr here)
+    assert "stream" not in settings.LOGGING["handlers"]["console"]
+    stream = io.StringIO()
+    previous = console.setStream(stream)
+    try:
+        response = Client(raise_request_exception=False).get("/broken/")
+    finally:
+        console.setStream(previous)
+    assert response.status_code == 500
+    logged = stream.getvalue()
+    assert "ERROR django.request" in logged and "Internal Server Error: /broken/" in logged
+    assert (
+        "Traceback (most recent call last)" in logged and "RuntimeError: boom in a view" in logged
+    )
+    assert console in logging.getLogger("django.server").handlers

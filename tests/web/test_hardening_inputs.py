@@ -396,3 +396,47 @@ def test_a_server_error_logs_its_traceback_in_production(client, settings, db):
         "Traceback (most recent call last)" in logged and "RuntimeError: boom in a view" in logged
     )
     assert console in logging.getLogger("django.server").handlers
+
+
+# --- no server paths in messages -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("/tmp/tmpab12cd/上报.csv: row 3: bad", "上报.csv: row 3: bad"),
+        ("C:\\Users\\svc\\AppData\\x.xlsx row 2", "x.xlsx row 2"),
+        ("(/srv/carbonctl/var/a.csv)", "(a.csv)"),
+        ("see http://example.com/a/b", "see http://example.com/a/b"),
+        ("强度 t/万元, 10^4 t/10^4 yuan", "强度 t/万元, 10^4 t/10^4 yuan"),
+    ],
+)
+def test_messages_lose_server_paths_but_keep_urls_and_units(text, shown):
+    from carbonctl.web.forms import without_paths
+
+    assert without_paths(text) == shown
+
+
+def test_an_error_of_the_workbench_shows_no_server_path(client, data, monkeypatch):
+    from carbonctl.errors import RefdataError
+    from carbonctl.web.targets import services
+
+    installed = "/opt/venv/lib/python3.11/site-packages/carbonctl/refdata/data/gdp.csv"
+
+    def broken(*args, **kwargs):
+        raise RefdataError(f"{installed}: missing columns ['gdp']")
+
+    monkeypatch.setattr(services, "comparison", broken)
+    client.force_login(data["admin"])
+    page = client.get("/targets/allocation/").content.decode()
+    api = client.get("/api/v1/targets/allocation").json()["detail"]
+    for shown in (page, api):
+        assert "gdp.csv: missing columns" in shown and "/opt/venv" not in shown
+
+
+def test_a_refused_action_quotes_the_input_as_text_not_html(client, data):
+    client.force_login(data["admin"])
+    url = f"/targets/{data['ids']['target']}/decompose/"
+    response = client.post(url, {"method": "<script>alert(1)</script>"})
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/plain")

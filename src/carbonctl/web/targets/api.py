@@ -14,7 +14,7 @@ from carbonctl.web.accounts.permissions import can_read_region_targets, can_view
 from carbonctl.web.accounts.scope import region_or_404, regions_for
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.audit.services import record_denial
-from carbonctl.web.forms import ApiFraction, ApiGrowth, ApiName, ApiYear
+from carbonctl.web.forms import ApiFraction, ApiGrowth, ApiName, ApiYear, public_message
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Target
@@ -163,7 +163,7 @@ def allocation(
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:
-        return Status(422, {"detail": str(exc)})
+        return Status(422, {"detail": public_message(exc)})
     rows = long.drop(columns=["label_zh", "label_en"]).astype(object)
     return {
         "dataset": dataset.code,
@@ -183,7 +183,7 @@ def assessment(request, year: ApiYear | None = None):
     try:
         ranking, result = services.ranking(dataset, chosen)
     except CarbonctlError as exc:
-        return Status(422, {"detail": str(exc)})
+        return Status(422, {"detail": public_message(exc)})
     names = list(services.assessment_indicators().names)
     return {
         "dataset": dataset.code,

@@ -23,7 +23,7 @@ from carbonctl.web.accounts.permissions import (
 from carbonctl.web.accounts.scope import region_or_404, regions_for, require_aggregates
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import pdf_response, xlsx_response
-from carbonctl.web.forms import query
+from carbonctl.web.forms import public_message, query
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
 from carbonctl.web.targets.forms import (
@@ -33,6 +33,15 @@ from carbonctl.web.targets.forms import (
     WorkbenchQuery,
 )
 from carbonctl.web.targets.models import Proposal
+
+
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def _refusal(error: Exception, status: int) -> HttpResponse:
+    """A refused action's message as plain text (it may quote what the user sent, which must not
+    be read as HTML), without server paths."""
+    return HttpResponse(public_message(error), status=status, content_type=PLAIN_TEXT)
 
 
 def _or_default(value: object, default: object) -> object:
@@ -56,7 +65,7 @@ def workbench(request):
     try:
         comparison = services.comparison(dataset, base_year, growth, target)
     except CarbonctlError as exc:
-        error, comparison = str(exc), pd.DataFrame(columns=list(COMPARISON_COLUMNS))
+        error, comparison = public_message(exc), pd.DataFrame(columns=list(COMPARISON_COLUMNS))
     summary = method_summary(comparison)
     table = services.named_reductions(comparison)  # adcode, name, one reduction per method
     methods = list(table.columns[2:])
@@ -121,7 +130,7 @@ def propose(request):
         record_denial(request, "targets.Proposal", "", str(exc))
         raise
     except CarbonctlError as exc:
-        return HttpResponse(str(exc), status=422)
+        return _refusal(exc, 422)
     return redirect("targets:proposal", proposal.pk)
 
 
@@ -152,7 +161,7 @@ def proposal_review(request, proposal_id: int):
         record_denial(request, "targets.Proposal", str(proposal_id), str(exc))
         raise
     except CarbonctlError as exc:
-        return HttpResponse(str(exc), status=409)
+        return _refusal(exc, 409)
     return redirect("targets:proposal", proposal.pk)
 
 
@@ -186,7 +195,9 @@ def assessment(request):
     try:
         ranking, result = services.ranking(dataset, year)
     except CarbonctlError as exc:
-        return render(request, "targets/assessment.html", {"error": str(exc), "year": year})
+        return render(
+            request, "targets/assessment.html", {"error": public_message(exc), "year": year}
+        )
     system = services.assessment_indicators()
     indicators, labels = list(system.names), list(system.labels.values())
     if asked["format"] == "xlsx":
@@ -231,5 +242,5 @@ def decompose_target(request, target_id: int):
         record_denial(request, "targets.Target", str(target_id), str(exc))
         raise
     except CarbonctlError as exc:
-        return HttpResponse(str(exc), status=422)
+        return _refusal(exc, 422)
     return redirect(f"{reverse('targets:tree')}?plan={target.plan}")

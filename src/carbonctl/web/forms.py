@@ -2,16 +2,21 @@
 parameter and what was wrong, never a 500 and never silently replaced by a default.
 
 A view calls ``query(request, SomeQuery)`` and reads the cleaned values; :class:`BadQuery` is
-answered by :class:`QueryErrorMiddleware`.
+answered by :class:`QueryErrorMiddleware`. The API's query parameters take the same bounds
+through the annotated types at the end (django-ninja answers a bad one 422 with its name).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Annotated
 
 from django import forms
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from pydantic import Field
 
 
 class BadQuery(BadRequest):
@@ -65,6 +70,33 @@ class ExportQuery(forms.Form):
     format = format_field("xlsx")
 
 
+#: An absolute file-system path inside a message: POSIX (``/tmp/tmpab12/报表.csv``, not the
+#: ``/`` of a URL or of a unit such as ``t/万元``) or Windows (``C:\\data\\x.csv``).
+_PATH = re.compile(
+    r"(?<![\w:/.])(?:/[^\s'\"<>()/]+){2,}/?"
+    r"|\b[A-Za-z]:\\(?:[^\s'\"<>()\\]+\\?)+"
+)
+
+
+def without_paths(text: str) -> str:
+    """``text`` with each absolute file-system path shortened to its last part (the file name
+    a user knows), so that no message shows the server's folders (temporary folders, the
+    installation, the data folder)."""
+
+    def name(match: re.Match) -> str:
+        path = match.group(0)
+        pure = PureWindowsPath(path) if ":" in path[:3] else PurePosixPath(path)
+        return pure.name or path
+
+    return _PATH.sub(name, text)
+
+
+def public_message(error: BaseException) -> str:
+    """What a user is told of ``error``: its message (carbonctl errors say what was wrong and
+    where) with server paths removed (:func:`without_paths`)."""
+    return without_paths(str(error))
+
+
 class QueryErrorMiddleware:
     """Answers :class:`BadQuery` with 400 and its message (plain text, like the other refusals
     pages give); Django's own 400 page would hide the message."""
@@ -79,3 +111,18 @@ class QueryErrorMiddleware:
         if isinstance(exception, BadQuery):
             return HttpResponseBadRequest(str(exception), content_type="text/plain; charset=utf-8")
         return None
+
+
+# --- API query parameters (django-ninja): the pages' bounds, so nan, inf, huge numbers and
+# overlong text are a 422 naming the parameter, never a 500 from the database or the maths.
+
+#: A calendar year, as :class:`YearField`.
+ApiYear = Annotated[int, Field(ge=datetime.MINYEAR, le=datetime.MAXYEAR)]
+#: A fraction of one (an intensity reduction target): 0 … 1, finite.
+ApiFraction = Annotated[float, Field(ge=0.0, le=1.0)]
+#: An annual growth rate: −100 % … +100 % a year, finite.
+ApiGrowth = Annotated[float, Field(ge=-1.0, le=1.0)]
+#: A month as ``YYYY-MM``, as :class:`MonthField`.
+ApiMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+#: A short name or code (a plan, a sector): at most 200 characters.
+ApiName = Annotated[str, Field(max_length=200)]

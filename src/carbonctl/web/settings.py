@@ -207,12 +207,21 @@ X_FRAME_OPTIONS = "DENY"
 if _flag("CARBONCTL_SECURE_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to stderr (the service manager or `carbonctl serve` keeps them). Django's defaults
+# print nothing when DEBUG is off, so a 500 would leave no trace: django.request logs every 5xx
+# at ERROR with its traceback (4xx are answers, not faults), django.server the development
+# server's. gunicorn writes its own errors (a worker that died, a timeout) to stderr itself.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "carbonctl": {"handlers": ["console"], "level": "INFO"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -28,6 +28,28 @@ def test_overview_map_shows_all_eleven_cities(page, login, province, inventory):
     assert page.console_errors == []
 
 
+def test_officials_see_their_own_region_beside_the_province(page, login, province, inventory):
+    """The overview follows the aggregate rule in the browser too: Taiyuan's official sees one
+    city on the map and the province's total and average; 小店区's has no map (no city of its
+    own), and the charts still draw without console errors."""
+    from carbonctl.web.inventories.models import RegionTotal
+
+    RegionTotal.objects.create(
+        dataset=inventory, region_id="140105", year=2023, key_industry="钢铁 steel", tco2=2e5
+    )
+    login(province["users"][Role.CITY_OFFICIAL].username)
+    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    assert page.evaluate("window.mapCities") == 1
+    assert "6600" in page.inner_text("#comparison")  # the province total, 万吨
+    assert "各市平均: 600 万吨" in page.inner_text("#comparison")  # 6600 / 11 cities
+    page.context.clear_cookies()
+    login(province["users"][Role.COUNTY_OFFICIAL].username)
+    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    assert page.locator("#map").count() == 0
+    assert "20" in page.inner_text("#headline")  # 2e5 t = 20 万吨
+    assert page.console_errors == []
+
+
 def test_a_bad_upload_shows_its_row_errors(page, login, province, inventory, tmp_path):
     login(province["users"][Role.ENTERPRISE_REPORTER].username)
     bad = tmp_path / "bad.csv"

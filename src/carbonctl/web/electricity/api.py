@@ -8,10 +8,12 @@ import math
 from django.http import Http404
 from ninja import Router, Schema
 
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.aggregates import AggregateLevel
+from carbonctl.web.accounts.scope import region_or_404, regions_for, require_aggregates
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.electricity import services
 from carbonctl.web.electricity.models import Bulletin, Estimate
+from carbonctl.web.forms import ApiMonth, ApiName
 
 router = Router(tags=["electricity 电碳快速评估"], auth=API_AUTH)
 
@@ -53,8 +55,9 @@ def _assessment():
 
 
 @router.get("/estimates/{adcode}", response={200: EstimatesOut, 401: ErrorOut, 404: ErrorOut})
-def estimates(request, adcode: str, month: str | None = None, sector: str | None = None):
+def estimates(request, adcode: str, month: ApiMonth | None = None, sector: ApiName | None = None):
     """Monthly and year-to-date CO2 estimates (nowcast, and last year reconciled) of a region."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Estimate")
     region = region_or_404(request, adcode)
     assessment = _assessment()
     rows = Estimate.objects.filter(assessment=assessment, region=region)
@@ -84,8 +87,10 @@ def estimates(request, adcode: str, month: str | None = None, sector: str | None
 
 
 @router.get("/signals", response={200: list[SignalOut], 401: ErrorOut, 404: ErrorOut})
-def signals(request, month: str | None = None):
-    """Year-on-year CO2 change of cities, their sectors and counties from the bulletins."""
+def signals(request, month: ApiMonth | None = None):
+    """Year-on-year CO2 change of cities, their sectors and counties from the bulletins (the
+    cities the caller may see; 404 for roles without region aggregates)."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Bulletin")
     assessment = _assessment()
     bulletins = Bulletin.objects.filter(assessment=assessment, city__in=regions_for(request.user))
     if month:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Router, Schema
 
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.aggregates import AggregateLevel
+from carbonctl.web.accounts.scope import (
+    overview_focus,
+    region_or_404,
+    regions_for,
+    require_aggregates,
+)
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.forms import ApiYear
 from carbonctl.web.inventories import services
 
 router = Router(tags=["inventories 区域清单"], auth=API_AUTH)
@@ -36,16 +43,23 @@ def _dataset():
 
 
 @router.get("/overview", response={200: dict, 401: ErrorOut, 404: ErrorOut})
-def overview(request, year: int | None = None):
-    """Province total, intensity and trend, cities and key industries (within the scope)."""
+def overview(request, year: ApiYear | None = None):
+    """The overview the caller's role sees (:mod:`carbonctl.web.accounts.aggregates`): the
+    province's total, intensity, trend, cities and key industries for province roles; the own
+    city or county with the province's total and average (``comparison``) for officials; 404
+    for other roles (enterprises, the public)."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "inventories.overview")
     dataset = _dataset()
+    chosen = year or services.latest_year(dataset)
+    if chosen is None:
+        raise Http404
     return services.overview(
-        dataset, year or services.latest_year(dataset), regions_for(request.user)
+        dataset, chosen, regions_for(request.user), focus=overview_focus(request.user)
     )
 
 
 @router.get("/{adcode}", response={200: InventoryOut, 401: ErrorOut, 404: ErrorOut})
-def region_inventory(request, adcode: str, year: int | None = None):
+def region_inventory(request, adcode: str, year: ApiYear | None = None):
     """CO2 of a province, city or county by CEADs sector and fuel for a year."""
     region = region_or_404(request, adcode)
     dataset = _dataset()

@@ -14,6 +14,7 @@ from carbonctl.web.accounts.permissions import can_read_region_targets, can_view
 from carbonctl.web.accounts.scope import region_or_404, regions_for
 from carbonctl.web.api_auth import API_AUTH, ErrorOut
 from carbonctl.web.audit.services import record_denial
+from carbonctl.web.forms import ApiFraction, ApiGrowth, ApiName, ApiYear, public_message
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Target
@@ -131,7 +132,7 @@ def methods(request):
 
 
 @router.get("/targets", response={200: list[TargetOut], **ERRORS})
-def targets(request, plan: str | None = None):
+def targets(request, plan: ApiName | None = None):
     """Adopted targets of ``plan`` (default: the current plan) of the regions the caller sees."""
     _regional_roles_only(request)
     chosen = plan or services.plan_defaults()["plan"]
@@ -150,9 +151,9 @@ def region_targets(request, adcode: str):
 @router.get("/allocation", response={200: ComparisonOut, **ERRORS})
 def allocation(
     request,
-    target: float | None = None,
-    base_year: int | None = None,
-    growth: float | None = None,
+    target: ApiFraction | None = None,
+    base_year: ApiYear | None = None,
+    growth: ApiGrowth | None = None,
 ):
     """The workbench's methods side by side on the current data (one row per city × method;
     a method that cannot serve the data has its reason in ``error``). Province roles only."""
@@ -162,7 +163,7 @@ def allocation(
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:
-        return Status(422, {"detail": str(exc)})
+        return Status(422, {"detail": public_message(exc)})
     rows = long.drop(columns=["label_zh", "label_en"]).astype(object)
     return {
         "dataset": dataset.code,
@@ -173,7 +174,7 @@ def allocation(
 
 
 @router.get("/assessment", response={200: AssessmentOut, **ERRORS})
-def assessment(request, year: int | None = None):
+def assessment(request, year: ApiYear | None = None):
     """Entropy-TOPSIS assessment of the cities in ``year`` (default: the latest year with data).
     Province roles only."""
     _province_only(request, "targets.assessment")
@@ -182,7 +183,7 @@ def assessment(request, year: int | None = None):
     try:
         ranking, result = services.ranking(dataset, chosen)
     except CarbonctlError as exc:
-        return Status(422, {"detail": str(exc)})
+        return Status(422, {"detail": public_message(exc)})
     names = list(services.assessment_indicators().names)
     return {
         "dataset": dataset.code,

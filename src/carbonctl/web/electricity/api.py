@@ -9,7 +9,9 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from carbonctl.web.accounts.scope import region_or_404, regions_for
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import Adcode, Month, Name
 from carbonctl.web.electricity import services
 from carbonctl.web.electricity.models import Bulletin, Estimate
 
@@ -52,8 +54,8 @@ def _assessment():
     return assessment
 
 
-@router.get("/estimates/{adcode}", response={200: EstimatesOut, 401: ErrorOut, 404: ErrorOut})
-def estimates(request, adcode: str, month: str | None = None, sector: str | None = None):
+@router.get("/estimates/{adcode}", response={200: EstimatesOut, **errors(*AUTH_ERRORS, 404)})
+def estimates(request, adcode: Adcode, month: Month | None = None, sector: Name | None = None):
     """Monthly and year-to-date CO2 estimates (nowcast, and last year reconciled) of a region."""
     region = region_or_404(request, adcode)
     assessment = _assessment()
@@ -83,8 +85,8 @@ def estimates(request, adcode: str, month: str | None = None, sector: str | None
     }
 
 
-@router.get("/signals", response={200: list[SignalOut], 401: ErrorOut, 404: ErrorOut})
-def signals(request, month: str | None = None):
+@router.get("/signals", response={200: list[SignalOut], **errors(*AUTH_ERRORS, 404)})
+def signals(request, month: Month | None = None):
     """Year-on-year CO2 change of cities, their sectors and counties from the bulletins."""
     assessment = _assessment()
     bulletins = Bulletin.objects.filter(assessment=assessment, city__in=regions_for(request.user))

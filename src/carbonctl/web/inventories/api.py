@@ -6,7 +6,9 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from carbonctl.web.accounts.scope import region_or_404, regions_for
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import Adcode, Year
 from carbonctl.web.inventories import services
 
 router = Router(tags=["inventories 区域清单"], auth=API_AUTH)
@@ -35,8 +37,8 @@ def _dataset():
     return dataset
 
 
-@router.get("/overview", response={200: dict, 401: ErrorOut, 404: ErrorOut})
-def overview(request, year: int | None = None):
+@router.get("/overview", response={200: dict, **errors(*AUTH_ERRORS, 403, 404)})
+def overview(request, year: Year | None = None):
     """Province total, intensity and trend, cities and key industries (within the scope)."""
     dataset = _dataset()
     return services.overview(
@@ -44,8 +46,8 @@ def overview(request, year: int | None = None):
     )
 
 
-@router.get("/{adcode}", response={200: InventoryOut, 401: ErrorOut, 404: ErrorOut})
-def region_inventory(request, adcode: str, year: int | None = None):
+@router.get("/{adcode}", response={200: InventoryOut, **errors(*AUTH_ERRORS, 403, 404)})
+def region_inventory(request, adcode: Adcode, year: Year | None = None):
     """CO2 of a province, city or county by CEADs sector and fuel for a year."""
     region = region_or_404(request, adcode)
     dataset = _dataset()

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from carbonctl.errors import InputErrors
+from carbonctl.refdata import GRID_BASES
 from carbonctl.web.accounts.scope import (
     enterprise_or_404,
     region_or_404,
     submission_or_404,
     submissions_for,
 )
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import Adcode, FactorSetCode, Name, Note, ObjectId
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.submissions import services
 from carbonctl.web.submissions.models import Submission
@@ -58,18 +63,19 @@ class RowError(Schema):
     expected: str | None
 
 
-class InvalidUpload(Schema):
-    detail: str
-    errors: list[RowError]
-
-
 class ReviewIn(Schema):
     approve: bool
-    note: str = ""
+    note: Note = ""
 
 
-@router.get("", response={200: list[SubmissionOut], 401: ErrorOut})
-def list_submissions(request, status: str | None = None):
+#: A submission's states (the choices of ``status``).
+SubmissionStatus = Literal[tuple(Submission.Status.values)]
+#: The electricity factor bases (``grid_basis``), see :data:`carbonctl.refdata.GRID_BASES`.
+GridBasis = Literal[GRID_BASES]
+
+
+@router.get("", response={200: list[SubmissionOut], **errors(*AUTH_ERRORS)})
+def list_submissions(request, status: SubmissionStatus | None = None):
     """Submissions within the caller's scope, newest first."""
     submissions = submissions_for(request.user)
     return submissions.filter(status=status) if status else submissions
@@ -77,17 +83,17 @@ def list_submissions(request, status: str | None = None):
 
 @router.post(
     "",
-    response={201: SubmissionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidUpload},
+    response={201: SubmissionOut, **errors(*AUTH_ERRORS, 403, 404, 413)},
 )
 def upload(
     request,
     file: File[UploadedFile],
-    region: Form[str | None] = None,
-    enterprise: Form[int | None] = None,
-    supersedes: Form[int | None] = None,
-    factor_set: Form[str | None] = None,
-    grid_basis: Form[str] = "provincial",
-    sheet: Form[str | None] = None,
+    region: Form[Adcode | None] = None,
+    enterprise: Form[ObjectId | None] = None,
+    supersedes: Form[ObjectId | None] = None,
+    factor_set: Form[FactorSetCode | None] = None,
+    grid_basis: Form[GridBasis] = "provincial",
+    sheet: Form[Name | None] = None,
 ):
     """Upload activity data (CSV/XLSX). Valid files become a pending submission; invalid ones
     write nothing and answer 422 with every row-level error."""
@@ -113,17 +119,17 @@ def upload(
     return Status(201, submission)
 
 
-@router.get("/{submission_id}", response={200: SubmissionOut, 401: ErrorOut, 404: ErrorOut})
-def get_submission(request, submission_id: int):
+@router.get("/{submission_id}", response={200: SubmissionOut, **errors(*AUTH_ERRORS, 404)})
+def get_submission(request, submission_id: ObjectId):
     """One submission and its status."""
     return submission_or_404(request, submission_id)
 
 
 @router.post(
     "/{submission_id}/review",
-    response={200: SubmissionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: SubmissionOut, **errors(*AUTH_ERRORS, 403, 404, 409)},
 )
-def review_submission(request, submission_id: int, decision: ReviewIn):
+def review_submission(request, submission_id: ObjectId, decision: ReviewIn):
     """Approve or reject a pending submission (reviewers, province administrators)."""
     submission = submission_or_404(request, submission_id)
     try:

@@ -151,6 +151,14 @@ def invalid_input(detail: str, problems: list[dict[str, Any]]) -> dict[str, Any]
     return {"detail": detail, "errors": problems}
 
 
+def unknown_name(error: UnknownNameError, parameter: str) -> dict[str, Any]:
+    """The 422 body for a parameter naming something unknown (a factor set …), with the names
+    it could have been."""
+    expected = f"one of {', '.join(error.suggestions)}" if error.suggestions else None
+    problem = {"message": str(error), "parameter": parameter, "expected": expected}
+    return invalid_input(str(error), [problem])
+
+
 #: HTTP status per kind of carbonctl error, most specific first; any other is a 400. An unknown
 #: name (a factor set, a grid basis) given as a parameter is bad input: 422, like a bad number.
 ERROR_STATUS: tuple[tuple[type[CarbonctlError], int], ...] = (
@@ -286,5 +294,5 @@ def declare_server_limits(schema: dict[str, Any]) -> dict[str, Any]:
     }
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            operation.setdefault("responses", {})["414"] = too_long
+            operation.setdefault("responses", {})[414] = too_long  # ninja's keys are ints
     return schema

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from carbonctl.errors import InputErrors
+from carbonctl import refdata
+from carbonctl.errors import InputErrors, UnknownNameError
 from carbonctl.refdata import GRID_BASES
 from carbonctl.web.accounts.scope import (
     enterprise_or_404,
@@ -17,7 +18,7 @@ from carbonctl.web.accounts.scope import (
     submissions_for,
 )
 from carbonctl.web.api_auth import API_AUTH
-from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_errors import AUTH_ERRORS, errors, unknown_name
 from carbonctl.web.api_params import Adcode, FactorSetCode, Name, Note, ObjectId
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.submissions import services
@@ -97,6 +98,10 @@ def upload(
 ):
     """Upload activity data (CSV/XLSX). Valid files become a pending submission; invalid ones
     write nothing and answer 422 with every row-level error."""
+    try:  # before the file is read: an unknown set is a 422 naming the known ones
+        refdata.resolve_factor_set(factor_set)
+    except UnknownNameError as exc:
+        return Status(422, unknown_name(exc, "form.factor_set"))
     try:
         submission = services.submit(
             request.user,

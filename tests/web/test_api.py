@@ -189,6 +189,15 @@ def test_errors_django_answers_below_the_api_are_json(client, headers, settings)
     too_long = client.get("/api/v1/regions", {"parent": "1" * MAX_URI_LENGTH})
     assert too_long.status_code == 414 and "longer than" in too_long.json()["detail"]
 
+    broken_form = client.post(
+        "/api/v1/submissions",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data",  # no boundary
+        headers=headers,
+    )
+    assert broken_form.status_code == 400
+    assert broken_form.json()["detail"].startswith("bad request: unreadable form data")
+
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     too_big = client.post(
         "/api/v1/submissions/1/review",

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
@@ -218,6 +219,9 @@ def install(api: NinjaAPI) -> None:
             return respond(request, {"detail": f"request body larger than {limit} bytes"}, 413)
         return respond(request, {"detail": f"bad request: {exc}"}, 400)
 
+    def unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return respond(request, {"detail": f"bad request: unreadable form data ({exc})"}, 400)
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         ident = error_id()
         logger.error("server error %s on %s %s", ident, request.method, request.path, exc_info=exc)
@@ -231,6 +235,7 @@ def install(api: NinjaAPI) -> None:
         HttpError: http_error,
         PermissionDenied: forbidden,
         SuspiciousOperation: suspicious,
+        MultiPartParserError: unreadable,
     }
     for kind, handler in handlers.items():
         api.add_exception_handler(kind, handler)

@@ -94,3 +94,17 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The counts of the schemathesis run (test_api_schema.py), for the record of a run."""
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", [])
+        for name, value in getattr(report, "user_properties", ())
+        if name == "api_schema"
+    ]
+    if lines:
+        terminalreporter.section("API schema (schemathesis)")
+        for line in lines:
+            terminalreporter.write_line(line)

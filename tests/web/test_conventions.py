@@ -38,24 +38,38 @@ PASSWORD = "correct-horse-battery-staple"  # the province fixture's users (tests
 
 
 @pytest.mark.parametrize(
-    ("error", "status"),
+    ("error", "status", "problems"),
     [
-        (UnknownNameError("fuel", "coal gas", ["coke oven gas"]), 404),
-        (InputError("not a number", row=3, column="amount"), 422),
-        (InputErrors([InputError("a"), InputError("b")]), 422),
-        (MissingParameterError("no NCV for this fuel"), 422),
-        (UnitError("furlong", "a mass unit"), 422),
-        (RefdataError("grid factors table has no 2031 row"), 400),
-        (CarbonctlError("something else"), 400),
+        (
+            UnknownNameError("fuel", "coal gas", ["coke oven gas"]),
+            422,
+            ["unknown fuel 'coal gas'; closest matches: coke oven gas"],
+        ),
+        (InputError("not a number", row=3, column="amount"), 422, ["not a number"]),
+        (InputErrors([InputError("a"), InputError("b")]), 422, ["a", "b"]),
+        (MissingParameterError("no NCV for this fuel"), 422, ["no NCV for this fuel"]),
+        (
+            UnitError("furlong", "a mass unit"),
+            422,
+            ["unknown or unsuitable unit 'furlong'; expected a mass unit"],
+        ),
+        (RefdataError("grid factors table has no 2031 row"), 400, None),
+        (CarbonctlError("something else"), 400, None),
     ],
 )
-def test_a_carbonctl_error_is_json_with_the_cli_message(error, status):
+def test_a_carbonctl_error_is_json_with_the_cli_message(error, status, problems):
+    """400: ``{"detail"}``; 422: ``{"detail", "errors"}`` with each problem's message."""
     request = RequestFactory().get("/api/v1/anything")
     assert status_for(error) == status
     response = api.on_exception(request, error)
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
-    assert json.loads(response.content) == {"detail": str(error)}
+    body = json.loads(response.content)
+    assert body["detail"] == str(error)
+    if problems is None:
+        assert body == {"detail": str(error)}
+    else:
+        assert [problem["message"] for problem in body["errors"]] == problems
 
 
 def test_an_unknown_factor_set_is_a_404_naming_it(client, province):

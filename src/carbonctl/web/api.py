@@ -1,14 +1,18 @@
 """The JSON API (django-ninja) under /api/v1/: one router per app, errors declared in OpenAPI.
 
-Every :class:`~carbonctl.errors.CarbonctlError` an operation lets through is answered as JSON
-``{"detail": <the message the CLI prints>}`` with the status :func:`status_for` gives it.
+Every error is answered as JSON with one of the bodies of :mod:`carbonctl.web.api_errors`; a
+:class:`~carbonctl.errors.CarbonctlError` an operation lets through carries the message the CLI
+prints, with the status :func:`~carbonctl.web.api_errors.status_for` gives it.
 """
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from carbonctl.errors import CarbonctlError, InputError, InputErrors, UnitError, UnknownNameError
+from carbonctl.web import api_errors, api_params
+from carbonctl.web.api_errors import ERROR_STATUS, status_for
 from carbonctl.web.electricity.api import router as electricity_router
 from carbonctl.web.enterprises.api import router as enterprises_router
 from carbonctl.web.factors.api import router as factors_router
@@ -17,6 +21,8 @@ from carbonctl.web.regions.api import router as regions_router
 from carbonctl.web.submissions.api import imports_router
 from carbonctl.web.submissions.api import router as submissions_router
 
+__all__ = ["ERROR_STATUS", "api", "status_for"]
+
 
 class ChineseJSONRenderer(JSONRenderer):
     """JSON with Chinese characters as they are, not as \\u escapes (readable, and smaller)."""
@@ -24,21 +30,18 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-#: HTTP status per kind of error, most specific first; any other CarbonctlError is a 400.
-ERROR_STATUS: tuple[tuple[type[CarbonctlError], int], ...] = (
-    (UnknownNameError, 404),  # a fuel, region, factor set … that does not exist
-    (InputError, 422),  # the request's data is understood but wrong
-    (InputErrors, 422),
-    (UnitError, 422),
-)
+class CarbonctlAPI(NinjaAPI):
+    """The API whose OpenAPI document says what a client can send and what it gets back:
+    parameters are left out rather than null (:func:`~carbonctl.web.api_params.parameters_not_null`)
+    and the 414 of the HTTP server in front is declared
+    (:func:`~carbonctl.web.api_errors.declare_server_limits`)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return api_errors.declare_server_limits(api_params.parameters_not_null(schema))
 
 
-def status_for(error: CarbonctlError) -> int:
-    """The HTTP status answering ``error`` (see :data:`ERROR_STATUS`)."""
-    return next((status for kind, status in ERROR_STATUS if isinstance(error, kind)), 400)
-
-
-api = NinjaAPI(
+api = CarbonctlAPI(
     renderer=ChineseJSONRenderer(),
     title="carbonctl API",
     version="1",
@@ -53,9 +56,4 @@ api.add_router("/inventories", inventories_router)
 api.add_router("/factor-sets", factors_router)
 api.add_router("/electricity", electricity_router)
 api.add_router("/targets", "carbonctl.web.targets.api.router")
-
-
-@api.exception_handler(CarbonctlError)
-def carbonctl_error(request: HttpRequest, exc: CarbonctlError) -> HttpResponse:
-    """A carbonctl error as JSON, with the text the CLI prints for it (never an HTML 500)."""
-    return api.create_response(request, {"detail": str(exc)}, status=status_for(exc))
+api_errors.install(api)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated
 
 from django import forms
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from pydantic import Field
 
 
 class BadQuery(BadRequest):
@@ -111,18 +109,3 @@ class QueryErrorMiddleware:
         if isinstance(exception, BadQuery):
             return HttpResponseBadRequest(str(exception), content_type="text/plain; charset=utf-8")
         return None
-
-
-# --- API query parameters (django-ninja): the pages' bounds, so nan, inf, huge numbers and
-# overlong text are a 422 naming the parameter, never a 500 from the database or the maths.
-
-#: A calendar year, as :class:`YearField`.
-ApiYear = Annotated[int, Field(ge=datetime.MINYEAR, le=datetime.MAXYEAR)]
-#: A fraction of one (an intensity reduction target): 0 … 1, finite.
-ApiFraction = Annotated[float, Field(ge=0.0, le=1.0)]
-#: An annual growth rate: −100 % … +100 % a year, finite.
-ApiGrowth = Annotated[float, Field(ge=-1.0, le=1.0)]
-#: A month as ``YYYY-MM``, as :class:`MonthField`.
-ApiMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-#: A short name or code (a plan, a sector): at most 200 characters.
-ApiName = Annotated[str, Field(max_length=200)]

@@ -10,10 +10,11 @@ from ninja import Router, Schema
 
 from carbonctl.web.accounts.aggregates import AggregateLevel
 from carbonctl.web.accounts.scope import region_or_404, regions_for, require_aggregates
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import Adcode, Month, Name
 from carbonctl.web.electricity import services
 from carbonctl.web.electricity.models import Bulletin, Estimate
-from carbonctl.web.forms import ApiMonth, ApiName
 
 router = Router(tags=["electricity 电碳快速评估"], auth=API_AUTH)
 
@@ -54,8 +55,8 @@ def _assessment():
     return assessment
 
 
-@router.get("/estimates/{adcode}", response={200: EstimatesOut, 401: ErrorOut, 404: ErrorOut})
-def estimates(request, adcode: str, month: ApiMonth | None = None, sector: ApiName | None = None):
+@router.get("/estimates/{adcode}", response={200: EstimatesOut, **errors(*AUTH_ERRORS, 404)})
+def estimates(request, adcode: Adcode, month: Month | None = None, sector: Name | None = None):
     """Monthly and year-to-date CO2 estimates (nowcast, and last year reconciled) of a region."""
     require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Estimate")
     region = region_or_404(request, adcode)
@@ -86,8 +87,8 @@ def estimates(request, adcode: str, month: ApiMonth | None = None, sector: ApiNa
     }
 
 
-@router.get("/signals", response={200: list[SignalOut], 401: ErrorOut, 404: ErrorOut})
-def signals(request, month: ApiMonth | None = None):
+@router.get("/signals", response={200: list[SignalOut], **errors(*AUTH_ERRORS, 404)})
+def signals(request, month: Month | None = None):
     """Year-on-year CO2 change of cities, their sectors and counties from the bulletins (the
     cities the caller may see; 404 for roles without region aggregates)."""
     require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Bulletin")

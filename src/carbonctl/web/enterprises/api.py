@@ -5,7 +5,9 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import ObjectId
 
 router = Router(tags=["enterprises 重点企业"], auth=API_AUTH)
 
@@ -24,13 +26,13 @@ class EnterpriseOut(Schema):
         return enterprise.county_id
 
 
-@router.get("", response={200: list[EnterpriseOut], 401: ErrorOut})
+@router.get("", response={200: list[EnterpriseOut], **errors(*AUTH_ERRORS)})
 def list_enterprises(request):
     """Enterprises within the caller's scope (all for province roles, own region's, or own)."""
     return enterprises_for(request.user)
 
 
-@router.get("/{enterprise_id}", response={200: EnterpriseOut, 401: ErrorOut, 404: ErrorOut})
-def get_enterprise(request, enterprise_id: int):
+@router.get("/{enterprise_id}", response={200: EnterpriseOut, **errors(*AUTH_ERRORS, 404)})
+def get_enterprise(request, enterprise_id: ObjectId):
     """One enterprise; 404 when it does not exist or is outside the caller's scope."""
     return enterprise_or_404(request, enterprise_id)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from carbonctl import refdata
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.errors import UnknownNameError
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import FactorSetCode
 
 router = Router(tags=["factor sets 排放因子集"], auth=API_AUTH)
 
@@ -29,16 +33,19 @@ class FuelFactorOut(Schema):
     source: str
 
 
-@router.get("", response={200: list[FactorSetOut], 401: ErrorOut})
+@router.get("", response={200: list[FactorSetOut], **errors(*AUTH_ERRORS)})
 def list_factor_sets(request):
     """Every factor set available to the accounting engine."""
     return refdata.factor_sets()
 
 
-@router.get("/fuels", response={200: list[FuelFactorOut], 401: ErrorOut, 404: ErrorOut})
-def fuel_factors(request, code: str):
+@router.get("/fuels", response={200: list[FuelFactorOut], **errors(*AUTH_ERRORS, 404)})
+def fuel_factors(request, code: FactorSetCode):
     """Default fuel parameters of one factor set (``code``, e.g. GB/T 32150-2015); an unknown
-    code is a 404 naming the closest codes."""
-    frame = refdata.fuel_factors(code).reset_index()
+    code is a 404 naming the known codes (the set asked for does not exist)."""
+    try:
+        frame = refdata.fuel_factors(code).reset_index()
+    except UnknownNameError as exc:
+        raise HttpError(404, str(exc)) from exc
     frame = frame.astype(object).where(frame.notna(), None)
     return frame.to_dict(orient="records")

@@ -12,8 +12,9 @@ from carbonctl.web.accounts.scope import (
     regions_for,
     require_aggregates,
 )
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
-from carbonctl.web.forms import ApiYear
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors
+from carbonctl.web.api_params import Adcode, Year
 from carbonctl.web.inventories import services
 
 router = Router(tags=["inventories 区域清单"], auth=API_AUTH)
@@ -42,8 +43,8 @@ def _dataset():
     return dataset
 
 
-@router.get("/overview", response={200: dict, 401: ErrorOut, 404: ErrorOut})
-def overview(request, year: ApiYear | None = None):
+@router.get("/overview", response={200: dict, **errors(*AUTH_ERRORS, 403, 404)})
+def overview(request, year: Year | None = None):
     """The overview the caller's role sees (:mod:`carbonctl.web.accounts.aggregates`): the
     province's total, intensity, trend, cities and key industries for province roles; the own
     city or county with the province's total and average (``comparison``) for officials; 404
@@ -58,8 +59,8 @@ def overview(request, year: ApiYear | None = None):
     )
 
 
-@router.get("/{adcode}", response={200: InventoryOut, 401: ErrorOut, 404: ErrorOut})
-def region_inventory(request, adcode: str, year: ApiYear | None = None):
+@router.get("/{adcode}", response={200: InventoryOut, **errors(*AUTH_ERRORS, 403, 404)})
+def region_inventory(request, adcode: Adcode, year: Year | None = None):
     """CO2 of a province, city or county by CEADs sector and fuel for a year."""
     region = region_or_404(request, adcode)
     dataset = _dataset()

@@ -7,7 +7,8 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from carbonctl.web.api_auth import ErrorOut
+from carbonctl.web.api_errors import errors
+from carbonctl.web.api_params import Adcode
 from carbonctl.web.regions.models import Region
 
 router = Router(tags=["regions 行政区划"])
@@ -26,15 +27,11 @@ class RegionOut(Schema):
         return region.parent_id
 
 
-class InvalidQuery(Schema):
-    detail: list[dict]
-
-
-@router.get("", response={200: list[RegionOut], 422: InvalidQuery})
+@router.get("", response={200: list[RegionOut], **errors()})
 def list_regions(
     request,
     level: Literal["province", "city", "county"] | None = None,
-    parent: str | None = None,
+    parent: Adcode | None = None,
 ):
     """Shanxi's regions; ``level`` = province|city|county, ``parent`` = a parent adcode."""
     regions = Region.objects.all()
@@ -45,7 +42,7 @@ def list_regions(
     return regions
 
 
-@router.get("/{adcode}", response={200: RegionOut, 404: ErrorOut})
-def get_region(request, adcode: str):
+@router.get("/{adcode}", response={200: RegionOut, **errors(404)})
+def get_region(request, adcode: Adcode):
     """One region by its 6-digit adcode."""
     return get_object_or_404(Region, adcode=adcode)

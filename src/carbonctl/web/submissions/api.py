@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,7 +11,9 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from carbonctl.errors import InputErrors
+from carbonctl import refdata
+from carbonctl.errors import InputErrors, UnknownNameError
+from carbonctl.refdata import GRID_BASES
 from carbonctl.web.accounts.scope import (
     enterprise_or_404,
     region_or_404,
@@ -18,7 +21,9 @@ from carbonctl.web.accounts.scope import (
     submission_or_404,
     submissions_for,
 )
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors, unknown_name
+from carbonctl.web.api_params import Adcode, FactorSetCode, Name, Note, ObjectId
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.submissions import services
 from carbonctl.web.submissions.models import ImportJob, Submission
@@ -72,11 +77,6 @@ class RowError(Schema):
     expected: str | None
 
 
-class InvalidUpload(Schema):
-    detail: str
-    errors: list[RowError]
-
-
 class ImportAccepted(Schema):
     """A large upload queued for the worker (202): poll ``url`` for its progress."""
 
@@ -107,11 +107,17 @@ class ImportJobOut(Schema):
 
 class ReviewIn(Schema):
     approve: bool
-    note: str = ""
+    note: Note = ""
 
 
-@router.get("", response={200: list[SubmissionOut], 401: ErrorOut})
-def list_submissions(request, status: str | None = None):
+#: A submission's states (the choices of ``status``).
+SubmissionStatus = Literal[tuple(Submission.Status.values)]
+#: The electricity factor bases (``grid_basis``), see :data:`carbonctl.refdata.GRID_BASES`.
+GridBasis = Literal[GRID_BASES]
+
+
+@router.get("", response={200: list[SubmissionOut], **errors(*AUTH_ERRORS)})
+def list_submissions(request, status: SubmissionStatus | None = None):
     """Submissions within the caller's scope, newest first."""
     submissions = submissions_for(request.user).select_related("reviewed_by")
     return submissions.filter(status=status) if status else submissions
@@ -127,30 +133,26 @@ def _accepted(job: ImportJob) -> dict:
 
 @router.post(
     "",
-    response={
-        201: SubmissionOut,
-        202: ImportAccepted,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        413: ErrorOut,
-        422: InvalidUpload,
-    },
+    response={201: SubmissionOut, 202: ImportAccepted, **errors(*AUTH_ERRORS, 403, 404, 413)},
 )
 def upload(
     request,
     file: File[UploadedFile],
-    region: Form[str | None] = None,
-    enterprise: Form[int | None] = None,
-    supersedes: Form[int | None] = None,
-    factor_set: Form[str | None] = None,
-    grid_basis: Form[str] = "provincial",
-    sheet: Form[str | None] = None,
+    region: Form[Adcode | None] = None,
+    enterprise: Form[ObjectId | None] = None,
+    supersedes: Form[ObjectId | None] = None,
+    factor_set: Form[FactorSetCode | None] = None,
+    grid_basis: Form[GridBasis] = "provincial",
+    sheet: Form[Name | None] = None,
 ):
     """Upload activity data (CSV/XLSX). Valid files become a pending submission (201); invalid
     ones write nothing and answer 422 with every row-level error. A file of more rows than
     CARBONCTL_UPLOAD_SYNC_ROWS is imported by the worker: 202 with the job to poll. Over
     CARBONCTL_UPLOAD_MAX_BYTES: 413."""
+    try:  # before the file is read: an unknown set is a 422 naming the known ones
+        refdata.resolve_factor_set(factor_set)
+    except UnknownNameError as exc:
+        return Status(422, unknown_name(exc, "form.factor_set"))
     try:
         submitted = services.submit(
             request.user,
@@ -177,17 +179,17 @@ def upload(
     return Status(201, submitted)
 
 
-@router.get("/{submission_id}", response={200: SubmissionOut, 401: ErrorOut, 404: ErrorOut})
-def get_submission(request, submission_id: int):
+@router.get("/{submission_id}", response={200: SubmissionOut, **errors(*AUTH_ERRORS, 404)})
+def get_submission(request, submission_id: ObjectId):
     """One submission and its status."""
     return submission_or_404(request, submission_id)
 
 
 @router.post(
     "/{submission_id}/review",
-    response={200: SubmissionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: SubmissionOut, **errors(*AUTH_ERRORS, 403, 404, 409)},
 )
-def review_submission(request, submission_id: int, decision: ReviewIn):
+def review_submission(request, submission_id: ObjectId, decision: ReviewIn):
     """Approve or reject a pending submission (reviewers, province administrators)."""
     submission = submission_or_404(request, submission_id)
     try:
@@ -214,8 +216,8 @@ def import_job_or_404(request, job_id: int) -> ImportJob:
     return job
 
 
-@imports_router.get("/{job_id}", response={200: ImportJobOut, 401: ErrorOut, 404: ErrorOut})
-def get_import(request, job_id: int):
+@imports_router.get("/{job_id}", response={200: ImportJobOut, **errors(*AUTH_ERRORS, 404)})
+def get_import(request, job_id: ObjectId):
     """An import job: its status and progress, its row errors once failed, and the submission
     it produced once done (the uploader and province roles only)."""
     return import_job_or_404(request, job_id)

@@ -7,21 +7,24 @@ import math
 
 from django.http import Http404
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import METHODS
 from carbonctl.web.accounts.permissions import can_read_region_targets, can_view_allocation
 from carbonctl.web.accounts.scope import region_or_404, regions_for
-from carbonctl.web.api_auth import API_AUTH, ErrorOut
+from carbonctl.web.api_auth import API_AUTH
+from carbonctl.web.api_errors import AUTH_ERRORS, errors, input_problems, invalid_input
+from carbonctl.web.api_params import Adcode, Fraction, GrowthRate, Name, Year
 from carbonctl.web.audit.services import record_denial
-from carbonctl.web.forms import ApiFraction, ApiGrowth, ApiName, ApiYear, public_message
-from carbonctl.web.inventories.services import current_dataset, latest_year
+from carbonctl.web.forms import public_message
+from carbonctl.web.inventories.services import current_dataset, latest_year, years
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Target
 
 router = Router(tags=["targets 目标分解与考核"], auth=API_AUTH)
 
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = errors(*AUTH_ERRORS, 404)
 
 
 class TargetOut(Schema):
@@ -88,6 +91,13 @@ def _dataset():
     return dataset
 
 
+def _year_with_figures(dataset, year: int | None) -> int:
+    """``year`` if the dataset has figures for it (a year without any is a 404 saying so)."""
+    if year not in years(dataset):
+        raise HttpError(404, f"no figures for {year} in dataset {dataset.code}")
+    return year
+
+
 def _province_only(request, what: str) -> None:
     if not can_view_allocation(request.user):
         record_denial(request, what, "", "province roles only")
@@ -115,7 +125,7 @@ def _number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-@router.get("/methods", response={200: list[MethodOut], 401: ErrorOut})
+@router.get("/methods", response={200: list[MethodOut], **errors(*AUTH_ERRORS)})
 def methods(request):
     """The allocation methods (分解方法): labels, input columns, whether the platform runs them."""
     return [
@@ -132,7 +142,7 @@ def methods(request):
 
 
 @router.get("/targets", response={200: list[TargetOut], **ERRORS})
-def targets(request, plan: ApiName | None = None):
+def targets(request, plan: Name | None = None):
     """Adopted targets of ``plan`` (default: the current plan) of the regions the caller sees."""
     _regional_roles_only(request)
     chosen = plan or services.plan_defaults()["plan"]
@@ -141,7 +151,7 @@ def targets(request, plan: ApiName | None = None):
 
 
 @router.get("/targets/{adcode}", response={200: list[TargetOut], **ERRORS})
-def region_targets(request, adcode: str):
+def region_targets(request, adcode: Adcode):
     """Every adopted target of one region (all plans), if the caller may see the region."""
     _regional_roles_only(request)
     region = region_or_404(request, adcode)
@@ -151,19 +161,20 @@ def region_targets(request, adcode: str):
 @router.get("/allocation", response={200: ComparisonOut, **ERRORS})
 def allocation(
     request,
-    target: ApiFraction | None = None,
-    base_year: ApiYear | None = None,
-    growth: ApiGrowth | None = None,
+    target: Fraction | None = None,
+    base_year: Year | None = None,
+    growth: GrowthRate | None = None,
 ):
     """The workbench's methods side by side on the current data (one row per city × method;
     a method that cannot serve the data has its reason in ``error``). Province roles only."""
     _province_only(request, "targets.workbench")
     dataset = _dataset()
     chosen = services.plan_choice(target=target, base_year=base_year, growth=growth)
+    _year_with_figures(dataset, chosen["base_year"])
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:
-        return Status(422, {"detail": public_message(exc)})
+        return Status(422, invalid_input(public_message(exc), input_problems(exc)))
     rows = long.drop(columns=["label_zh", "label_en"]).astype(object)
     return {
         "dataset": dataset.code,
@@ -174,16 +185,16 @@ def allocation(
 
 
 @router.get("/assessment", response={200: AssessmentOut, **ERRORS})
-def assessment(request, year: ApiYear | None = None):
+def assessment(request, year: Year | None = None):
     """Entropy-TOPSIS assessment of the cities in ``year`` (default: the latest year with data).
     Province roles only."""
     _province_only(request, "targets.assessment")
     dataset = _dataset()
-    chosen = year or latest_year(dataset)
+    chosen = _year_with_figures(dataset, year or latest_year(dataset))
     try:
         ranking, result = services.ranking(dataset, chosen)
     except CarbonctlError as exc:
-        return Status(422, {"detail": public_message(exc)})
+        return Status(422, invalid_input(public_message(exc), input_problems(exc)))
     names = list(services.assessment_indicators().names)
     return {
         "dataset": dataset.code,

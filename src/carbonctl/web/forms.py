@@ -124,5 +124,6 @@ ApiFraction = Annotated[float, Field(ge=0.0, le=1.0)]
 ApiGrowth = Annotated[float, Field(ge=-1.0, le=1.0)]
 #: A month as ``YYYY-MM``, as :class:`MonthField`.
 ApiMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-#: A short name or code (a plan, a sector): at most 200 characters.
-ApiName = Annotated[str, Field(max_length=200)]
+#: A short name or code (a plan, a sector): at most 200 characters, no control characters (a
+#: NUL cannot even be compared by PostgreSQL), as Django's CharField refuses them on pages.
+ApiName = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]

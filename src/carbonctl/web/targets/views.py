@@ -34,7 +34,6 @@ from carbonctl.web.targets.forms import (
 )
 from carbonctl.web.targets.models import Proposal
 
-
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 

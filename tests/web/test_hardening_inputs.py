@@ -3,6 +3,8 @@ values for each of its parameters answers 400 with a message or its page, never 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
@@ -26,6 +28,9 @@ HOSTILE = [
     "x" * 3000,
     "2020-13",
 ]
+
+#: Values of a parameter the page does not read (ignored: the page as without it).
+UNKNOWN = ["nan", "\x00" + "x" * 3000]
 
 #: The apps whose pages are ours (Django's admin and auth views are Django's).
 APPS = {"inventories", "regions", "submissions", "factors", "targets", "electricity", "enterprises"}
@@ -154,8 +159,8 @@ def test_hostile_query_values_never_give_a_server_error(client, data, name):
     url = _url(name, kwargs, data["ids"])
     client.force_login(data["admin"])
     failures = {}
-    for param in [*params, "unknown"]:
-        for value in HOSTILE:
+    for param, values in [*((p, HOSTILE) for p in params), ("unknown", UNKNOWN)]:
+        for value in values:
             response = client.get(url, {param: value})
             if problem := _sound(response):
                 failures[f"{param}={value[:20]!r}"] = problem
@@ -184,12 +189,13 @@ def test_hostile_path_values_never_give_a_server_error(client, data, name):
     failures = {}
     for key in kwargs:
         numeric = kwargs[key].startswith("{")
-        values = ["99999999999999999999", "0"] if numeric else ["nan", "x" * 300, "..", "%00"]
+        values = ["99999999999999999999", "0"] if numeric else ["nan", "x" * 300, "..", "\x00"]
         for value in values:
-            try:
-                url = _url(name, {**kwargs, key: value}, data["ids"])
-            except NoReverseMatch:  # the URL pattern itself refuses the value
-                continue
+            try:  # a placeholder, then the value as the client would send it (%00 for NUL)
+                url = _url(name, {**kwargs, key: "PLACEHOLDER0"}, data["ids"])
+            except NoReverseMatch:  # the URL pattern itself refuses the placeholder
+                url = _url(name, {**kwargs, key: "0"}, data["ids"]).replace("/0/", "/PLACEHOLDER0/")
+            url = url.replace("PLACEHOLDER0", quote(value, safe=""))
             if problem := _sound(client.get(url)):
                 failures[f"{key}={value[:20]!r}"] = problem
     assert failures == {}
@@ -267,14 +273,15 @@ def _sound_json(response) -> str | None:
 def test_hostile_api_values_never_give_a_server_error(client, data, template):
     client.force_login(data["admin"])
     failures = {}
-    for param in [*API[template], "unknown"]:
-        for value in HOSTILE:
+    for param, values in [*((p, HOSTILE) for p in API[template]), ("unknown", UNKNOWN)]:
+        for value in values:
             response = client.get(template.format(adcode="140100"), {param: value})
             if problem := _sound_json(response):
                 failures[f"{param}={value[:20]!r}"] = problem
     if "{adcode}" in template:
-        for value in ("nan", "x" * 300, "%00", "１４０１００"):
-            if problem := _sound_json(client.get(template.format(adcode=value))):
+        for value in ("nan", "x" * 300, "\x00", "１４０１００"):
+            url = template.format(adcode=quote(value, safe=""))
+            if problem := _sound_json(client.get(url)):
                 failures[f"adcode={value[:20]!r}"] = problem
     assert failures == {}
 

@@ -95,7 +95,10 @@ def overview_focus(user) -> Region | None:
 
 def _visible_or_404(request, visible: QuerySet, model, pk: object, reason: str):
     """The object if it is among ``visible``; otherwise 404, written to the audit log as a
-    denial when the object exists (a guessed id of someone else's object)."""
+    denial when the object exists (a guessed id of someone else's object). A key with a NUL
+    character names nothing (and PostgreSQL refuses to compare text with one): 404 at once."""
+    if isinstance(pk, str) and "\x00" in pk:
+        raise Http404
     found = visible.filter(pk=pk).first()
     if found is None:
         if model.objects.filter(pk=pk).exists():

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format install bench bench-web bench-meters clean refdata
+.PHONY: demo test lint format install bench bench-web bench-meters bench-import clean refdata
 
 ASSETS := src/carbonctl/web/static/vendor/echarts/echarts.min.js
 
@@ -26,7 +26,8 @@ $(ASSETS): assets/package.json assets/package-lock.json
 	cp assets/node_modules/echarts/dist/echarts.min.js assets/node_modules/echarts/LICENSE \
 	   assets/node_modules/echarts/NOTICE $(dir $(ASSETS))
 
-# The accounting examples, then the platform on the embedded database with the demo data.
+# The accounting examples, then the platform on the embedded database with the demo data
+# (`carbonctl serve` starts the import worker beside the web server).
 demo: $(STAMP)
 	$(BIN)/carbonctl demo
 	$(BIN)/carbonctl demo build --if-missing
@@ -62,6 +63,11 @@ bench-web: $(STAMP)
 
 bench-meters: $(STAMP)
 	$(BIN)/python benchmarks/bench_meter_pipeline.py
+
+# Imports through the worker, CSV and XLSX, 200,000 and 1,000,000 rows, SQLite then PostgreSQL.
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py --database sqlite
+	$(BIN)/python benchmarks/bench_import.py --database postgres
 
 refdata: $(STAMP)
 	$(BIN)/python scripts/build_refdata.py

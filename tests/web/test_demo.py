@@ -103,7 +103,8 @@ def test_publishing_opens_figures_to_the_public(client, loaded):
     page = client.get("/disclosures/")  # anonymous visitors see published figures
     assert page.status_code == 200 and "山西省" in page.content.decode()
     client.login(username="public", password="demo-public-2024")
-    assert client.get("/").status_code == 404  # but not the analysts' overview
+    home = client.get("/")  # but not the analysts' overview: the home page sends them here
+    assert (home.status_code, home["Location"]) == (302, "/disclosures/")
     assert client.get("/api/v1/inventories/140000", {"year": 2020}).status_code == 404
 
 

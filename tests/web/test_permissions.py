@@ -16,11 +16,13 @@ ADMIN, ANALYST, REVIEWER = Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVI
 CITY, COUNTY, REPORTER = Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.ENTERPRISE_REPORTER
 
 #: Written out by hand from the checks the views and services made before (not read from
-#: permissions.ALLOWED, so a change to the table has to change this too).
+#: permissions.ALLOWED, so a change to the table has to change this too); the capabilities that
+#: read aggregates follow the rule of carbonctl.web.accounts.aggregates.
 EXPECTED = {
     permissions.sees_whole_province: {ADMIN, ANALYST, REVIEWER},
     permissions.can_administer: {ADMIN},
-    permissions.can_view_overview: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    # enterprises see their own enterprise and published figures, no region aggregate (issue 13)
+    permissions.can_view_overview: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
     permissions.can_publish: {ADMIN},
     permissions.can_submit: {ADMIN, ANALYST, CITY, COUNTY, REPORTER},
     permissions.can_review: {REVIEWER, ADMIN},
@@ -29,7 +31,7 @@ EXPECTED = {
     permissions.can_propose_allocation: {ADMIN, ANALYST},
     permissions.can_adopt_allocation: {REVIEWER, ADMIN},
     permissions.can_view_assessment: {ADMIN, ANALYST, REVIEWER},
-    permissions.can_view_targets: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_view_targets: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
     permissions.can_read_region_targets: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
 }
 

@@ -80,6 +80,8 @@ def test_carbonctl_serve_runs_gunicorn_and_answers(tmp_path):
             body, server_header = _wait_for(
                 f"http://127.0.0.1:{port}/api/v1/regions/140000", server
             )
+            # its own gunicorn control socket, not one shared by every server of the host
+            own_socket = (tmp_path / f"gunicorn-{port}.ctl").is_socket()
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -87,6 +89,7 @@ def test_carbonctl_serve_runs_gunicorn_and_answers(tmp_path):
     assert "山西省" in body  # Chinese as text, not \\u escapes
     assert json.loads(body)["name_en"] == "Shanxi"
     assert "gunicorn" in server_header
+    assert own_socket
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert "static" in {p.name for p in tmp_path.iterdir()}  # collectstatic ran
 

@@ -67,12 +67,12 @@ def test_a_bad_upload_shows_row_errors_and_writes_nothing(client, province):
 
 
 def test_a_failure_while_storing_rolls_everything_back(client, province, monkeypatch):
-    from carbonctl.web.submissions import services
+    from carbonctl.web.submissions import staging
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_result", broken)
+    monkeypatch.setattr(staging, "result_rows", broken)
     client.force_login(province["users"][Role.ENTERPRISE_REPORTER])
     with pytest.raises(RuntimeError):
         post_upload(client, province["taiyuan"], GOOD)
@@ -218,7 +218,9 @@ def test_excel_export_of_a_submission(client, province):
     post_upload(client, province["taiyuan"], GOOD)
     submission = Submission.objects.get()
     response = client.get(f"/submissions/{submission.pk}/export.xlsx")
-    sheet = load_workbook(BytesIO(response.content)).active
+    assert response.streaming  # written to a temporary file and streamed, not built in memory
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    response.close()
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "行号 row" and len(rows) == 3
     assert rows[1][12] == "fuel:coke"

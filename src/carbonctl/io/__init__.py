@@ -1,5 +1,6 @@
-"""The input layer (数据输入): read activity and inventory tables from CSV/XLSX, validate them
-with pandera and the reference data in one pass, and write tables back out for people."""
+"""The input layer (数据输入): read activity and inventory tables from CSV/XLSX within limits
+(:class:`ReadLimits`), streamed in chunks, validate them with pandera and the reference data in
+one pass, flag implausible amounts, and write tables back out for people."""
 
 from carbonctl.io.fields import (
     CATEGORIES,
@@ -9,7 +10,15 @@ from carbonctl.io.fields import (
     PROCESS_ROW_NAMES,
     is_green_electricity,
 )
-from carbonctl.io.readers import read_activities, read_inventory, read_table
+from carbonctl.io.limits import ReadLimits
+from carbonctl.io.plausibility import plausibility_warnings
+from carbonctl.io.readers import (
+    iter_activities,
+    iter_inventory,
+    read_activities,
+    read_inventory,
+    read_table,
+)
 from carbonctl.io.validate import (
     ACTIVITY_COLUMNS,
     INVENTORY_COLUMNS,
@@ -26,7 +35,11 @@ __all__ = [
     "HEAT_ITEMS",
     "INVENTORY_COLUMNS",
     "PROCESS_ROW_NAMES",
+    "ReadLimits",
     "is_green_electricity",
+    "iter_activities",
+    "iter_inventory",
+    "plausibility_warnings",
     "read_activities",
     "read_inventory",
     "read_table",

@@ -3,19 +3,23 @@ electricity and heat items, regions and NCV units, one lookup per distinct value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from carbonctl import refdata
 from carbonctl.errors import UnitError, UnknownNameError
-from carbonctl.io.cleaning import per_unique, per_unique_pair
+from carbonctl.io.cleaning import _arrow_text, is_numeric_column, per_unique, per_unique_pair
 from carbonctl.io.problems import Problems
 from carbonctl.units import normalise_unit_text, parse_unit
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "DIMENSIONS",
+    "check_control_characters",
     "check_names",
     "check_ncv_units",
     "check_regions",
@@ -31,6 +35,11 @@ DIMENSIONS: dict[str, str] = {
     "volume": "[length] ** 3",
     "energy": "[energy]",
 }
+#: C0 control characters but TAB, and DEL: NUL ends strings in C, CR/LF break CSV exports and
+#: log lines, the rest are invisible. Written with [0-9]/escapes for Arrow's RE2.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
+_CONTROL = re.compile(CONTROL_CHARACTERS)
+_CONTROL_NAMES = {0: "NUL", 10: "line feed", 13: "carriage return", 27: "ESC", 127: "DEL"}
 _NCV_DIMENSIONS = ("[energy] / [mass]", "[energy] / [length] ** 3")
 _UNKNOWN = "unknown"
 
@@ -181,3 +190,33 @@ def check_ncv_units(
         fuel=names[~suits],
         per=fuel_unit[~suits],
     )
+
+
+def _control_name(text: object) -> str:
+    found = _CONTROL.search(str(text))
+    code = ord(found[0]) if found else 0
+    name = _CONTROL_NAMES.get(code)
+    return f"U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def check_control_characters(frame: pd.DataFrame, names: list[str], problems: Problems) -> None:
+    """Row errors for cells holding a control character, in every text column of ``frame``
+    (``names``: what to call each column, by position); TAB is allowed. Each distinct cell is
+    tested in Arrow."""
+    rows = frame.index.to_numpy()
+    for position, name in enumerate(names):
+        column = frame.iloc[:, position]
+        if is_numeric_column(column):
+            continue
+        # RE2 over the whole column: cheaper than finding its distinct cells first.
+        flagged = pc.match_substring_regex(_arrow_text(column), CONTROL_CHARACTERS)
+        hit = flagged.fill_null(False).to_numpy(zero_copy_only=False)
+        if not hit.any():
+            continue
+        problems.add_formatted(
+            rows[hit],
+            name,
+            "text without control characters (TAB is the only one allowed)",
+            "contains the control character {char}",
+            char=[_control_name(v) for v in column[hit]],
+        )

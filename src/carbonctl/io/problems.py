@@ -42,13 +42,18 @@ class _Batch:
     column: str | None
     expected: str | None
     describe: Callable[[int], str]
+    #: Batches of one kind of problem (from different chunks of a file) are listed together.
+    kind: tuple[object, ...]
 
 
 class Problems:
     """Collects located problems; :meth:`raise_if_any` turns them into one :class:`InputErrors`.
 
     One message per cell: when two checks fail on the same row and column, the first added wins,
-    so a cell that is not a number is not also reported as blank.
+    so a cell that is not a number is not also reported as blank. A file read in chunks gives
+    each chunk a Problems of its own and adds it to one collector with
+    :meth:`extend`, so the same
+    kind of problem is counted and listed once over the whole file.
     """
 
     def __init__(self, source: str, columns: Sequence[str]) -> None:
@@ -56,6 +61,7 @@ class Problems:
         self._order = {name: i for i, name in enumerate(columns)}
         self._batches: list[_Batch] = []
         self._unlocated: list[InputError] = []
+        self._taken = 0  # distinct cells of the Problems extend() took over
 
     def add(
         self,
@@ -63,19 +69,42 @@ class Problems:
         column: str | None,
         expected: str | None,
         message: str | Callable[[int], str],
+        kind: object = None,
     ) -> None:
-        """Record a problem on ``rows``; ``message`` is one text or gives the i-th row's text."""
+        """Record a problem on ``rows``; ``message`` is one text or gives the i-th row's text.
+
+        ``kind`` tells problems of one sort apart from others in the same column (by default
+        the message when it is one text)."""
         rows = np.asarray(rows, dtype=np.int64)
         if rows.size == 0:
             return
         describe = message if callable(message) else (lambda _i, text=message: text)
-        self._batches.append(_Batch(rows, column, expected, describe))
+        key = (column, expected, message if kind is None and isinstance(message, str) else kind)
+        self._batches.append(_Batch(rows, column, expected, describe, key))
+
+    def extend(self, other: Problems) -> None:
+        """Take over everything ``other`` recorded (a chunk's problems into the file's)."""
+        self._taken += other.count()
+        self._batches.extend(other._batches)
+        self._unlocated.extend(other._unlocated)
+
+    def count(self) -> int:
+        """Cells (row and column) with a problem, plus problems without a row. Exact when the
+        Problems extended from hold disjoint rows, as the chunks of a file do."""
+        if self._taken:
+            return self._taken
+        if not self._batches:
+            return len(self._unlocated)
+        cells = np.concatenate(
+            [b.rows * 1024 + self._order.get(b.column, len(self._order) + 1) for b in self._batches]
+        )
+        return int(np.unique(cells).size) + len(self._unlocated)
 
     def add_per_row(
         self, rows: np.ndarray, column: str, expected: str, messages: np.ndarray
     ) -> None:
         """Record a problem whose text differs by row (``messages`` aligned with ``rows``)."""
-        self.add(rows, column, expected, lambda i: str(messages[i]))
+        self.add(rows, column, expected, lambda i: str(messages[i]), kind="per row")
 
     def add_formatted(
         self, rows: np.ndarray, column: str, expected: str, template: str, **cells: object
@@ -88,6 +117,7 @@ class Problems:
             column,
             expected,
             lambda i: template.format(**{name: a[i] for name, a in arrays.items()}),
+            kind=template,
         )
 
     def add_failure_cases(self, failure_cases: pd.DataFrame, expected: dict[str, str]) -> None:
@@ -114,14 +144,23 @@ class Problems:
                 str(column),
                 expected.get(str(column)),
                 lambda i, t=template, v=values, c=str(column): t.format(value=show(v[i]), column=c),
+                kind=("check", str(check)),
             )
 
-    def raise_if_any(self) -> None:
-        """Raise :class:`InputErrors` for everything recorded, in row order, if anything was."""
+    def raise_if_any(self, max_errors: int | None = None, stopped_at: int | None = None) -> None:
+        """Raise :class:`InputErrors` for everything recorded, in row order, if anything was.
+
+        At most :data:`ROWS_LISTED_PER_PROBLEM` rows are listed for each kind of problem (a
+        summary counts the rest) and at most ``max_errors`` errors in all (a last error says
+        how many more were not listed). ``stopped_at``: reading stopped after this row because
+        too many errors were found, which a last error says.
+        """
         if not self._batches:
             if self._unlocated:
-                raise InputErrors(self._unlocated)
+                raise InputErrors(self._unlocated[:max_errors] if max_errors else self._unlocated)
             return
+        kinds: dict[tuple[object, ...], int] = {}
+        kind_of = np.array([kinds.setdefault(b.kind, len(kinds)) for b in self._batches])
         found = pd.DataFrame(
             {
                 "row": np.concatenate([b.rows for b in self._batches]),
@@ -134,17 +173,18 @@ class Problems:
                 "position": np.concatenate([np.arange(b.rows.size) for b in self._batches]),
             }
         )
+        found["kind"] = kind_of[found["batch"].to_numpy()]
         found = found.drop_duplicates(["row", "column"], keep="first")
         found = found.sort_values(["row", "column"], kind="stable")
-        listed = found.groupby("batch", sort=False).head(ROWS_LISTED_PER_PROBLEM)
-        counts = found["batch"].value_counts()
+        listed = found.groupby("kind", sort=False).head(ROWS_LISTED_PER_PROBLEM)
+        counts = found["kind"].value_counts(sort=False)
 
         summaries = []
-        for batch_id, count in counts.items():
+        for kind_id, count in counts.items():
             if count <= ROWS_LISTED_PER_PROBLEM:
                 continue
-            batch = self._batches[int(batch_id)]
-            first = listed[listed["batch"] == batch_id].iloc[0]
+            first = listed[listed["kind"] == kind_id].iloc[0]
+            batch = self._batches[int(first["batch"])]
             summaries.append(
                 InputError(
                     f"{count:,} rows have this problem (first: row {first['row']}, "
@@ -168,4 +208,23 @@ class Problems:
             )
             for batch in (self._batches[int(batch_id)],)
         ]
-        raise InputErrors([*self._unlocated, *summaries, *errors])
+        everything = [*self._unlocated, *summaries, *errors]
+        if max_errors is not None and len(everything) > max_errors:
+            more = len(everything) - max_errors
+            everything = everything[:max_errors]
+            everything.append(
+                InputError(
+                    f"{more:,} more errors are not listed (at most {max_errors:,} are)",
+                    file=self.source,
+                )
+            )
+        if stopped_at is not None:
+            everything.append(
+                InputError(
+                    f"reading stopped after row {stopped_at:,}: {len(found):,} row errors "
+                    "were found by then; rows below it were not checked",
+                    file=self.source,
+                    expected="a file with fewer errors; fix these and upload it again",
+                )
+            )
+        raise InputErrors(everything)

@@ -14,6 +14,7 @@ import pandera.pandas as pa
 from carbonctl import refdata
 from carbonctl.errors import InputError, InputErrors, UnknownNameError
 from carbonctl.io.checks import (
+    check_control_characters,
     check_names,
     check_ncv_units,
     check_regions,
@@ -42,9 +43,18 @@ from carbonctl.io.fields import (
     PROCESS_ROW_NAMES,
     Field,
 )
-from carbonctl.io.problems import Problems
+from carbonctl.io.plausibility import check_amount_bounds, check_parameter_bounds
+from carbonctl.io.problems import Problems, show
 
-__all__ = ["ACTIVITY_COLUMNS", "INVENTORY_COLUMNS", "validate_activities", "validate_inventory"]
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "INVENTORY_COLUMNS",
+    "activity_chunk",
+    "check_headers",
+    "inventory_chunk",
+    "validate_activities",
+    "validate_inventory",
+]
 
 #: Columns of the canonical activity table, in order.
 ACTIVITY_COLUMNS = [
@@ -198,6 +208,14 @@ def _map_headers(headers: Sequence[object], fields: Sequence[Field], source: str
     return {name: positions[0] for name, positions in found.items()}
 
 
+def check_headers(
+    headers: Sequence[object], fields: Sequence[Field], source: str
+) -> dict[str, int]:
+    """Field name -> column position of a header row; raises :class:`InputErrors` when a
+    required column is missing or one is doubled. Readers call it before any data row."""
+    return _map_headers(headers, fields, source)
+
+
 def _run_schema(
     schema: pa.DataFrameSchema, frame: pd.DataFrame, problems: Problems, expected: dict[str, str]
 ) -> None:
@@ -227,6 +245,15 @@ def _prepare(
             ]
         )
     problems = Problems(source, [f.name for f in fields])
+    by_position = {p: name for name, p in positions.items()}
+    check_control_characters(
+        frame,
+        [
+            by_position.get(p, str(h) if h is not None and not pd.isna(h) else f"column {p + 1}")
+            for p, h in enumerate(frame.columns)
+        ],
+        problems,
+    )
     blank_text = pd.Series(pd.NA, index=frame.index, dtype=TEXT)
     texts: dict[str, pd.Series] = {}
     numbers: dict[str, pd.Series] = {}
@@ -246,9 +273,34 @@ def _prepare(
     expected = {f.name: f.expected for f in fields}
     text = pd.DataFrame(texts, index=frame.index)
     values = pd.DataFrame(numbers, index=frame.index)
+    _check_finite(text, values, problems, expected)
     _run_schema(schemas[0], text, problems, expected)
     _run_schema(schemas[1], values, problems, expected)
     return _Prepared(text, values, parse_periods(text["period"]), problems)
+
+
+def _check_finite(
+    text: pd.DataFrame, values: pd.DataFrame, problems: Problems, expected: dict[str, str]
+) -> None:
+    """1e400 reads as infinity (and an in-memory table may hold inf): a row error, added
+    before the schema's checks so that -inf is not reported as merely negative."""
+    rows = values.index.to_numpy()
+    for name in values.columns:
+        infinite = np.isinf(values[name].to_numpy(dtype="float64", na_value=np.nan))
+        if not infinite.any():
+            continue
+        written = text[name][infinite]
+        shown = [
+            repr(t) if isinstance(t, str) else show(v)
+            for t, v in zip(written.astype(object), values[name][infinite], strict=True)
+        ]
+        problems.add_formatted(
+            rows[infinite],
+            name,
+            expected[name],
+            "{value} is too large to be a number",
+            value=shown,
+        )
 
 
 def _with_rows(frame: pd.DataFrame, rows: Sequence[int] | np.ndarray | None) -> pd.DataFrame:
@@ -298,10 +350,32 @@ def validate_activities(
     fuel's factor unit (GJ/t, or GJ/10^4 Nm3 for gases). ``attrs["source_file"]`` is ``source``.
     Raises :class:`~carbonctl.errors.InputErrors` listing every problem found.
     """
-    return _activities(_with_rows(frame, rows), source)
+    table = _activities(_with_rows(frame, rows), source)
+    assert table is not None
+    return table
 
 
-def _activities(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+def activity_chunk(frame: pd.DataFrame, source: str, collector: Problems) -> pd.DataFrame | None:
+    """Validate one chunk of an activity file (``frame.index`` = spreadsheet rows, columns =
+    the header cells): its canonical table, or None after adding its problems to
+    ``collector``. Headers are assumed checked (:func:`check_headers`)."""
+    return _activities(frame, source, collector)
+
+
+def _settle(problems: Problems, collector: Problems | None) -> bool:
+    """True when the table may be built: no problems, else raise or hand them over."""
+    if collector is None:
+        problems.raise_if_any()
+        return True
+    if problems.count():
+        collector.extend(problems)
+        return False
+    return True
+
+
+def _activities(
+    frame: pd.DataFrame, source: str, collector: Problems | None = None
+) -> pd.DataFrame | None:
     prepared = _prepare(frame, source, ACTIVITY_FIELDS, _ACTIVITY_SCHEMAS)
     text, values, problems = prepared.text, prepared.values, prepared.problems
     expected = {f.name: f.expected for f in ACTIVITY_FIELDS}
@@ -358,7 +432,10 @@ def _activities(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     check_ncv_units(
         text["ncv_unit"], items, is_category["combustion"], problems, expected["ncv_unit"]
     )
-    problems.raise_if_any()
+    check_amount_bounds("activities", text["category"], text["unit"], values["amount"], problems)
+    check_parameter_bounds("activities", values, problems)
+    if not _settle(problems, collector):
+        return None
 
     periods = prepared.periods
     table = pd.DataFrame(
@@ -424,10 +501,19 @@ def validate_inventory(
     ``use`` is ``energy`` (default) or ``non-energy``. Rows, dtypes and errors as in
     :func:`validate_activities`.
     """
-    return _inventory(_with_rows(frame, rows), source)
+    table = _inventory(_with_rows(frame, rows), source)
+    assert table is not None
+    return table
 
 
-def _inventory(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+def inventory_chunk(frame: pd.DataFrame, source: str, collector: Problems) -> pd.DataFrame | None:
+    """Validate one chunk of an inventory file, as :func:`activity_chunk`."""
+    return _inventory(frame, source, collector)
+
+
+def _inventory(
+    frame: pd.DataFrame, source: str, collector: Problems | None = None
+) -> pd.DataFrame | None:
     prepared = _prepare(frame, source, INVENTORY_FIELDS, _INVENTORY_SCHEMAS)
     text, values, problems = prepared.text, prepared.values, prepared.problems
     expected = {f.name: f.expected for f in INVENTORY_FIELDS}
@@ -460,7 +546,10 @@ def _inventory(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     )
     check_regions(text["region"], problems, expected["region"])
     check_ncv_units(text["ncv_unit"], fuel, ~is_process, problems, expected["ncv_unit"])
-    problems.raise_if_any()
+    check_amount_bounds("inventory", groups, text["unit"], values["amount"], problems)
+    check_parameter_bounds("inventory", values, problems)
+    if not _settle(problems, collector):
+        return None
 
     sector_index = per_unique(
         sector, lambda name: _sector_index()[refdata.normalise_name(name)][0], missing=0

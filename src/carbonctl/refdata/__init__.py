@@ -11,12 +11,14 @@ keys), :mod:`~carbonctl.refdata.fuels` (fuel catalogue and factor sets),
 :mod:`~carbonctl.refdata.factors` (heat, process materials, GWPs),
 :mod:`~carbonctl.refdata.regions` (regions and the county -> city -> province roll-up),
 :mod:`~carbonctl.refdata.grid` (grid factors), :mod:`~carbonctl.refdata.sectors` (sector
-classifications) and :mod:`~carbonctl.refdata.entries` (look-up by name). Everything public is
-re-exported here, so callers write ``refdata.find_fuel`` whatever module holds it.
+classifications), :mod:`~carbonctl.refdata.bounds` (plausibility bounds of input rows) and
+:mod:`~carbonctl.refdata.entries` (look-up by name). Everything public is re-exported here,
+so callers write ``refdata.find_fuel`` whatever module holds it.
 """
 
 from __future__ import annotations
 
+from carbonctl.refdata.bounds import Bound, plausibility_bounds
 from carbonctl.refdata.entries import lookup
 from carbonctl.refdata.factors import (
     GWP_VERSIONS,
@@ -81,6 +83,7 @@ __all__ = [
     "SECTOR_COLUMNS",
     "SECTOR_SCHEMES",
     "TABLES",
+    "Bound",
     "Fuel",
     "GridFactor",
     "Material",
@@ -105,6 +108,7 @@ __all__ = [
     "map_sectors",
     "material_index",
     "normalise_name",
+    "plausibility_bounds",
     "process_factor",
     "resolve_factor_set",
     "resolve_sector_scheme",

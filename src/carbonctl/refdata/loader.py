@@ -52,6 +52,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "sector_mappings.csv",
         "mappings between GB/T 4754-2017, electricity-use classes and CEADs sectors",
     ),
+    "plausibility_bounds": (
+        "plausibility_bounds.csv",
+        "platform plausibility bounds of one input row's amount and parameters",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

@@ -18,6 +18,7 @@ from carbonctl.web.enterprises.api import router as enterprises_router
 from carbonctl.web.factors.api import router as factors_router
 from carbonctl.web.inventories.api import router as inventories_router
 from carbonctl.web.regions.api import router as regions_router
+from carbonctl.web.submissions.api import imports_router
 from carbonctl.web.submissions.api import router as submissions_router
 
 __all__ = ["ERROR_STATUS", "api", "status_for"]
@@ -50,6 +51,7 @@ api = CarbonctlAPI(
 api.add_router("/regions", regions_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/submissions", submissions_router)
+api.add_router("/imports", imports_router)
 api.add_router("/inventories", inventories_router)
 api.add_router("/factor-sets", factors_router)
 api.add_router("/electricity", electricity_router)

@@ -218,12 +218,16 @@ def _create_users(enterprises: pd.DataFrame) -> list[DemoLogin]:
 
 
 def _demo_submissions(logins: list[DemoLogin]) -> None:
-    """The bundled enterprise example submitted by the Xiaodian county official and approved by
-    the reviewer, so the submission pages and the audit log have something to show."""
+    """The bundled enterprise example (its Taiyuan rows) submitted by the Xiaodian county
+    official and approved by the reviewer, so the submission pages and the audit log have
+    something to show."""
     from django.contrib.auth import get_user_model
 
     users = {u.username: u for u in get_user_model().objects.all()}
-    upload = SimpleUploadedFile(ENTERPRISES, Path(demo_file(ENTERPRISES)).read_bytes())
+    # a county official submits rows inside the own scope only: the example's Taiyuan rows
+    lines = Path(demo_file(ENTERPRISES)).read_text(encoding="utf-8-sig").splitlines()
+    taiyuan = [lines[0], *(line for line in lines[1:] if line.split(",")[1] == "太原市")]
+    upload = SimpleUploadedFile(ENTERPRISES, ("\n".join(taiyuan) + "\n").encode())
     first = submissions.submit(users["xiaodian"], upload, region=_region("140105"))
     submissions.review(users["reviewer"], first, approve=True, note="演示：审核通过")
 

@@ -2,12 +2,15 @@
 parameter and what was wrong, never a 500 and never silently replaced by a default.
 
 A view calls ``query(request, SomeQuery)`` and reads the cleaned values; :class:`BadQuery` is
-answered by :class:`QueryErrorMiddleware`.
+answered by :class:`QueryErrorMiddleware`. The API's query parameters take the same bounds
+through the annotated types at the end (django-ninja answers a bad one 422 with its name).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import PurePosixPath, PureWindowsPath
 
 from django import forms
 from django.core.exceptions import BadRequest
@@ -63,6 +66,33 @@ class ExportQuery(forms.Form):
     """A page whose only parameter is ``format=xlsx``."""
 
     format = format_field("xlsx")
+
+
+#: An absolute file-system path inside a message: POSIX (``/tmp/tmpab12/报表.csv``, not the
+#: ``/`` of a URL or of a unit such as ``t/万元``) or Windows (``C:\\data\\x.csv``).
+_PATH = re.compile(
+    r"(?<![\w:/.])(?:/[^\s'\"<>()/]+){2,}/?"
+    r"|\b[A-Za-z]:\\(?:[^\s'\"<>()\\]+\\?)+"
+)
+
+
+def without_paths(text: str) -> str:
+    """``text`` with each absolute file-system path shortened to its last part (the file name
+    a user knows), so that no message shows the server's folders (temporary folders, the
+    installation, the data folder)."""
+
+    def name(match: re.Match) -> str:
+        path = match.group(0)
+        pure = PureWindowsPath(path) if ":" in path[:3] else PurePosixPath(path)
+        return pure.name or path
+
+    return _PATH.sub(name, text)
+
+
+def public_message(error: BaseException) -> str:
+    """What a user is told of ``error``: its message (carbonctl errors say what was wrong and
+    where) with server paths removed (:func:`without_paths`)."""
+    return without_paths(str(error))
 
 
 class QueryErrorMiddleware:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,8 +53,45 @@ def manage(arguments: Sequence[str]) -> None:
     execute_from_command_line(["carbonctl manage", *arguments])
 
 
+def start_worker() -> subprocess.Popen:
+    """``carbonctl worker`` in a process of its own beside the server; it stops by itself when
+    this process is gone."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "carbonctl", "worker", "--parent-pid", str(os.getpid())]
+    )
+
+
+def stop_worker(process: subprocess.Popen, seconds: float = 30) -> None:
+    """SIGTERM (the import in progress stops after its chunk and is queued again), then kill."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker(*, burst: bool = False, poll: float = 1.0, parent_pid: int | None = None) -> int:
+    """Run the import worker (see :mod:`carbonctl.web.submissions.jobs`) until SIGTERM/SIGINT,
+    or with ``burst`` until the queue is empty; returns the number of jobs run."""
+    prepare_environment()
+    import threading
+
+    import django
+
+    django.setup()
+    from carbonctl.web.submissions.jobs import run_worker
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return run_worker(burst=burst, poll=poll, stop=stop, parent_pid=parent_pid)
+
+
 def serve(host: str, port: int, workers: int) -> None:
-    """Migrate, collect static files and serve with gunicorn (WhiteNoise serves the static)."""
+    """Migrate, collect static files and serve with gunicorn (WhiteNoise serves the static),
+    with the import worker in a process beside it (stopped with the server)."""
     prepare_environment(host)
     import django
     from django.core.management import call_command
@@ -69,11 +109,35 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            # one control socket per server, not gunicorn's shared $HOME/.gunicorn/gunicorn.ctl
+            socket = control_socket(port)
+            self.cfg.set("control_socket_disable", socket is None)
+            if socket is not None:
+                self.cfg.set("control_socket", socket)
 
         def load(self):
             return application
 
-    Server().run()
+    from django.db import connections
+
+    connections.close_all()  # the worker and gunicorn's processes open their own
+    imports = start_worker()
+    try:
+        Server().run()
+    finally:
+        stop_worker(imports)
+
+
+#: The longest path a Unix socket may have (sun_path is 108 bytes on Linux, 104 on BSD/macOS).
+UNIX_SOCKET_PATH_MAX = 100
+
+
+def control_socket(port: int) -> str | None:
+    """The gunicorn control socket (for ``gunicornc``) of the server on ``port``: in the data
+    folder, so two servers on one host never share one; None (no control socket) when that
+    path is too long for a Unix socket."""
+    path = str(data_dir() / f"gunicorn-{port}.ctl")
+    return path if len(path.encode()) <= UNIX_SOCKET_PATH_MAX else None
 
 
 def create_user(username: str, password: str, role: str, **scope: str | None) -> None:
@@ -112,20 +176,94 @@ def build_demo(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list,
     return demo.build(if_missing=if_missing, seed=seed)
 
 
-def create_token(username: str, name: str = "api") -> str:
-    """Issue an API token for an existing user; raises LookupError for an unknown user."""
+def create_token(username: str, name: str = "api", days: int | None = None) -> str:
+    """Issue an API token for an existing user, valid ``days`` (default from the settings);
+    raises LookupError for an unknown user, ValueError for a lifetime out of range."""
+    prepare_environment()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from carbonctl.web.accounts.tokens import issue_token
+
+    return issue_token(_user(username), name, days=days)
+
+
+def list_tokens(username: str | None = None) -> list[dict]:
+    """The API tokens (of ``username``, or all), oldest first: id, user, name, state, created,
+    expires, last used (local times, minutes)."""
     prepare_environment()
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
-    from carbonctl.web.accounts.tokens import issue_token
+    from carbonctl.web.accounts.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user").order_by("created_at", "pk")
+    if username is not None:
+        tokens = tokens.filter(user=_user(username))
+    now = timezone.now()
+
+    def when(moment) -> str:
+        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+    return [
+        {
+            "id": token.pk,
+            "user": token.user.get_username(),
+            "name": token.name,
+            "state": token.state(now),
+            "created": when(token.created_at),
+            "expires": when(token.expires_at),
+            "last_used": when(token.last_used_at),
+        }
+        for token in tokens
+    ]
+
+
+def revoke_token(
+    token_id: int | None = None, *, username: str | None = None, name: str | None = None
+) -> list[int]:
+    """Revoke a token by id, or a user's tokens (those named ``name``, or all); audited.
+    Returns the ids revoked now; LookupError when nothing matches."""
+    prepare_environment()
+    import django
+
+    django.setup()
+    from carbonctl.web.accounts.models import ApiToken
+    from carbonctl.web.accounts.tokens import revoke_tokens
+
+    tokens = ApiToken.objects.select_related("user").filter(revoked_at__isnull=True)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    if username is not None:
+        tokens = tokens.filter(user=_user(username))
+    if name is not None:
+        tokens = tokens.filter(name=name)
+    revoked = revoke_tokens(tokens.order_by("pk"))
+    if not revoked:
+        raise LookupError("no unrevoked token matches " + _described(token_id, username, name))
+    return [token.pk for token in revoked]
+
+
+def _described(token_id: int | None, username: str | None, name: str | None) -> str:
+    parts = [
+        f"{label} {value!r}"
+        for label, value in (("id", token_id), ("user", username), ("name", name))
+        if value is not None
+    ]
+    return ", ".join(parts)
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise LookupError(f"no user {username!r}")
-    return issue_token(user, name)
+    return user
 
 
 def publish_electricity(

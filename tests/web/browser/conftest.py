@@ -1,5 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against Django's live test server,
-with a small inventory (every city has a total) and the users of tests/web/conftest.py."""
+with a small inventory (every city has a total) and the users of tests/web/conftest.py.
+
+Every page runs under the platform's Content-Security-Policy: a test fails when any page it
+visited broke the policy (an inline style or script, a foreign source)."""
 
 from __future__ import annotations
 
@@ -37,15 +40,40 @@ def browser():
         chromium.close()
 
 
+#: Reports every CSP violation of a page to the console, beside Chromium's own message.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));
+"""
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Content Security Policy" in m]
+
+
+def hover_charts(page) -> int:
+    """Move the mouse over the middle of every chart (its tooltip shows) and return how many."""
+    charts = page.locator(".chart")
+    for index in range(charts.count()):
+        box = charts.nth(index).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(100)
+    return charts.count()
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A browser page on the live server; after the test, no page it visited may have broken the
+    Content-Security-Policy (a test that provokes a violation empties ``page.console_errors``)."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
     context.close()
+    assert csp_violations(page.console_errors) == []
 
 
 @pytest.fixture(autouse=True)

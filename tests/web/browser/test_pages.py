@@ -8,12 +8,14 @@ import pytest
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.submissions.models import Submission
 
+from .conftest import hover_charts
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_overview_map_shows_all_eleven_cities(page, login, province, inventory):
     login(province["users"][Role.PROVINCE_ANALYST].username)
-    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    page.wait_for_function("() => window.chartsReady === true", timeout=20000)
     assert page.evaluate("window.mapCities") == 11
     regions = page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('map'))"
@@ -22,6 +24,29 @@ def test_overview_map_shows_all_eleven_cities(page, login, province, inventory):
     assert len(set(regions)) == 11 and "140100" in regions
     assert "6,600" not in page.inner_text("#headline")  # 万吨 shown, not tonnes
     assert "6600" in page.inner_text("#headline")  # 66 Mt = 6600 万吨
+    assert hover_charts(page) == 3  # tooltips too keep the Content-Security-Policy
+    assert page.console_errors == []
+
+
+def test_officials_see_their_own_region_beside_the_province(page, login, province, inventory):
+    """The overview follows the aggregate rule in the browser too: Taiyuan's official sees one
+    city on the map and the province's total and average; 小店区's has no map (no city of its
+    own), and the charts still draw without console errors."""
+    from carbonctl.web.inventories.models import RegionTotal
+
+    RegionTotal.objects.create(
+        dataset=inventory, region_id="140105", year=2023, key_industry="钢铁 steel", tco2=2e5
+    )
+    login(province["users"][Role.CITY_OFFICIAL].username)
+    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    assert page.evaluate("window.mapCities") == 1
+    assert "6600" in page.inner_text("#comparison")  # the province total, 万吨
+    assert "各市平均: 600 万吨" in page.inner_text("#comparison")  # 6600 / 11 cities
+    page.context.clear_cookies()
+    login(province["users"][Role.COUNTY_OFFICIAL].username)
+    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    assert page.locator("#map").count() == 0
+    assert "20" in page.inner_text("#headline")  # 2e5 t = 20 万吨
     assert page.console_errors == []
 
 
@@ -66,11 +91,12 @@ def test_allocation_workbench_bars_and_map(page, login):
     demo.load_demo(build_dataset(years=range(2019, 2021)))
     login("analyst", "demo-analyst-2024")
     page.goto("/targets/allocation/?target=0.17&base_year=2020")
-    page.wait_for_function("window.chartsReady === true", timeout=20000)
+    page.wait_for_function("() => window.chartsReady === true", timeout=20000)
     regions = page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('map')).getOption().series[0].data.length"
     )
     assert regions == 11
+    assert hover_charts(page) == 2
     assert page.console_errors == []
 
 
@@ -82,7 +108,7 @@ def test_electricity_page_draws_daily_monthly_and_the_county_map(
     load_demo_electricity(demo=demo_electricity)
     login(province["users"][Role.CITY_OFFICIAL].username)
     page.goto("/electricity/")
-    page.wait_for_function("window.electricityMapCounties > 0", timeout=20000)
+    page.wait_for_function("() => window.electricityMapCounties > 0", timeout=20000)
     # the city official's map shows Taiyuan's ten county-level units, joined by adcode
     assert page.evaluate("window.electricityMapCounties") == 10
     band = page.evaluate(
@@ -94,6 +120,7 @@ def test_electricity_page_draws_daily_monthly_and_the_county_map(
         ".getOption().xAxis[0].data.length"
     )
     assert days == 92
+    assert hover_charts(page) == 3
     page.select_option("select[name=sector]", "A02.2.19")
     with page.expect_navigation():
         page.click("#choose button[type=submit]")

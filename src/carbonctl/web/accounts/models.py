@@ -72,7 +72,8 @@ class Profile(models.Model):
 
 
 class ApiToken(models.Model):
-    """A token for machine clients of the API; only its SHA-256 is stored."""
+    """A token for machine clients of the API; only its SHA-256 is stored. It works until it
+    expires (``expires_at``) or is revoked (``revoked_at``, 吊销)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("用户")
@@ -80,7 +81,57 @@ class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = pgettext_lazy("plural", "API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user.get_username()})"
+
+    def state(self, now) -> str:
+        """``active``, ``expired`` or ``revoked`` at ``now``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
+
+
+class LoginFailure(models.Model):
+    """One failed login (登录失败) of a username from an address, kept while it can still count
+    towards a lockout (see :mod:`carbonctl.web.accounts.throttle`)."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField()
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "address", "at"])]
+
+
+class LoginLock(models.Model):
+    """A lockout (登录锁定): logins of ``username`` from ``address`` are refused until ``until``;
+    an empty username locks every login from the address."""
+
+    username = models.CharField(max_length=150, blank=True)
+    address = models.GenericIPAddressField()
+    until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "until"])]
+
+
+class BadTokenWindow(models.Model):
+    """How many invalid API tokens came from one address in one fixed window of time (the
+    window's start); from the limit on the address gets 429 until the window ends."""
+
+    address = models.GenericIPAddressField()
+    start = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address", "start"], name="one_bad_token_window")
+        ]

@@ -2,7 +2,9 @@
 capability. Views, APIs and services ask ``can_…(user)``; none compares roles itself.
 
 Which *data* a user may see (数据权限: regions, enterprises) is :mod:`.scope`'s job; a capability
-says whether a user may do something at all.
+says whether a user may do something at all. The capabilities that read aggregates (overview,
+targets, electricity, allocation, assessment) follow from the one rule of who sees which
+aggregates, :data:`carbonctl.web.accounts.aggregates.AGGREGATE_LEVEL`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from carbonctl.web.accounts.aggregates import AGGREGATE_LEVEL, AggregateLevel, roles_at_least
 from carbonctl.web.accounts.models import Role
 
 
@@ -33,17 +36,18 @@ class Capability(enum.StrEnum):
     SPLIT_CITY_TARGET = "split_city_target"  # split a city's target among counties (逐级分解)
 
 
-_PROVINCE_STAFF = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER})
+# Aggregates (see .aggregates): the whole province's, or one's own region's with the province's
+# total and average beside them.
+_PROVINCE_STAFF = roles_at_least(AggregateLevel.PROVINCE)
+_REGIONAL = roles_at_least(AggregateLevel.OWN_REGION)
 _DECIDERS = frozenset({Role.REVIEWER, Role.PROVINCE_ADMIN})
-_SIGNED_IN_ROLES = frozenset(Role) - {Role.PUBLIC}
-_REGIONAL = _PROVINCE_STAFF | {Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL}
 
 #: The roles allowed each capability anywhere in the province.
 ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
     {
         Capability.SEE_WHOLE_PROVINCE: _PROVINCE_STAFF,
         Capability.ADMINISTER: frozenset({Role.PROVINCE_ADMIN}),
-        Capability.VIEW_OVERVIEW: _SIGNED_IN_ROLES,
+        Capability.VIEW_OVERVIEW: _REGIONAL,
         Capability.PUBLISH: frozenset({Role.PROVINCE_ADMIN}),
         Capability.SUBMIT: frozenset(
             {
@@ -60,9 +64,8 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
         Capability.PROPOSE_ALLOCATION: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
         Capability.ADOPT_ALLOCATION: _DECIDERS,
         Capability.VIEW_ASSESSMENT: _PROVINCE_STAFF,
-        Capability.VIEW_TARGETS: _SIGNED_IN_ROLES,
-        Capability.READ_REGION_TARGETS: _PROVINCE_STAFF
-        | {Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL},
+        Capability.VIEW_TARGETS: _REGIONAL,
+        Capability.READ_REGION_TARGETS: _REGIONAL,
         Capability.SPLIT_CITY_TARGET: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
     }
 )
@@ -77,6 +80,11 @@ def role_of(user) -> Role:
     """The user's role; anonymous users and users without a profile are public (公众)."""
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     return Role(profile.role) if profile is not None else Role.PUBLIC
+
+
+def aggregate_level(user) -> AggregateLevel:
+    """How much of the aggregates ``user`` sees (:mod:`.aggregates`)."""
+    return AGGREGATE_LEVEL[role_of(user)]
 
 
 def role_may(role: Role | str, capability: Capability) -> bool:

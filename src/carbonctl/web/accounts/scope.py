@@ -6,6 +6,10 @@
 - enterprise reporter: the own enterprise only;
 - public and anonymous users: published disclosures only (no region or enterprise data).
 
+How much of the aggregates over those regions a role sees (its own region in full, the
+province's total and average beside it, …) is the rule of :mod:`.aggregates`; views ask it
+through :func:`require_aggregates` and :func:`overview_focus`.
+
 A request for something outside the scope is answered 404 — the same as for an id that does
 not exist, so ids cannot be probed — and logged in the audit log.
 """
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from carbonctl.web.accounts.aggregates import AggregateLevel
 from carbonctl.web.accounts.models import Role
-from carbonctl.web.accounts.permissions import Capability, role_may, role_of
+from carbonctl.web.accounts.permissions import Capability, aggregate_level, role_may, role_of
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.regions.models import Region
@@ -67,6 +72,25 @@ def enterprises_for(user) -> QuerySet[Enterprise]:
     scope = scope_of(user)
     enterprises = Enterprise.objects.all()
     return enterprises if scope.everything else enterprises.filter(id__in=scope.enterprise_ids)
+
+
+def require_aggregates(request, level: AggregateLevel, what: str) -> None:
+    """Refuse ``request`` unless its user's aggregate level is ``level`` or higher: 404 (as for
+    a page that does not exist) and a denial in the audit log naming ``what`` was asked."""
+    if aggregate_level(request.user) < level:
+        record_denial(request, what, "", f"aggregates below {level.name.lower()} level")
+        raise Http404
+
+
+def overview_focus(user) -> Region | None:
+    """The region whose figures the user's overview shows: the province for province roles,
+    the official's own city or county, None for roles without region aggregates."""
+    level = aggregate_level(user)
+    if level >= AggregateLevel.PROVINCE:
+        return Region.objects.filter(level=Region.Level.PROVINCE).first()
+    if level >= AggregateLevel.OWN_REGION:
+        return user.profile.region
+    return None
 
 
 def _visible_or_404(request, visible: QuerySet, model, pk: object, reason: str):

@@ -1,9 +1,13 @@
-"""Creating users with a role and scope (used by `carbonctl createuser` and the demo)."""
+"""Creating users with a role and scope (used by `carbonctl createuser` and the demo); every
+password passes Django's validators (settings.AUTH_PASSWORD_VALIDATORS) first."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from carbonctl.web.accounts.models import Profile, Role
 from carbonctl.web.accounts.permissions import Capability, role_may
@@ -20,14 +24,23 @@ def create_user(
     enterprise_code: str | None = None,
     created_by=None,
 ):
-    """Create a user with a role, tied to a region (adcode) or an enterprise (credit code)."""
+    """Create a user with a role, tied to a region (adcode) or an enterprise (credit code).
+    A taken username or a weak password (too short, common, all digits, like the username)
+    raises Django's ValidationError with the validators' messages."""
     from carbonctl.web.enterprises.models import Enterprise
 
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
+    users = get_user_model()
+    if users.objects.filter(username=username).exists():
+        raise ValidationError({"username": [_("该用户名已被使用。")]})
+    try:
+        validate_password(password, user=users(username=username))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     administers = role_may(role, Capability.ADMINISTER)
     with transaction.atomic():
-        user = get_user_model().objects.create_user(
+        user = users.objects.create_user(
             username=username, password=password, is_staff=administers, is_superuser=administers
         )
         enterprise = (

@@ -22,7 +22,8 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One audited event: create, update, approve, reject, or a denied access."""
+    """One audited event: create, update, approve, reject, a denied access, or a guess at a
+    credential (a failed login, a lockout, an invalid API token) and a token's revocation."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("新建")
@@ -31,13 +32,17 @@ class AuditEntry(models.Model):
         REJECT = "reject", _("退回")
         SUPERSEDE = "supersede", _("更正替代")
         DENY = "deny", _("拒绝访问")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("登录锁定")
+        BAD_TOKEN = "bad_token", _("无效令牌")
+        TOKEN_REVOKED = "token_revoked", _("吊销令牌")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, verbose_name=_("用户")
     )
     username = models.CharField(_("用户名"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=10, choices=Action.choices, db_index=True)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=100, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=100, blank=True, db_index=True)
     summary = models.CharField(_("摘要"), max_length=300, blank=True)

@@ -3,8 +3,10 @@ the same transaction as the change, so the log and the data cannot disagree."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.forms.models import model_to_dict
 
 from carbonctl.web.audit.models import AuditEntry
@@ -15,6 +17,21 @@ security = logging.getLogger("carbonctl.security")
 def snapshot(instance) -> dict:
     """The fields of a model instance as JSON-able values (for before/after)."""
     return model_to_dict(instance)
+
+
+def client_address(request) -> str | None:
+    """The client's IP address: ``REMOTE_ADDR``, or behind the platform's TLS proxy
+    (``CARBONCTL_SECURE_PROXY``) the address that proxy appended last to ``X-Forwarded-For``
+    (earlier entries come from the client and prove nothing)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
+        last = forwarded.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            pass
+    return remote
 
 
 def record(
@@ -45,7 +62,7 @@ def record(
         before=before,
         after=after,
         path=request.path[:300] if request is not None else "",
-        address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        address=client_address(request) if request is not None else None,
     )
 
 

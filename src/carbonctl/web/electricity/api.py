@@ -8,7 +8,8 @@ import math
 from django.http import Http404
 from ninja import Router, Schema
 
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.aggregates import AggregateLevel
+from carbonctl.web.accounts.scope import region_or_404, regions_for, require_aggregates
 from carbonctl.web.api_auth import API_AUTH
 from carbonctl.web.api_errors import AUTH_ERRORS, errors
 from carbonctl.web.api_params import Adcode, Month, Name
@@ -57,6 +58,7 @@ def _assessment():
 @router.get("/estimates/{adcode}", response={200: EstimatesOut, **errors(*AUTH_ERRORS, 404)})
 def estimates(request, adcode: Adcode, month: Month | None = None, sector: Name | None = None):
     """Monthly and year-to-date CO2 estimates (nowcast, and last year reconciled) of a region."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Estimate")
     region = region_or_404(request, adcode)
     assessment = _assessment()
     rows = Estimate.objects.filter(assessment=assessment, region=region)
@@ -87,7 +89,9 @@ def estimates(request, adcode: Adcode, month: Month | None = None, sector: Name 
 
 @router.get("/signals", response={200: list[SignalOut], **errors(*AUTH_ERRORS, 404)})
 def signals(request, month: Month | None = None):
-    """Year-on-year CO2 change of cities, their sectors and counties from the bulletins."""
+    """Year-on-year CO2 change of cities, their sectors and counties from the bulletins (the
+    cities the caller may see; 404 for roles without region aggregates)."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "electricity.Bulletin")
     assessment = _assessment()
     bulletins = Bulletin.objects.filter(assessment=assessment, city__in=regions_for(request.user))
     if month:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Router, Schema
 
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.aggregates import AggregateLevel
+from carbonctl.web.accounts.scope import (
+    overview_focus,
+    region_or_404,
+    regions_for,
+    require_aggregates,
+)
 from carbonctl.web.api_auth import API_AUTH
 from carbonctl.web.api_errors import AUTH_ERRORS, errors
 from carbonctl.web.api_params import Adcode, Year
@@ -39,10 +45,17 @@ def _dataset():
 
 @router.get("/overview", response={200: dict, **errors(*AUTH_ERRORS, 403, 404)})
 def overview(request, year: Year | None = None):
-    """Province total, intensity and trend, cities and key industries (within the scope)."""
+    """The overview the caller's role sees (:mod:`carbonctl.web.accounts.aggregates`): the
+    province's total, intensity, trend, cities and key industries for province roles; the own
+    city or county with the province's total and average (``comparison``) for officials; 404
+    for other roles (enterprises, the public)."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "inventories.overview")
     dataset = _dataset()
+    chosen = year or services.latest_year(dataset)
+    if chosen is None:
+        raise Http404
     return services.overview(
-        dataset, year or services.latest_year(dataset), regions_for(request.user)
+        dataset, chosen, regions_for(request.user), focus=overview_focus(request.user)
     )
 
 

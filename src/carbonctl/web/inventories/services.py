@@ -88,51 +88,54 @@ def _totals(dataset: Dataset, **filters) -> dict:
     )
 
 
-def overview(dataset: Dataset, year: int, regions) -> dict:
-    """Province total and intensity, its trend, the cities (total and intensity) and the split
-    by key industry, for the regions the user may see (``regions`` queryset).
+def overview(dataset: Dataset, year: int, regions, focus: Region | None = None) -> dict:
+    """The overview of ``focus`` (the province when None) for a user who may see ``regions``
+    (a queryset): its total and intensity in ``year``, its trend and its split by key industry,
+    the visible cities (total and intensity), and — when the focus is a city or county — the
+    province's total and average for comparison (``comparison``; the rule of
+    :mod:`carbonctl.web.accounts.aggregates`). The caller decides the focus by that rule
+    (:func:`carbonctl.web.accounts.scope.overview_focus`).
 
-    Cached per dataset, year and set of visible regions: a dataset's figures do not change
+    Cached per dataset, year, focus and set of visible regions: a dataset's figures do not change
     after loading (a new load is a new dataset)."""
+    focus_code = focus.adcode if focus is not None else refdata.PROVINCE
     visible = frozenset(regions.values_list("adcode", flat=True))
     # a digest of the visible set, not hash(): a collision would show one user another's scope
     scope = hashlib.sha256(",".join(sorted(visible)).encode()).hexdigest()
-    key = f"overview:{dataset.pk}:{dataset.loaded_at.timestamp()}:{year}:{scope}"
+    key = f"overview:{dataset.pk}:{dataset.loaded_at.timestamp()}:{year}:{focus_code}:{scope}"
     cached = cache.get(key)
     if cached is None:
-        cached = _overview(dataset, year, visible)
+        cached = _overview(dataset, year, visible, focus_code)
         cache.set(key, cached, timeout=3600)
     return cached
 
 
-def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
-    trend_rows = (
-        RegionTotal.objects.filter(dataset=dataset, region_id=refdata.PROVINCE)
-        .values("year")
-        .annotate(t=Sum("tco2"))
-        .order_by("year")
-    )
+def _overview(
+    dataset: Dataset, year: int, visible: frozenset[str], focus: str = refdata.PROVINCE
+) -> dict:
+    region = Region.objects.get(adcode=focus)
     gdp = {
         (m.region_id, m.year): m
         for m in MacroFigure.objects.filter(dataset=dataset, region__level__in=["province", "city"])
+        | MacroFigure.objects.filter(dataset=dataset, region_id=focus)
     }
 
     def intensity(region: str, y: int, tco2: float) -> float | None:
-        """Carbon intensity (碳排放强度) in t per 10^4 yuan of constant-price GDP (亿元 stored)."""
-        figure = gdp.get((region, y))
-        if figure is None or not figure.gdp_constant:
-            return None
-        row = pd.DataFrame({"co2_tco2": [tco2], "gdp_constant": [figure.gdp_constant]})
-        return float(co2_intensity(row, gdp_unit="亿元", per="万元").iloc[0])
+        return _intensity(tco2, gdp.get((region, y)))
 
-    trend = [
-        {
-            "year": r["year"],
-            "tco2": r["t"],
-            "intensity": intensity(refdata.PROVINCE, r["year"], r["t"]),
-        }
-        for r in trend_rows
-    ]
+    def trend_of(adcode: str) -> list[dict]:
+        rows = (
+            RegionTotal.objects.filter(dataset=dataset, region_id=adcode)
+            .values("year")
+            .annotate(t=Sum("tco2"))
+            .order_by("year")
+        )
+        return [
+            {"year": r["year"], "tco2": r["t"], "intensity": intensity(adcode, r["year"], r["t"])}
+            for r in rows
+        ]
+
+    trend = trend_of(focus)
     city_totals = (
         RegionTotal.objects.filter(dataset=dataset, year=year, region__level="city")
         .values("region_id", "region__name_zh", "region__name_en")
@@ -151,18 +154,56 @@ def _overview(dataset: Dataset, year: int, visible: frozenset[str]) -> dict:
         if c["region_id"] in visible
     ]
     keys = (
-        RegionTotal.objects.filter(dataset=dataset, year=year, region_id=refdata.PROVINCE)
+        RegionTotal.objects.filter(dataset=dataset, year=year, region_id=focus)
         .values("key_industry")
         .annotate(t=Sum("tco2"))
         .order_by("-t")
     )
-    total = next((t for t in trend if t["year"] == year), None)
     return {
         "year": year,
-        "total": total,
+        "region": {
+            "adcode": region.adcode,
+            "level": region.level,
+            "name_zh": region.name_zh,
+            "name_en": region.name_en,
+        },
+        "total": next((t for t in trend if t["year"] == year), None),
         "trend": trend,
         "cities": cities,
         "key_industries": [{"name": k["key_industry"], "tco2": k["t"]} for k in keys],
+        "comparison": None if focus == refdata.PROVINCE else _comparison(dataset, year, region),
+    }
+
+
+def _intensity(tco2: float, figure: MacroFigure | None) -> float | None:
+    """Carbon intensity (碳排放强度) in t per 10^4 yuan of constant-price GDP (亿元 stored)."""
+    if figure is None or not figure.gdp_constant:
+        return None
+    row = pd.DataFrame({"co2_tco2": [tco2], "gdp_constant": [figure.gdp_constant]})
+    return float(co2_intensity(row, gdp_unit="亿元", per="万元").iloc[0])
+
+
+def _comparison(dataset: Dataset, year: int, region: Region) -> dict | None:
+    """The province's total (and intensity) in ``year`` and its average per region of
+    ``region``'s level: the province total over the number of such regions with a total that
+    year. Nothing of any single other region enters it."""
+    province = RegionTotal.objects.filter(dataset=dataset, year=year, region_id=refdata.PROVINCE)
+    tco2 = province.aggregate(t=Sum("tco2"))["t"]
+    if tco2 is None:
+        return None
+    count = (
+        RegionTotal.objects.filter(dataset=dataset, year=year, region__level=region.level)
+        .values("region_id")
+        .distinct()
+        .count()
+    )
+    gdp = MacroFigure.objects.filter(dataset=dataset, year=year, region_id=refdata.PROVINCE).first()
+    return {
+        "province_tco2": tco2,
+        "province_intensity": _intensity(tco2, gdp),
+        "level": region.level,
+        "regions": count,
+        "average_tco2": tco2 / count if count else None,
     }
 
 

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from carbonctl.web.accounts.permissions import can_publish, can_view_overview
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.aggregates import AggregateLevel
+from carbonctl.web.accounts.permissions import aggregate_level, can_publish
+from carbonctl.web.accounts.scope import overview_focus, region_or_404, regions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import query
@@ -27,17 +28,32 @@ def _dataset_year(year: int | None):
     return dataset, year if year is not None else services.latest_year(dataset)
 
 
+#: Where the home page sends roles without an overview (:mod:`~carbonctl.web.accounts.aggregates`):
+#: an enterprise reporter to the own submissions, the public to the published figures.
+START_PAGES = {
+    AggregateLevel.OWN_ENTERPRISE: "submissions:list",
+    AggregateLevel.PUBLISHED: "inventories:disclosures",
+}
+
+
 @login_required
 def overview(request):
-    if not can_view_overview(request.user):
-        raise Http404
+    """The home page: the province overview for province roles, the own city or county with the
+    province's total and average for officials; other roles go to their start page."""
+    focus = overview_focus(request.user)
+    if focus is None:
+        return redirect(START_PAGES[aggregate_level(request.user)])
     dataset, year = _dataset_year(query(request, YearQuery)["year"])
-    data = services.overview(dataset, year, regions_for(request.user)) if dataset else None
+    data = (
+        services.overview(dataset, year, regions_for(request.user), focus=focus)
+        if dataset and year is not None
+        else None
+    )
     chart = services.overview_chart(data) if data else None
     return render(
         request,
         "inventories/overview.html",
-        {"data": data, "chart": chart, "dataset": dataset, "year": year},
+        {"data": data, "chart": chart, "dataset": dataset, "year": year, "focus": focus},
     )
 
 

@@ -1,10 +1,13 @@
-"""Submissions API: upload (validated, all-or-nothing), list, status, review."""
+"""Submissions API: upload (validated, all-or-nothing), list, status, review; import jobs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -14,6 +17,7 @@ from carbonctl.refdata import GRID_BASES
 from carbonctl.web.accounts.scope import (
     enterprise_or_404,
     region_or_404,
+    scope_of,
     submission_or_404,
     submissions_for,
 )
@@ -22,9 +26,10 @@ from carbonctl.web.api_errors import AUTH_ERRORS, errors, unknown_name
 from carbonctl.web.api_params import Adcode, FactorSetCode, Name, Note, ObjectId
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.submissions import services
-from carbonctl.web.submissions.models import Submission
+from carbonctl.web.submissions.models import ImportJob, Submission
 
 router = Router(tags=["submissions 数据报送"], auth=API_AUTH)
+imports_router = Router(tags=["submissions 数据报送"], auth=API_AUTH)
 
 
 class SubmissionOut(Schema):
@@ -38,6 +43,14 @@ class SubmissionOut(Schema):
     factor_set: str
     rows: int
     total_tco2: float
+    uploaded_at: datetime
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    review_note: str
+
+    @staticmethod
+    def resolve_reviewed_by(s: Submission) -> str | None:
+        return s.reviewed_by.get_username() if s.reviewed_by_id else None
 
     @staticmethod
     def resolve_region(s: Submission) -> str:
@@ -64,6 +77,34 @@ class RowError(Schema):
     expected: str | None
 
 
+class ImportAccepted(Schema):
+    """A large upload queued for the worker (202): poll ``url`` for its progress."""
+
+    job: int
+    status: str
+    url: str
+
+
+class ImportJobOut(Schema):
+    """An import job: status (queued, running, done, failed), rows done of the estimated total,
+    the row errors of a failed import, and the submission it produced."""
+
+    id: int
+    status: str
+    file_name: str
+    rows_done: int
+    rows_total: int | None
+    errors: list[RowError]
+    message: str
+    submission: int | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_submission(job: ImportJob) -> int | None:
+        return job.submission_id if job.status == ImportJob.Status.DONE else None
+
+
 class ReviewIn(Schema):
     approve: bool
     note: Note = ""
@@ -78,13 +119,21 @@ GridBasis = Literal[GRID_BASES]
 @router.get("", response={200: list[SubmissionOut], **errors(*AUTH_ERRORS)})
 def list_submissions(request, status: SubmissionStatus | None = None):
     """Submissions within the caller's scope, newest first."""
-    submissions = submissions_for(request.user)
+    submissions = submissions_for(request.user).select_related("reviewed_by")
     return submissions.filter(status=status) if status else submissions
+
+
+def _accepted(job: ImportJob) -> dict:
+    return {
+        "job": job.pk,
+        "status": job.status,
+        "url": reverse("api:get_import", kwargs={"job_id": job.pk}),
+    }
 
 
 @router.post(
     "",
-    response={201: SubmissionOut, **errors(*AUTH_ERRORS, 403, 404, 413)},
+    response={201: SubmissionOut, 202: ImportAccepted, **errors(*AUTH_ERRORS, 403, 404, 413)},
 )
 def upload(
     request,
@@ -96,14 +145,16 @@ def upload(
     grid_basis: Form[GridBasis] = "provincial",
     sheet: Form[Name | None] = None,
 ):
-    """Upload activity data (CSV/XLSX). Valid files become a pending submission; invalid ones
-    write nothing and answer 422 with every row-level error."""
+    """Upload activity data (CSV/XLSX). Valid files become a pending submission (201); invalid
+    ones write nothing and answer 422 with every row-level error. A file of more rows than
+    CARBONCTL_UPLOAD_SYNC_ROWS is imported by the worker: 202 with the job to poll. Over
+    CARBONCTL_UPLOAD_MAX_BYTES: 413."""
     try:  # before the file is read: an unknown set is a 422 naming the known ones
         refdata.resolve_factor_set(factor_set)
     except UnknownNameError as exc:
         return Status(422, unknown_name(exc, "form.factor_set"))
     try:
-        submission = services.submit(
+        submitted = services.submit(
             request.user,
             file,
             region=region_or_404(request, region) if region else None,
@@ -113,6 +164,8 @@ def upload(
             grid_basis=grid_basis,
             sheet=sheet,
         )
+    except services.UploadTooLarge as exc:
+        return Status(413, {"detail": str(exc)})
     except InputErrors as exc:
         return Status(
             422,
@@ -121,7 +174,9 @@ def upload(
     except PermissionDenied as exc:
         record_denial(request, "submissions.Submission", "", str(exc))
         return Status(403, {"detail": str(exc)})
-    return Status(201, submission)
+    if isinstance(submitted, ImportJob):
+        return Status(202, _accepted(submitted))
+    return Status(201, submitted)
 
 
 @router.get("/{submission_id}", response={200: SubmissionOut, **errors(*AUTH_ERRORS, 404)})
@@ -147,3 +202,22 @@ def review_submission(request, submission_id: ObjectId, decision: ReviewIn):
     except InputErrors as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, reviewed)
+
+
+def import_job_or_404(request, job_id: int) -> ImportJob:
+    """The import job if the user may see it — its uploader and the province roles — else 404,
+    with an audited denial when the job exists (as :mod:`carbonctl.web.accounts.scope` does)."""
+    job = ImportJob.objects.select_related("submission").filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    if job.created_by_id != request.user.pk and not scope_of(request.user).everything:
+        record_denial(request, "submissions.ImportJob", str(job_id), "not the uploader")
+        raise Http404
+    return job
+
+
+@imports_router.get("/{job_id}", response={200: ImportJobOut, **errors(*AUTH_ERRORS, 404)})
+def get_import(request, job_id: ObjectId):
+    """An import job: its status and progress, its row errors once failed, and the submission
+    it produced once done (the uploader and province roles only)."""
+    return import_job_or_404(request, job_id)

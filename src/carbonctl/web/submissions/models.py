@@ -1,7 +1,13 @@
-"""Submissions of activity data, their rows and emission results, and the factor sets used.
+"""Submissions of activity data, their rows and emission results, the factor sets used, and the
+import jobs (导入任务) that bring large files in off the request.
 
 Rows and results belong to their submission and are never edited: a correction is a new
 submission (a new version) that supersedes the approved one; both stay visible.
+
+A large import writes its rows in short transactions to a submission in the hidden status
+``importing`` (staging): ``Submission.objects`` and everything built on it never show such a
+submission; one short final transaction makes it ``pending`` (published). A failed or killed
+import has its staged rows deleted. ``Submission.all_objects`` sees the staged ones too.
 """
 
 from __future__ import annotations
@@ -34,10 +40,18 @@ class FactorSet(models.Model):
         return self.code
 
 
+class VisibleSubmissions(models.Manager):
+    """Submissions that exist for users: every status except ``importing`` (rows being staged)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Submission.Status.IMPORTING)
+
+
 class Submission(models.Model):
     """One uploaded file of activity data for an enterprise or a region."""
 
     class Status(models.TextChoices):
+        IMPORTING = "importing", _("导入中")
         PENDING = "pending", _("待审核")
         APPROVED = "approved", _("已通过")
         REJECTED = "rejected", _("已退回")
@@ -86,6 +100,9 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_note = models.TextField(_("审核意见"), blank=True)
 
+    objects = VisibleSubmissions()  # the default manager: related managers hide staging too
+    all_objects = models.Manager()
+
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("报送")
@@ -113,11 +130,14 @@ class _Frozen(models.Model):
 class ActivityRecord(_Frozen):
     """One validated input row (活动数据), with its spreadsheet row number."""
 
-    submission = models.ForeignKey(Submission, models.PROTECT, related_name="activities")
+    # indexed together with row_id below: the rows of a submission in spreadsheet order, paged
+    submission = models.ForeignKey(
+        Submission, models.PROTECT, related_name="activities", db_index=False
+    )
     row_id = models.PositiveIntegerField(_("行号"))
     subject = models.CharField(_("主体"), max_length=200)
     period = models.CharField(_("期间"), max_length=7)
-    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
     category = models.CharField(_("类别"), max_length=12)
     item = models.CharField(pgettext_lazy("activity item", "品种"), max_length=200)
     amount = models.FloatField(_("数量"))
@@ -127,6 +147,7 @@ class ActivityRecord(_Frozen):
 
     class Meta:
         ordering = ["submission", "row_id"]
+        indexes = [models.Index(fields=["submission", "row_id"], name="activity_submission_row")]
         verbose_name = _("活动数据")
         verbose_name_plural = pgettext_lazy("plural", "活动数据")
 
@@ -135,7 +156,8 @@ class EmissionResult(_Frozen):
     """The CO2 of one activity row under a factor set, with the factor used and its status."""
 
     activity = models.OneToOneField(ActivityRecord, models.PROTECT, related_name="result")
-    factor_set = models.ForeignKey(FactorSet, models.PROTECT)
+    # not indexed: results are reached through their activity; an index costs every import
+    factor_set = models.ForeignKey(FactorSet, models.PROTECT, db_index=False)
     item_id = models.CharField(max_length=100, blank=True)
     activity_amount = models.FloatField(null=True)
     activity_unit = models.CharField(max_length=50, blank=True)
@@ -153,3 +175,75 @@ class EmissionResult(_Frozen):
     class Meta:
         verbose_name = _("排放结果")
         verbose_name_plural = pgettext_lazy("plural", "排放结果")
+
+
+class ImportJob(models.Model):
+    """A large upload imported off the request by ``carbonctl worker`` (导入任务).
+
+    The file waits under ``DATA_DIR/uploads`` with a random name (``stored_name``; the user's
+    name is only shown, never used on the file system). A worker claims a queued job, stages
+    the rows, and either publishes the submission (``done``) or records the row errors
+    (``failed``); either way the stored file is removed. ``heartbeat_at`` is renewed while the
+    job runs, so a job whose worker died is found and failed (its staged rows deleted).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    file_name = models.CharField(_("文件"), max_length=255)
+    stored_name = models.CharField(max_length=100, blank=True)
+    sheet = models.CharField(_("工作表"), max_length=255, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("企业"),
+    )
+    supersedes = models.ForeignKey(
+        Submission, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    factor_set = models.CharField(_("排放因子集"), max_length=100, blank=True)
+    grid_basis = models.CharField(_("电网因子口径"), max_length=12, default="provincial")
+    rows_total = models.PositiveIntegerField(_("预计行数"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    submission = models.ForeignKey(
+        Submission,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("报送"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("报送人")
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = pgettext_lazy("plural", "导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,29 +1,393 @@
 """The submission workflow: upload → validate → account → pending → approved or rejected;
-corrections as new versions. Each step is one transaction with its audit entry."""
+corrections as new versions. Each step is audited.
+
+Imports (导入) never block other users:
+
+- the upload is saved under a random name with only its (whitelisted) suffix — the user's file
+  name is shown, never used on the file system — and refused with :class:`UploadTooLarge` above
+  ``CARBONCTL_UPLOAD_MAX_BYTES``;
+- a file of at most ``CARBONCTL_UPLOAD_SYNC_ROWS`` rows is imported at once in one transaction
+  (the caller gets the submission); the rows are counted cheaply without parsing: the line
+  breaks of a CSV, the ``<row>`` elements of the XLSX sheet (both count at least the data rows,
+  so nothing larger is ever taken for small);
+- a larger file becomes an :class:`~carbonctl.web.submissions.models.ImportJob` that
+  ``carbonctl worker`` runs (:mod:`.jobs`): the rows are read in chunks, accounted and written
+  in short transactions to a hidden ``importing`` submission, and one short final transaction
+  publishes it (``pending``) with its audit entry. A failed or stopped import deletes its
+  staged rows; nothing is ever partly visible.
+
+Every row must lie inside the submitter's scope (:func:`allowed_row_regions`).
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import re
+import secrets
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePath
+from xml.etree import ElementTree
 
-import numpy as np
+import pandas as pd
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from carbonctl import refdata
 from carbonctl.accounting import account
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import ACTIVITY_COLUMNS, read_activities
+from carbonctl.io import ReadLimits, iter_activities
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
-from carbonctl.web.accounts.scope import enterprises_for, regions_for
+from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
+from carbonctl.web.regions.models import Region
 from carbonctl.web.reviews import check_reviewer, decide_pending
-from carbonctl.web.submissions.models import ActivityRecord, EmissionResult, FactorSet, Submission
+from carbonctl.web.submissions import staging
+from carbonctl.web.submissions.models import FactorSet, ImportJob, Submission
+from carbonctl.web.submissions.staging import PARAMETERS  # noqa: F401  (re-exported)
 
-#: Measured parameters of an activity row, kept with the row (the optional input columns).
-PARAMETERS = tuple(ACTIVITY_COLUMNS[ACTIVITY_COLUMNS.index("region") + 1 :])
+#: Suffixes an upload may have; the stored file keeps only this part of the user's name.
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+#: A workbook whose rows cannot be counted is imported at once only up to this size.
+UNCOUNTED_SYNC_BYTES = 256 * 2**10
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Limits of an upload, from the settings ``CARBONCTL_UPLOAD_*`` (environment variables of
+    the same names): file size, data rows, uncompressed size of an XLSX's parts, row errors
+    listed, and the most rows imported at once (larger files go to the worker)."""
+
+    max_bytes: int
+    max_rows: int
+    max_xlsx_uncompressed: int
+    max_errors: int
+    sync_rows: int
+
+
+def upload_limits() -> UploadLimits:
+    return UploadLimits(
+        max_bytes=settings.CARBONCTL_UPLOAD_MAX_BYTES,
+        max_rows=settings.CARBONCTL_UPLOAD_MAX_ROWS,
+        max_xlsx_uncompressed=settings.CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED,
+        max_errors=settings.CARBONCTL_UPLOAD_MAX_ERRORS,
+        sync_rows=settings.CARBONCTL_UPLOAD_SYNC_ROWS,
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB" if n >= 2**20 else f"{n:,} bytes"
+
+
+class UploadTooLarge(InputErrors):
+    """An upload over ``CARBONCTL_UPLOAD_MAX_BYTES`` (HTTP 413); nothing was kept of it."""
+
+    def __init__(self, name: str, limit: int, size: int | None = None) -> None:
+        found = f"{_size(size)}" if size is not None else f"more than {_size(limit)}"
+        super().__init__(
+            [
+                InputError(
+                    f"the file is too large: {found}",
+                    file=name,
+                    expected=f"at most {_size(limit)} (CARBONCTL_UPLOAD_MAX_BYTES)",
+                )
+            ]
+        )
+
+
+class ImportInterrupted(Exception):
+    """The worker was asked to stop during an import; the staged rows were discarded."""
+
+
+def display_name(name: object) -> str:
+    """The user's file name for pages and messages: the last path component, control and
+    format characters removed, at most 255 characters with the suffix kept. Never a path."""
+    text = str(name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    text = PurePath(text.replace("\\", "/")).name.strip() or "upload"
+    if len(text) > 255:
+        suffix = PurePath(text).suffix[:20]
+        text = text[: 255 - len(suffix)] + suffix
+    return text
+
+
+def uploads_dir() -> Path:
+    """Where uploads wait for the worker (``DATA_DIR/uploads``), under random names."""
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+def receive(upload, name: str, limits: UploadLimits) -> Path:
+    """Save an upload under ``uploads_dir()`` with a random name and the checked suffix of
+    ``name``; refuse it (:class:`UploadTooLarge`) as soon as it is over the byte limit."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputErrors(
+            [
+                InputError(
+                    f"cannot read {suffix or 'a file without suffix'} files",
+                    file=name,
+                    expected="a .csv or .xlsx file",
+                )
+            ]
+        )
+    size = getattr(upload, "size", None)
+    if size is not None and size > limits.max_bytes:
+        raise UploadTooLarge(name, limits.max_bytes, size)
+    folder = uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(16)}{suffix}"
+    written = 0
+    try:
+        with path.open("xb") as handle:
+            for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+                written += len(chunk)
+                if written > limits.max_bytes:
+                    raise UploadTooLarge(name, limits.max_bytes)
+                handle.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --- counting rows without parsing -------------------------------------------------------------
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+def _sheet_part(book: zipfile.ZipFile, sheet: str | None) -> str | None:
+    """The zip member of the sheet named ``sheet`` (the first one when None), or None."""
+    parts = {i.filename: i for i in book.infolist()}
+    for small in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if small not in parts or parts[small].file_size > 10 * 2**20:
+            return None
+    sheets = ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet")
+    targets = {
+        r.get("Id"): r.get("Target", "")
+        for r in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iter(
+            f"{_RELS}Relationship"
+        )
+    }
+    named = [(s.get("name", ""), targets.get(s.get(_REL_ID))) for s in sheets]
+    if sheet is not None:
+        named = [n for n in named if n[0] == sheet] or [
+            n for n in named if _sheet_key(n[0]) == _sheet_key(sheet)
+        ]
+    if not named or not named[0][1]:
+        return None
+    target = named[0][1]
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return member if member in parts else None
+
+
+def _has_sheet_list(book: zipfile.ZipFile) -> bool:
+    """Whether the workbook lists its sheets in the usual (transitional OOXML) way."""
+    try:
+        return bool(
+            list(ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"))
+        )
+    except (KeyError, ElementTree.ParseError):
+        return False
+
+
+def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) -> int | None:
+    """Rows of the file counted without parsing it, header and blank rows included (so never
+    fewer than the data rows + 1), stopping once more than ``stop_after`` are seen or
+    ``max_read`` bytes were read. 0 when the workbook has no such sheet; None when the file
+    cannot be looked into (the reader then says what is wrong with it)."""
+    if path.suffix.lower() == ".csv":
+        count, read, last = 0, 0, b"\n"
+        with path.open("rb") as handle:
+            while block := handle.read(2**20):
+                count += block.count(b"\n")
+                read += len(block)
+                last = block[-1:]
+                if count > stop_after or read >= max_read:
+                    return count
+        return count + (last != b"\n")  # a last line without a line break
+    try:
+        with zipfile.ZipFile(path) as book:
+            member = _sheet_part(book, sheet)
+            if member is None:
+                return 0 if _has_sheet_list(book) else None
+            count, read, tail = 0, 0, b""
+            with book.open(member) as stream:
+                while block := stream.read(2**20):
+                    text = tail + block
+                    count += len(_ROW_TAG.findall(text, 0, max(len(text) - 8, 0)))
+                    tail = text[max(len(text) - 8, 0) :]
+                    read += len(block)
+                    if count > stop_after or read >= max_read:
+                        return count
+                return count + len(_ROW_TAG.findall(tail))
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, RuntimeError):
+        return None
+
+
+def check_xlsx_size(path: Path, name: str, limits: UploadLimits) -> None:
+    """Refuse an XLSX whose parts expand beyond ``max_xlsx_uncompressed`` (a zip bomb), from the
+    zip's directory alone, before any sheet is read."""
+    if path.suffix.lower() == ".csv":
+        return
+    try:
+        with zipfile.ZipFile(path) as book:
+            expanded = sum(i.file_size for i in book.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a workbook: the reader says so
+    if expanded > limits.max_xlsx_uncompressed:
+        raise InputErrors(
+            [
+                InputError(
+                    f"the workbook expands to {_size(expanded)} of sheet data",
+                    file=name,
+                    expected=f"at most {_size(limits.max_xlsx_uncompressed)} uncompressed "
+                    "(CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED)",
+                )
+            ]
+        )
+
+
+# --- reading: the one seam to carbonctl.io ------------------------------------------------------
+
+
+def _renamed(errors: InputErrors, path: Path, name: str) -> InputErrors:
+    """``errors`` naming the user's file instead of the stored one (no server path)."""
+    renamed = []
+    for e in errors.errors:
+        detail = e.detail.replace(str(path), name).replace(str(path.parent), "…")
+        renamed.append(
+            InputError(detail, file=name, row=e.row, column=e.column, expected=e.expected)
+        )
+    return InputErrors(renamed)
+
+
+def _activity_chunks(
+    path: Path, sheet: str | None, name: str, limits: UploadLimits, chunk_rows: int | None = None
+) -> Iterator[pd.DataFrame]:
+    """Validated chunks of the canonical activity table of the stored upload ``path``, named
+    ``name`` in every message (the core reader streams it within the upload's limits, header
+    first). Row errors of the whole file are raised (``InputErrors``) only when the chunks are
+    exhausted: nothing may be published before this iterator finished."""
+    read_limits = ReadLimits(
+        max_bytes=limits.max_bytes,
+        max_rows=limits.max_rows,
+        max_xlsx_uncompressed=limits.max_xlsx_uncompressed,
+        max_errors=limits.max_errors,
+    )
+    chunks = iter_activities(
+        path,
+        sheet,
+        limits=read_limits,
+        chunk_rows=chunk_rows or settings.CARBONCTL_IMPORT_CHUNK_ROWS,
+        source=name,
+    )
+    try:
+        for chunk in chunks:
+            chunk.attrs = {"source_file": name}
+            yield chunk
+    except InputErrors as exc:
+        raise _renamed(exc, path, name) from None
+
+
+# --- scope of the rows ------------------------------------------------------------------------
+
+
+def allowed_row_regions(user, region: Region) -> frozenset[str] | None:
+    """Adcodes a row's ``region`` may name in a submission of ``user`` for ``region`` (None: any).
+
+    Province roles: any region. Others: the regions of their scope (a city official's city and
+    its counties, a county official's county; none of its own for an enterprise reporter) plus
+    the submission's region and the regions enclosing it (its city, the province) — a coarser
+    name for the same place, e.g. 山西省 for the provincial grid factor — never another city or
+    county.
+    """
+    scope = scope_of(user)
+    if scope.everything:
+        return None
+    codes = set(scope.region_codes)
+    node: Region | None = region
+    while node is not None:
+        codes.add(node.adcode)
+        node = node.parent
+    return frozenset(codes)
+
+
+@lru_cache(maxsize=4096)
+def _adcode(text: str) -> str | None:
+    try:
+        return refdata.find_region(text).adcode
+    except CarbonctlError:
+        return None  # unknown names are the validator's to report
+
+
+class _RowScope:
+    """Row errors for rows whose region lies outside ``allowed``."""
+
+    def __init__(self, allowed: frozenset[str] | None, name: str) -> None:
+        self.allowed = allowed
+        self.name = name
+        self._listing: str | None = None
+
+    def listing(self) -> str:
+        if self._listing is None:
+            regions = Region.objects.filter(adcode__in=self.allowed).order_by("adcode")
+            self._listing = "a region in your scope: " + ", ".join(
+                f"{r.adcode} {r.name_zh}" for r in regions
+            )
+        return self._listing
+
+    def errors(self, chunk: pd.DataFrame) -> list[InputError]:
+        if self.allowed is None or "region" not in chunk.columns:
+            return []
+        given = chunk["region"].astype(object).where(chunk["region"].notna(), "").astype(str)
+        outside = [
+            value
+            for value in given.unique()
+            if value.strip() and (code := _adcode(value.strip())) and code not in self.allowed
+        ]
+        if not outside:
+            return []
+        bad = given.isin(outside).to_numpy(dtype=bool)
+        return [
+            InputError(
+                f"region {value!r} is outside your scope",
+                file=self.name,
+                row=int(row),
+                column="region",
+                expected=self.listing(),
+            )
+            for row, value in zip(chunk["row_id"][bad], given[bad], strict=True)
+        ]
+
+
+# --- the import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What an upload is to become: for whom, with which factors, from which sheet."""
+
+    user: object
+    region: Region
+    enterprise: object | None
+    supersedes: Submission | None
+    factor_set: FactorSet
+    grid_basis: str
+    sheet: str | None
+    file_name: str
 
 
 def factor_set(code: str | None = None) -> FactorSet:
@@ -38,11 +402,11 @@ def factor_set(code: str | None = None) -> FactorSet:
 
 
 def error_list(errors: InputErrors) -> list[dict[str, object]]:
-    """Row-level errors as records for pages and the API. The file is named as the user named
-    it: the upload is read from a temporary folder whose path is the server's business."""
+    """Row-level errors as records for pages and the API; a file is named by its last part
+    only (uploads are stored under names that are the server's business)."""
     return [
         {
-            "file": Path(e.file).name if e.file else e.file,
+            "file": PurePath(e.file).name if e.file else e.file,
             "row": e.row,
             "column": e.column,
             "message": e.detail,
@@ -63,17 +427,48 @@ def _check_may_submit(user, enterprise, region) -> None:
         raise PermissionDenied("region outside the user's scope")
 
 
-def _read(upload, sheet: str | None):
-    """Validate an uploaded file under its own name, so messages name the file users know."""
-    name = Path(getattr(upload, "name", "upload.csv")).name
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("wb") as handle:
-            for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
-                handle.write(chunk)
-        table = read_activities(path, sheet=sheet)
-    table.attrs["source_file"] = name
-    return name, table
+def _check_supersedes(supersedes: Submission | None, region, enterprise) -> None:
+    if supersedes is None:
+        return
+    if (
+        supersedes.status != Submission.Status.APPROVED
+        or supersedes.enterprise_id != (enterprise.pk if enterprise else None)
+        or supersedes.region_id != region.pk
+    ):
+        raise InputErrors(
+            [InputError("only an approved submission of the same subject can be corrected")]
+        )
+    taken = Submission.all_objects.filter(supersedes=supersedes).first()
+    if taken is not None:
+        raise InputErrors(
+            [InputError(f"submission {supersedes.pk} already has a correction ({taken.pk})")]
+        )
+
+
+def _request(
+    user, upload_name, *, region, enterprise, supersedes, factor_set_code, grid_basis, sheet
+) -> ImportRequest:
+    if enterprise is not None:
+        region = enterprise.county
+    if region is None:
+        raise InputErrors([InputError("a submission needs a region or an enterprise")])
+    _check_may_submit(user, enterprise, region)
+    _check_supersedes(supersedes, region, enterprise)
+    try:
+        used = factor_set(factor_set_code)
+    except CarbonctlError as exc:
+        raise InputErrors(
+            [InputError(str(exc), column="factor_set", expected="a factor set of the platform")]
+        ) from None
+    try:
+        refdata.grid_factor(region.adcode[:2] + "0000", 2023, grid_basis)
+    except CarbonctlError as exc:
+        raise InputErrors(
+            [InputError(str(exc), column="grid_basis", expected="provincial, national or ets")]
+        ) from None
+    return ImportRequest(
+        user, region, enterprise, supersedes, used, grid_basis, sheet or None, upload_name
+    )
 
 
 def submit(
@@ -86,113 +481,188 @@ def submit(
     factor_set_code: str | None = None,
     grid_basis: str = "provincial",
     sheet: str | None = None,
-) -> Submission:
+) -> Submission | ImportJob:
     """Validate, account and store an upload as a pending submission — all rows or none.
 
-    Raises :class:`InputErrors` (row-level errors; nothing written) or ``PermissionDenied``.
-    ``supersedes`` names the approved submission this one corrects.
+    A small file (≤ ``CARBONCTL_UPLOAD_SYNC_ROWS`` rows) is imported now and the submission
+    returned; a larger one is queued and its :class:`ImportJob` returned (``carbonctl worker``
+    imports it). Raises :class:`InputErrors` (row-level errors; nothing written),
+    :class:`UploadTooLarge` or ``PermissionDenied``. ``supersedes`` names the approved
+    submission this one corrects.
     """
-    if enterprise is not None:
-        region = enterprise.county
-    if region is None:
-        raise InputErrors([InputError("a submission needs a region or an enterprise")])
-    _check_may_submit(user, enterprise, region)
-    if supersedes is not None and (
-        supersedes.status != Submission.Status.APPROVED
-        or supersedes.enterprise_id != (enterprise.pk if enterprise else None)
-        or supersedes.region_id != region.pk
-    ):
-        raise InputErrors(
-            [InputError("only an approved submission of the same subject can be corrected")]
-        )
-    name, table = _read(upload, sheet)
-    used = factor_set(factor_set_code)
+    name = display_name(getattr(upload, "name", "upload.csv"))
+    wanted = _request(
+        user,
+        name,
+        region=region,
+        enterprise=enterprise,
+        supersedes=supersedes,
+        factor_set_code=factor_set_code,
+        grid_basis=grid_basis,
+        sheet=sheet,
+    )
+    limits = upload_limits()
+    stored: Path | None = receive(upload, name, limits)
     try:
-        result = account(
-            table,
-            factor_set=used.code,
-            grid_basis=grid_basis,
-            default_region=region.adcode[:2] + "0000",
-        )
-    except CarbonctlError as exc:
-        if isinstance(exc, InputErrors):
-            raise
-        raise InputErrors([InputError(str(exc), file=name)]) from exc
-    with transaction.atomic():
-        submission = Submission.objects.create(
-            enterprise=enterprise,
-            region=region,
+        check_xlsx_size(stored, name, limits)
+        rows = count_rows(stored, wanted.sheet, limits.sync_rows + 1, limits.max_xlsx_uncompressed)
+        if rows is None:  # a workbook laid out unusually: judge by its size
+            small = stored.stat().st_size <= UNCOUNTED_SYNC_BYTES
+        else:
+            small = rows <= limits.sync_rows + 1  # the header and at most sync_rows data rows
+        if small:
+            with transaction.atomic():
+                return import_file(wanted, stored)
+        job = ImportJob.objects.create(
             file_name=name,
-            factor_set=used,
+            stored_name=stored.name,
+            sheet=wanted.sheet or "",
+            region=wanted.region,
+            enterprise=wanted.enterprise,
+            supersedes=wanted.supersedes,
+            factor_set=wanted.factor_set.code,
             grid_basis=grid_basis,
-            uploaded_by=user,
-            rows=len(table),
-            total_tco2=result.total_tco2,
+            created_by=user,
+        )
+        stored = None  # the job owns the file now
+        return job
+    finally:
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+
+
+def import_file(
+    wanted: ImportRequest,
+    path: Path,
+    *,
+    job: ImportJob | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Submission:
+    """Import the stored upload ``path``: stage its rows chunk by chunk, then publish.
+
+    For a ``job`` (the worker, outside any transaction) every chunk is its own short
+    transaction and a failure discards the staged rows; without one (a small upload, inside the
+    caller's transaction) the caller's rollback does. Raises
+    :class:`InputErrors` with the row errors of the whole file, or :class:`ImportInterrupted`
+    when ``should_stop()`` turned true.
+    """
+    limits = upload_limits()
+    supersedes = wanted.supersedes
+    with transaction.atomic():
+        submission = Submission.all_objects.create(
+            status=Submission.Status.IMPORTING,
+            enterprise=wanted.enterprise,
+            region=wanted.region,
+            file_name=wanted.file_name,
+            factor_set=wanted.factor_set,
+            grid_basis=wanted.grid_basis,
+            uploaded_by=wanted.user,
             supersedes=supersedes,
             version=supersedes.version + 1 if supersedes else 1,
         )
-        activities = ActivityRecord.objects.bulk_create(
-            [_activity(submission, row) for row in table.to_dict(orient="records")]
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(submission=submission)
+    try:
+        rows, total = _stage(wanted, path, submission, limits, job, should_stop)
+        return _publish(wanted, submission, rows, total, job)
+    except BaseException:
+        if job is not None:
+            discard(submission.pk)
+        raise
+
+
+def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, float]:
+    name = wanted.file_name
+    in_scope = _RowScope(allowed_row_regions(wanted.user, wanted.region), name)
+    default_region = wanted.region.adcode[:2] + "0000"
+    errors: list[InputError] = []
+    rows, total = 0, 0.0
+    try:
+        for chunk in _activity_chunks(path, wanted.sheet, name, limits):
+            if should_stop is not None and should_stop():
+                raise ImportInterrupted(name)
+            errors += in_scope.errors(chunk)
+            try:
+                result = account(
+                    chunk,
+                    factor_set=wanted.factor_set.code,
+                    grid_basis=wanted.grid_basis,
+                    default_region=default_region,
+                )
+            except InputErrors as exc:
+                errors += exc.errors
+                continue
+            except CarbonctlError as exc:
+                raise InputErrors([InputError(str(exc), file=name)]) from exc
+            if errors:
+                continue  # nothing will be published: read on only to report every error
+            staging.write_rows(submission.pk, wanted.factor_set.pk, chunk, result.rows)
+            rows += len(chunk)
+            total += result.total_tco2
+            if job is not None:
+                ImportJob.objects.filter(pk=job.pk).update(
+                    rows_done=rows, heartbeat_at=timezone.now()
+                )
+    except InputErrors as exc:
+        errors += exc.errors
+    if errors:
+        raise InputErrors(_capped(errors, limits.max_errors, name))
+    if not rows:
+        raise InputErrors([InputError("no data rows", file=name, row=2)])
+    if total != total or abs(total) == float("inf"):
+        raise InputErrors(
+            [InputError("the total emission is not a finite number", file=name, column="amount")]
         )
-        rows = result.rows
-        EmissionResult.objects.bulk_create(
-            [
-                _result(activity, used, row)
-                for activity, row in zip(activities, rows.to_dict(orient="records"), strict=True)
-            ]
-        )
+    return rows, total
+
+
+def _capped(errors: list[InputError], most: int, name: str) -> list[InputError]:
+    errors = sorted(errors, key=lambda e: (e.row is not None, e.row or 0))
+    if len(errors) <= most:
+        return errors
+    more = len(errors) - most
+    return [*errors[:most], InputError(f"… and {more:,} more row errors not listed", file=name)]
+
+
+def _publish(wanted, submission, rows: int, total: float, job) -> Submission:
+    """Make a staged submission visible (``pending``) with its audit entry: one short
+    transaction."""
+    with transaction.atomic():
+        if wanted.supersedes is not None:
+            current = Submission.objects.select_for_update().get(pk=wanted.supersedes.pk)
+            if current.status != Submission.Status.APPROVED:
+                raise InputErrors(
+                    [InputError(f"submission {current.pk} was {current.status} meanwhile")]
+                )
+        locked = Submission.all_objects.select_for_update().get(pk=submission.pk)
+        locked.status = Submission.Status.PENDING
+        locked.rows = rows
+        locked.total_tco2 = total
+        locked.save(update_fields=["status", "rows", "total_tco2"])
         record(
-            user,
+            wanted.user,
             AuditEntry.Action.CREATE,
-            submission,
-            after=snapshot(submission),
-            summary=f"{name}: {len(table)} rows, {result.total_tco2:,.1f} tCO2",
+            locked,
+            after=snapshot(locked),
+            summary=f"{wanted.file_name}: {rows} rows, {total:,.1f} tCO2",
         )
-    return submission
+        if job is not None:
+            now = timezone.now()
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.DONE,
+                rows_done=rows,
+                rows_total=rows,
+                finished_at=now,
+                heartbeat_at=now,
+                errors=[],
+            )
+    return locked
 
 
-def _clean(value):
-    if isinstance(value, float | np.floating) and np.isnan(value):
-        return None
-    if value is None or (hasattr(value, "__class__") and str(value) == "<NA>"):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _activity(submission: Submission, row: dict) -> ActivityRecord:
-    return ActivityRecord(
-        submission=submission,
-        row_id=int(row["row_id"]),
-        subject=str(row["subject"]),
-        period=str(row["period"]),
-        year=int(row["year"]),
-        category=str(row["category"]),
-        item=str(row["item"]),
-        amount=float(row["amount"]),
-        unit=str(row["unit"]),
-        region=_clean(row.get("region")) or "",
-        parameters={k: _clean(row.get(k)) for k in PARAMETERS if _clean(row.get(k)) is not None},
-    )
-
-
-def _result(activity: ActivityRecord, used: FactorSet, row: dict) -> EmissionResult:
-    return EmissionResult(
-        activity=activity,
-        factor_set=used,
-        item_id=_clean(row["item_id"]) or "",
-        activity_amount=_clean(row["activity"]),
-        activity_unit=_clean(row["activity_unit"]) or "",
-        emission_factor=_clean(row["emission_factor"]),
-        ef_unit=_clean(row["ef_unit"]) or "",
-        tco2=float(row["tco2"]),
-        tco2_market=float(row["tco2_market"]),
-        tce=_clean(row["tce"]),
-        parameters=_clean(row["parameters"]) or "",
-        factor_id=_clean(row["factor_id"]) or "",
-        factor_status=(_clean(row["factor_status"]) or "")[:200],
-        provisional=bool(row["provisional"]),
-        note=(_clean(row["note"]) or "")[:300],
-    )
+def discard(submission_id: int) -> None:
+    """Remove a submission that was never published, with its staged rows."""
+    staging.discard(submission_id)
+    Submission.all_objects.filter(pk=submission_id, status=Submission.Status.IMPORTING).delete()
 
 
 def review(user, submission: Submission, *, approve: bool, note: str = "") -> Submission:

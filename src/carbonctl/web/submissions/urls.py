@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:submission_id>/", views.submission_detail, name="detail"),
     path("<int:submission_id>/review/", views.submission_review, name="review"),
     path("<int:submission_id>/export.xlsx", views.submission_export, name="export"),
+    path("imports/<int:job_id>/", views.import_detail, name="import"),
 ]

@@ -1,9 +1,13 @@
-"""Submission pages: list and upload, one submission with its rows and results, review, export."""
+"""Submission pages: list and upload, one submission with its rows and results (paged), review,
+export (streamed), and the page of an import job that the worker runs."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,11 +16,36 @@ from carbonctl.errors import InputErrors
 from carbonctl.web.accounts.permissions import can_review
 from carbonctl.web.accounts.scope import submission_or_404, submissions_for
 from carbonctl.web.audit.services import record_denial
-from carbonctl.web.exports import xlsx_response
-from carbonctl.web.forms import ExportQuery, query
+from carbonctl.web.exports import xlsx_response, xlsx_stream_response
+from carbonctl.web.forms import format_field, query
 from carbonctl.web.submissions import services
+from carbonctl.web.submissions.api import import_job_or_404
 from carbonctl.web.submissions.forms import UploadForm
-from carbonctl.web.submissions.models import Submission
+from carbonctl.web.submissions.models import ActivityRecord, ImportJob, Submission
+
+#: Rows of a submission per page, and submissions per page of the list.
+ROWS_PER_PAGE = 100
+SUBMISSIONS_PER_PAGE = 50
+#: Seconds between reloads of the page of an import in progress (an HTTP Refresh header).
+REFRESH_SECONDS = 2
+
+
+class PageQuery(forms.Form):
+    """``page`` (1 … the last page) and, on the list, ``format=xlsx``."""
+
+    format = format_field("xlsx")
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data, *, pages: int) -> None:
+        super().__init__(data)
+        self.fields["page"].validators.append(MaxValueValidator(max(pages, 1)))
+
+
+def _page(request, items, per_page: int):
+    """One page of ``items`` by the validated ``?page=`` (400 for a bad or missing page)."""
+    paginator = Paginator(items, per_page)
+    chosen = query(request, PageQuery, pages=paginator.num_pages)
+    return paginator.page(chosen["page"] or 1), chosen
 
 
 @login_required
@@ -29,7 +58,7 @@ def submission_list(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                submission = services.submit(
+                submitted = services.submit(
                     request.user,
                     data["file"],
                     region=data["region"],
@@ -39,27 +68,35 @@ def submission_list(request):
                     grid_basis=data["grid_basis"],
                     sheet=data["sheet"] or None,
                 )
+            except services.UploadTooLarge as exc:
+                errors, status = services.error_list(exc), 413
             except InputErrors as exc:
                 errors, status = services.error_list(exc), 422
             except PermissionDenied as exc:
                 record_denial(request, "submissions.Submission", "", str(exc))
                 raise
             else:
-                return redirect("submissions:detail", submission.pk)
+                if isinstance(submitted, ImportJob):
+                    return redirect("submissions:import", submitted.pk)
+                return redirect("submissions:detail", submitted.pk)
         else:
             status = 422
-    if request.method == "GET" and query(request, ExportQuery)["format"] == "xlsx":
+    visible = submissions_for(request.user).select_related("reviewed_by")
+    page, chosen = _page(request, visible, SUBMISSIONS_PER_PAGE)
+    if request.method == "GET" and chosen["format"] == "xlsx":
         return xlsx_response(
             "submissions.xlsx",
             "submissions",
             SUBMISSION_HEADER,
-            [_submission_row(s) for s in submissions_for(request.user)],
+            [_submission_row(s) for s in visible.iterator(chunk_size=2000)],
         )
-    submissions = submissions_for(request.user)[:200]
+    jobs = ImportJob.objects.filter(created_by=request.user).exclude(status=ImportJob.Status.DONE)[
+        :20
+    ]
     return render(
         request,
         "submissions/list.html",
-        {"form": form, "errors": errors, "submissions": submissions},
+        {"form": form, "errors": errors, "submissions": page, "page": page, "jobs": jobs},
         status=status,
     )
 
@@ -75,6 +112,9 @@ SUBMISSION_HEADER = [
     "行数 rows",
     "排放量 tCO2",
     "报送时间 uploaded",
+    "审核人 reviewer",
+    "审核时间 reviewed",
+    "审核意见 review note",
 ]
 
 
@@ -90,6 +130,9 @@ def _submission_row(s: Submission) -> list[object]:
         s.rows,
         s.total_tco2,
         s.uploaded_at.isoformat(),
+        s.reviewed_by.get_username() if s.reviewed_by_id else "",
+        s.reviewed_at.isoformat() if s.reviewed_at else "",
+        s.review_note,
     ]
 
 
@@ -97,12 +140,15 @@ def _submission_row(s: Submission) -> list[object]:
 def submission_detail(request, submission_id: int):
     submission = submission_or_404(request, submission_id)
     rows = submission.activities.select_related("result").order_by("row_id")
+    page, _chosen = _page(request, rows, ROWS_PER_PAGE)
     versions = []
     older = submission.supersedes
     while older is not None:
         versions.append(older)
         older = older.supersedes
     newer = getattr(submission, "superseded_by", None)
+    if newer is not None and newer.status == Submission.Status.IMPORTING:
+        newer = None  # a correction still being imported is nobody's business yet
     may_review = (
         can_review(request.user, author_id=submission.uploaded_by_id)
         and submission.status == Submission.Status.PENDING
@@ -112,7 +158,8 @@ def submission_detail(request, submission_id: int):
         "submissions/detail.html",
         {
             "submission": submission,
-            "rows": rows,
+            "rows": page,
+            "page": page,
             "versions": versions,
             "newer": newer,
             "can_review": may_review,
@@ -159,26 +206,42 @@ def submission_export(request, submission_id: int):
         "因子状态 status",
         "备注 note",
     ]
-    rows = [
-        [
-            a.row_id,
-            a.subject,
-            a.period,
-            a.category,
-            a.item,
-            a.amount,
-            a.unit,
-            a.result.tco2,
-            a.result.tco2_market,
-            a.result.tce,
-            a.result.emission_factor,
-            a.result.ef_unit,
-            a.result.factor_id,
-            a.result.factor_status,
-            a.result.note,
-        ]
-        for a in submission.activities.select_related("result").order_by("row_id")
-    ]
-    return xlsx_response(
+    rows = (
+        ActivityRecord.objects.filter(submission=submission)
+        .order_by("row_id")
+        .values_list(
+            "row_id",
+            "subject",
+            "period",
+            "category",
+            "item",
+            "amount",
+            "unit",
+            "result__tco2",
+            "result__tco2_market",
+            "result__tce",
+            "result__emission_factor",
+            "result__ef_unit",
+            "result__factor_id",
+            "result__factor_status",
+            "result__note",
+        )
+        .iterator(chunk_size=5000)
+    )
+    return xlsx_stream_response(
         f"submission-{submission.pk}-v{submission.version}.xlsx", "submission", header, rows
     )
+
+
+@login_required
+def import_detail(request, job_id: int):
+    """An import job: status, progress, row errors; reloads itself until it has finished."""
+    job = import_job_or_404(request, job_id)
+    response = render(
+        request,
+        "submissions/import.html",
+        {"job": job, "refresh": REFRESH_SECONDS if not job.finished else None},
+    )
+    if not job.finished:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response

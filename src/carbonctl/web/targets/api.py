@@ -16,6 +16,7 @@ from carbonctl.web.api_auth import API_AUTH
 from carbonctl.web.api_errors import AUTH_ERRORS, errors, input_problems, invalid_input
 from carbonctl.web.api_params import Adcode, Fraction, GrowthRate, Name, Year
 from carbonctl.web.audit.services import record_denial
+from carbonctl.web.forms import public_message
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Target
@@ -164,7 +165,7 @@ def allocation(
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:
-        return Status(422, invalid_input(str(exc), input_problems(exc)))
+        return Status(422, invalid_input(public_message(exc), input_problems(exc)))
     rows = long.drop(columns=["label_zh", "label_en"]).astype(object)
     return {
         "dataset": dataset.code,
@@ -184,7 +185,7 @@ def assessment(request, year: Year | None = None):
     try:
         ranking, result = services.ranking(dataset, chosen)
     except CarbonctlError as exc:
-        return Status(422, invalid_input(str(exc), input_problems(exc)))
+        return Status(422, invalid_input(public_message(exc), input_problems(exc)))
     names = list(services.assessment_indicators().names)
     return {
         "dataset": dataset.code,

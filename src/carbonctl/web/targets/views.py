@@ -14,20 +14,33 @@ from carbonctl.display import to_display_table
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import method_summary
 from carbonctl.targets.compare import COMPARISON_COLUMNS
+from carbonctl.web.accounts.aggregates import AggregateLevel
 from carbonctl.web.accounts.permissions import (
     can_adopt_allocation,
     can_view_allocation,
     can_view_assessment,
-    can_view_targets,
 )
-from carbonctl.web.accounts.scope import region_or_404, regions_for
+from carbonctl.web.accounts.scope import region_or_404, regions_for, require_aggregates
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import pdf_response, xlsx_response
-from carbonctl.web.forms import query
+from carbonctl.web.forms import public_message, query
 from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
-from carbonctl.web.targets.forms import AssessmentQuery, TreeQuery, WorkbenchQuery
+from carbonctl.web.targets.forms import (
+    AssessmentQuery,
+    ProposeForm,
+    TreeQuery,
+    WorkbenchQuery,
+)
 from carbonctl.web.targets.models import Proposal
+
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def _refusal(error: Exception, status: int) -> HttpResponse:
+    """A refused action's message as plain text (it may quote what the user sent, which must not
+    be read as HTML), without server paths."""
+    return HttpResponse(public_message(error), status=status, content_type=PLAIN_TEXT)
 
 
 def _or_default(value: object, default: object) -> object:
@@ -51,7 +64,7 @@ def workbench(request):
     try:
         comparison = services.comparison(dataset, base_year, growth, target)
     except CarbonctlError as exc:
-        error, comparison = str(exc), pd.DataFrame(columns=list(COMPARISON_COLUMNS))
+        error, comparison = public_message(exc), pd.DataFrame(columns=list(COMPARISON_COLUMNS))
     summary = method_summary(comparison)
     table = services.named_reductions(comparison)  # adcode, name, one reduction per method
     methods = list(table.columns[2:])
@@ -98,22 +111,25 @@ def propose(request):
     dataset = current_dataset()
     if dataset is None:
         raise Http404
-    defaults = services.plan_defaults()
+    asked = query(request, ProposeForm, request.POST)
+    chosen = services.plan_choice(
+        target=asked["target"], base_year=asked["base_year"], growth=asked["growth"]
+    )
     try:
         proposal = services.propose(
             request.user,
             dataset,
-            method=request.POST.get("method", ""),
-            target=float(request.POST.get("target", defaults["target"])),
-            base_year=int(request.POST.get("base_year", defaults["base_year"])),
-            growth=float(request.POST.get("growth", defaults["growth"])),
-            plan=request.POST.get("plan", defaults["plan"]),
+            method=asked["method"],
+            target=chosen["target"],
+            base_year=chosen["base_year"],
+            growth=chosen["growth"],
+            plan=asked["plan"] or chosen["plan"],
         )
     except PermissionDenied as exc:
         record_denial(request, "targets.Proposal", "", str(exc))
         raise
-    except (CarbonctlError, ValueError) as exc:
-        return HttpResponse(str(exc), status=422)
+    except CarbonctlError as exc:
+        return _refusal(exc, 422)
     return redirect("targets:proposal", proposal.pk)
 
 
@@ -144,15 +160,15 @@ def proposal_review(request, proposal_id: int):
         record_denial(request, "targets.Proposal", str(proposal_id), str(exc))
         raise
     except CarbonctlError as exc:
-        return HttpResponse(str(exc), status=409)
+        return _refusal(exc, 409)
     return redirect("targets:proposal", proposal.pk)
 
 
 @login_required
 def target_tree(request):
-    """Adopted targets of the regions the user may see, with schedule progress."""
-    if not can_view_targets(request.user):
-        raise Http404
+    """Adopted targets of the regions the user may see, with schedule progress (roles with
+    region aggregates, :mod:`carbonctl.web.accounts.aggregates`)."""
+    require_aggregates(request, AggregateLevel.OWN_REGION, "targets.tree")
     dataset = current_dataset()
     asked = query(request, TreeQuery)
     plan = asked["plan"] or services.plan_defaults()["plan"]
@@ -178,7 +194,9 @@ def assessment(request):
     try:
         ranking, result = services.ranking(dataset, year)
     except CarbonctlError as exc:
-        return render(request, "targets/assessment.html", {"error": str(exc), "year": year})
+        return render(
+            request, "targets/assessment.html", {"error": public_message(exc), "year": year}
+        )
     system = services.assessment_indicators()
     indicators, labels = list(system.names), list(system.labels.values())
     if asked["format"] == "xlsx":
@@ -223,5 +241,5 @@ def decompose_target(request, target_id: int):
         record_denial(request, "targets.Target", str(target_id), str(exc))
         raise
     except CarbonctlError as exc:
-        return HttpResponse(str(exc), status=422)
+        return _refusal(exc, 422)
     return redirect(f"{reverse('targets:tree')}?plan={target.plan}")

@@ -2,13 +2,15 @@
 // band against last year, and the county map of the change on last year (joined by adcode).
 (function () {
   "use strict";
+  // Tooltips are drawn on the canvas (richText): ECharts' HTML tooltips carry style="" attributes,
+  // which the Content-Security-Policy (style-src 'self') refuses.
   const data = JSON.parse(document.getElementById("electricity-data").textContent);
   const english = document.documentElement.lang.startsWith("en");
   const t = (zh, en) => (english ? en : zh);
 
   const daily = echarts.init(document.getElementById("daily"));
   daily.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: {},
     xAxis: { type: "category", data: data.daily.days },
     yAxis: [
@@ -27,7 +29,7 @@
   const shown = [t("90% 区间", "90% interval"), t("本年估算", "Nowcast"),
     t("上年（已校准）", "Last year (reconciled)")];
   monthly.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { data: shown },
     xAxis: { type: "category", data: m.months },
     yAxis: { type: "value", name: t("万吨", "10^4 t") },
@@ -57,7 +59,7 @@
         const values = data.counties.map((c) => c.value);
         const span = Math.max(...values.map(Math.abs), 1);
         echarts.init(mapNode).setOption({
-          tooltip: { trigger: "item",
+          tooltip: { trigger: "item", renderMode: "richText",
             formatter: (p) => `${labels[p.name] || p.name}: ${p.value == null ? "–" : p.value}%` },
           visualMap: { min: -span, max: span, calculable: true, left: "left",
             inRange: { color: ["#2e86c1", "#f7f7f7", "#c0392b"] } },

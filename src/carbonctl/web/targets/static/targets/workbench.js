@@ -1,11 +1,13 @@
 // Reductions (%) of every city under every method, grouped bars.
 (function () {
   "use strict";
+  // Tooltips are drawn on the canvas (richText): ECharts' HTML tooltips carry style="" attributes,
+  // which the Content-Security-Policy (style-src 'self') refuses.
   const data = JSON.parse(document.getElementById("workbench-data").textContent);
   // reductions arrive in percent with two decimals (carbonctl.display)
   const chart = echarts.init(document.getElementById("bars"));
   chart.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { data: data.methods },
     xAxis: { type: "category", data: data.cities },
     yAxis: { type: "value", name: "%" },
@@ -18,7 +20,7 @@
   const names = Object.fromEntries(data.adcodes.map((a, i) => [a, data.cities[i]]));
   const show = (i) => map.setOption({
     title: { text: data.methods[i] },
-    tooltip: { trigger: "item", formatter: (p) => `${names[p.name] || p.name}: ${p.value}%` },
+    tooltip: { trigger: "item", renderMode: "richText", formatter: (p) => `${names[p.name] || p.name}: ${p.value}%` },
     visualMap: {
       min: Math.min(...data.values[i]), max: Math.max(...data.values[i]), calculable: true,
     },

@@ -34,7 +34,7 @@ from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.tokens import issue_token
 from carbonctl.web.api import api
 
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 6
 SEED = 20250613
 
 #: Statuses answered per role and operation (how many cases got each), for the summary.

@@ -40,8 +40,9 @@ PAGES = {
     "inventories:disclosures": ({}, ["year", "format"]),
     "regions:list": ({}, ["format"]),
     "regions:detail": ({"adcode": "140100"}, []),
-    "submissions:list": ({}, ["format"]),
-    "submissions:detail": ({"submission_id": "{submission}"}, []),
+    "submissions:list": ({}, ["format", "page"]),
+    "submissions:detail": ({"submission_id": "{submission}"}, ["page"]),
+    "submissions:import": ({"job_id": "{job}"}, []),
     "submissions:export": ({"submission_id": "{submission}"}, []),
     "factors:sets": ({}, []),
     "factors:grid": ({}, ["format"]),
@@ -92,7 +93,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
 
     from carbonctl.web.electricity.models import Bulletin
     from carbonctl.web.enterprises.models import Enterprise
-    from carbonctl.web.submissions.models import Submission
+    from carbonctl.web.submissions.models import ImportJob, Submission
     from carbonctl.web.targets.models import Proposal, Target
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -110,6 +111,9 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
         target = Target.objects.create(
             region_id="140100", plan="p", base_year=2019, reduction=0.18, proposal=proposal
         )
+        job = ImportJob.objects.create(
+            file_name="活动数据.xlsx", region_id="140100", created_by=users.get(username="admin")
+        )
         yield {
             "admin": users.get(username="admin"),
             "ids": {
@@ -118,6 +122,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
                 "target": target.pk,
                 "bulletin": Bulletin.objects.filter(city_id="140100").first().pk,
                 "enterprise": Enterprise.objects.first().pk,
+                "job": job.pk,
             },
         }
         transaction.set_rollback(True)
@@ -134,7 +139,8 @@ def _url(name: str, kwargs: dict[str, str], ids: dict[str, int]) -> str:
 
 def _sound(response) -> str | None:
     """Why ``response`` is not a sound answer to bad input (None when it is): no 5xx, and a
-    400 says what was wrong."""
+    400 says what was wrong. A streamed answer (an export) is closed, which closes its file."""
+    response.close()
     if response.status_code >= 500:
         return f"{response.status_code}"
     if response.status_code == 400 and not response.content.strip():

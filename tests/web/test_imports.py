@@ -102,9 +102,11 @@ def test_the_job_is_seen_by_its_uploader_and_province_roles_only(client, provinc
     url = f"/api/v1/imports/{job}"
     for role in (Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER):
         assert client.get(url, headers=api(client, users[role])).status_code == 200
+    missing = client.get(f"/api/v1/imports/{job + 1000}", headers=api(client, users[Role.PUBLIC]))
     for role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.PUBLIC):
         denied = client.get(url, headers=api(client, users[role]))
-        assert denied.status_code == 404 and denied.json() == {"detail": "Not Found"}
+        # the same answer as for a job that does not exist: ids cannot be probed
+        assert denied.status_code == 404 and denied.json() == missing.json()
     denials = AuditEntry.objects.filter(action="deny", object_type="submissions.ImportJob")
     assert denials.count() == 3 and {d.object_id for d in denials} == {str(job)}
     assert (
@@ -132,7 +134,8 @@ def test_the_upload_page_redirects_to_a_job_page_that_refreshes_until_done(
     assert response.status_code == 302 and response["Location"] == f"/submissions/imports/{job.pk}/"
     page = client.get(response["Location"])
     assert page.status_code == 200 and page["Refresh"] == "2"
-    assert "report.csv" in page.content.decode() and "<script" not in page.content.decode()
+    text = page.content.decode()
+    assert "report.csv" in text and "<script>" not in text  # no inline script (CSP)
     assert "report.csv" in client.get("/submissions/").content.decode()  # listed as a job
     jobs.run_worker(burst=True)
     page = client.get(response["Location"])

@@ -53,14 +53,19 @@ def xlsx_response(
 ) -> HttpResponse:
     """An .xlsx download with one sheet: a header row and the rows, every cell through
     :func:`safe_cell`."""
+    buffer = BytesIO()
+    _workbook(title, header, rows).save(buffer)
+    return _attachment(buffer.getvalue(), XLSX, filename)
+
+
+def _workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Workbook:
+    """A write-only workbook of one sheet: the header and the rows, every cell made safe."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(title))
     sheet.append(safe_row(header))
     for row in rows:
         sheet.append(safe_row(row))
-    buffer = BytesIO()
-    book.save(buffer)
-    return _attachment(buffer.getvalue(), XLSX, filename)
+    return book
 
 
 def _sheet_title(title: str) -> str:
@@ -88,15 +93,10 @@ def xlsx_stream_response(
 ) -> FileResponse:
     """Like :func:`xlsx_response` for tables of any length: the rows (an iterator) are written
     one by one by openpyxl's write-only mode into a temporary file, which is then streamed, so
-    memory does not grow with the rows."""
+    memory does not grow with the rows. Every cell through :func:`safe_cell`."""
     import tempfile
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
-    book.save(spool)
+    _workbook(title, header, rows).save(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)

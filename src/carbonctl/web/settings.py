@@ -16,6 +16,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CARBONCTL_DATA_DIR", Path.cwd() / "var")).resolve()
 
 
+def _number(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
 def _flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
@@ -98,7 +102,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("CARBONCTL_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'carbonctl.sqlite3'}",
-        conn_max_age=int(os.environ.get("CARBONCTL_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=_number("CARBONCTL_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -121,20 +125,18 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Uploads (数据报送): limits, each overridable by the environment variable of the same name.
 # A request body over the byte limit is refused with 413 from its Content-Length, unread.
-CARBONCTL_UPLOAD_MAX_BYTES = int(os.environ.get("CARBONCTL_UPLOAD_MAX_BYTES", 200 * 2**20))
-CARBONCTL_UPLOAD_MAX_ROWS = int(os.environ.get("CARBONCTL_UPLOAD_MAX_ROWS", 2_000_000))
-CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED = int(
-    os.environ.get("CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED", 2**30)
-)
-CARBONCTL_UPLOAD_MAX_ERRORS = int(os.environ.get("CARBONCTL_UPLOAD_MAX_ERRORS", 1000))
+CARBONCTL_UPLOAD_MAX_BYTES = _number("CARBONCTL_UPLOAD_MAX_BYTES", 200 * 2**20)
+CARBONCTL_UPLOAD_MAX_ROWS = _number("CARBONCTL_UPLOAD_MAX_ROWS", 2_000_000)
+CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED = _number("CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED", 2**30)
+CARBONCTL_UPLOAD_MAX_ERRORS = _number("CARBONCTL_UPLOAD_MAX_ERRORS", 1000)
 # Files of up to this many rows are imported during the request (201); larger ones by the
 # worker (`carbonctl worker`, started by `carbonctl serve`), answered 202 with a job.
-CARBONCTL_UPLOAD_SYNC_ROWS = int(os.environ.get("CARBONCTL_UPLOAD_SYNC_ROWS", 10_000))
+CARBONCTL_UPLOAD_SYNC_ROWS = _number("CARBONCTL_UPLOAD_SYNC_ROWS", 10_000)
 # Rows accounted and written per transaction by the worker: each chunk holds SQLite's write
 # lock for a fraction of a second, so other writers wait at most that long.
-CARBONCTL_IMPORT_CHUNK_ROWS = int(os.environ.get("CARBONCTL_IMPORT_CHUNK_ROWS", 20_000))
+CARBONCTL_IMPORT_CHUNK_ROWS = _number("CARBONCTL_IMPORT_CHUNK_ROWS", 20_000)
 # A running import whose worker has not renewed its heartbeat for this long is failed.
-CARBONCTL_IMPORT_LEASE_SECONDS = int(os.environ.get("CARBONCTL_IMPORT_LEASE_SECONDS", 120))
+CARBONCTL_IMPORT_LEASE_SECONDS = _number("CARBONCTL_IMPORT_LEASE_SECONDS", 120)
 # Django's own: an uploaded file above this size goes to a temporary file, not memory; form
 # fields other than files may take at most DATA_UPLOAD_MAX_MEMORY_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
@@ -151,10 +153,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-
-
-def _number(name: str, default: int) -> int:
-    return int(os.environ.get(name, str(default)))
 
 
 # Guessing costs (登录限制): failed logins per username and address within the window lock that

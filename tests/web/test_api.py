@@ -16,6 +16,7 @@ from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.tokens import issue_token
 from carbonctl.web.api import api
 from carbonctl.web.api_errors import MAX_URI_LENGTH, ApiJsonErrors
+from carbonctl.web.submissions.models import Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_parameters_are_left_out_not_null_and_show_their_choices():
     schema = api.get_openapi_schema()
     listing = schema["paths"]["/api/v1/submissions"]["get"]["parameters"]
     status = next(p for p in listing if p["name"] == "status")
-    assert status["schema"]["enum"] == ["pending", "approved", "rejected", "superseded"]
+    assert status["schema"]["enum"] == list(Submission.Status.values)
     assert "anyOf" not in status["schema"] and not status["required"]
     form = schema["paths"]["/api/v1/submissions"]["post"]["requestBody"]["content"]
     fields = form["multipart/form-data"]["schema"]["properties"]

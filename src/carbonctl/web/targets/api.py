@@ -7,7 +7,6 @@ import math
 
 from django.http import Http404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.targets import METHODS
@@ -18,7 +17,7 @@ from carbonctl.web.api_errors import AUTH_ERRORS, errors, input_problems, invali
 from carbonctl.web.api_params import Adcode, Fraction, GrowthRate, Name, Year
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.forms import public_message
-from carbonctl.web.inventories.services import current_dataset, latest_year, years
+from carbonctl.web.inventories.services import current_dataset, latest_year
 from carbonctl.web.targets import services
 from carbonctl.web.targets.models import Target
 
@@ -89,13 +88,6 @@ def _dataset():
     if dataset is None:
         raise Http404
     return dataset
-
-
-def _year_with_figures(dataset, year: int | None) -> int:
-    """``year`` if the dataset has figures for it (a year without any is a 404 saying so)."""
-    if year not in years(dataset):
-        raise HttpError(404, f"no figures for {year} in dataset {dataset.code}")
-    return year
 
 
 def _province_only(request, what: str) -> None:
@@ -170,7 +162,6 @@ def allocation(
     _province_only(request, "targets.workbench")
     dataset = _dataset()
     chosen = services.plan_choice(target=target, base_year=base_year, growth=growth)
-    _year_with_figures(dataset, chosen["base_year"])
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:
@@ -190,7 +181,7 @@ def assessment(request, year: Year | None = None):
     Province roles only."""
     _province_only(request, "targets.assessment")
     dataset = _dataset()
-    chosen = _year_with_figures(dataset, year or latest_year(dataset))
+    chosen = year or latest_year(dataset)
     try:
         ranking, result = services.ranking(dataset, chosen)
     except CarbonctlError as exc:

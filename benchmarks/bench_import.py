@@ -67,7 +67,7 @@ def write_xlsx(path: Path, rows: int) -> None:
 
 
 def input_file(folder: Path, kind: str, rows: int) -> Path:
-    path = folder / f"activities-{rows}.{kind}"
+    path = folder / f"activities-{rows}-v2.{kind}"  # v2: cells carry references
     if not path.exists():
         started = time.perf_counter()
         (write_csv if kind == "csv" else write_xlsx)(path, rows)

@@ -440,3 +440,25 @@ def test_rows_must_lie_inside_the_submitters_scope(
     assert "outside your scope" in errors[0]["message"]
     assert errors[0]["expected"].startswith("a region in your scope:")
     assert not Submission.all_objects.exists()
+
+
+def test_an_unusually_large_amount_is_a_warning_the_reviewer_sees(client, province):
+    """2×10^7 t of coke in one row is above the soft plausibility bound (10^7 t) but below the
+    hard one (10^9 t): the file is accepted and the row is pointed out on the page and in the
+    API; 2×10^9 t is refused as a row error."""
+    text = (
+        HEADER
+        + "示例太原钢铁,2023,燃料燃烧,焦炭,5,吨,\n示例太原钢铁,2023,燃料燃烧,焦炭,2000,万吨,\n"
+    )
+    response = post_api(client, province, text)
+    assert response.status_code == 201, response.content
+    (warning,) = response.json()["warnings"]
+    assert warning["row"] == 3 and warning["column"] == "amount" and "请复核" in warning["message"]
+    client.force_login(province["users"][Role.REVIEWER])
+    page = client.get(f"/submissions/{response.json()['id']}/").content.decode()
+    assert 'id="warnings"' in page and "1 行数量偏大" in page
+
+    refused = post_api(client, province, HEADER + "示例太原钢铁,2023,燃料燃烧,焦炭,2e9,吨,\n")
+    assert refused.status_code == 422
+    (error,) = refused.json()["errors"]
+    assert error["row"] == 2 and error["column"] == "amount"

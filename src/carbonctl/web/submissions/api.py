@@ -32,6 +32,15 @@ router = Router(tags=["submissions 数据报送"], auth=API_AUTH)
 imports_router = Router(tags=["submissions 数据报送"], auth=API_AUTH)
 
 
+class PlausibilityWarning(Schema):
+    """A row whose amount is above the soft plausibility bound (合理性提示): not an error, a
+    point for the reviewer to check."""
+
+    row: int
+    column: str
+    message: str
+
+
 class SubmissionOut(Schema):
     id: int
     file_name: str
@@ -47,6 +56,7 @@ class SubmissionOut(Schema):
     reviewed_by: str | None
     reviewed_at: datetime | None
     review_note: str
+    warnings: list[PlausibilityWarning]
 
     @staticmethod
     def resolve_reviewed_by(s: Submission) -> str | None:

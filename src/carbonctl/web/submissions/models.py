@@ -99,6 +99,10 @@ class Submission(models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_note = models.TextField(_("审核意见"), blank=True)
+    #: Rows above the soft plausibility bound (合理性提示, see
+    #: :func:`carbonctl.io.plausibility_warnings`): ``{"row", "column", "message"}`` records
+    #: shown to the reviewer; not errors.
+    warnings = models.JSONField(_("合理性提示"), default=list, blank=True)
 
     objects = VisibleSubmissions()  # the default manager: related managers hide staging too
     all_objects = models.Manager()

@@ -40,7 +40,7 @@ from django.utils import timezone
 from carbonctl import refdata
 from carbonctl.accounting import account
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import ReadLimits, iter_activities
+from carbonctl.io import ReadLimits, iter_activities, plausibility_warnings
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
@@ -563,19 +563,22 @@ def import_file(
         if job is not None:
             ImportJob.objects.filter(pk=job.pk).update(submission=submission)
     try:
-        rows, total = _stage(wanted, path, submission, limits, job, should_stop)
-        return _publish(wanted, submission, rows, total, job)
+        rows, total, warnings = _stage(wanted, path, submission, limits, job, should_stop)
+        return _publish(wanted, submission, rows, total, warnings, job)
     except BaseException:
         if job is not None:
             discard(submission.pk)
         raise
 
 
-def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, float]:
+def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, float, list[dict]]:
+    """Read, check, account and write the upload's rows to the hidden submission, chunk by
+    chunk; returns the rows, the total tCO2 and the plausibility warnings."""
     name = wanted.file_name
     in_scope = _RowScope(allowed_row_regions(wanted.user, wanted.region), name)
     default_region = wanted.region.adcode[:2] + "0000"
     errors: list[InputError] = []
+    warnings: list[dict] = []
     rows, total = 0, 0.0
     try:
         for chunk in _activity_chunks(path, wanted.sheet, name, limits):
@@ -597,6 +600,8 @@ def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, flo
             if errors:
                 continue  # nothing will be published: read on only to report every error
             staging.write_rows(submission.pk, wanted.factor_set.pk, chunk, result.rows)
+            if len(warnings) < MAX_WARNINGS:
+                warnings += _warnings(chunk)[: MAX_WARNINGS - len(warnings)]
             rows += len(chunk)
             total += result.total_tco2
             if job is not None:
@@ -613,7 +618,20 @@ def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, flo
         raise InputErrors(
             [InputError("the total emission is not a finite number", file=name, column="amount")]
         )
-    return rows, total
+    return rows, total, warnings
+
+
+#: Plausibility warnings kept with a submission (the first ones; the rest are counted alike).
+MAX_WARNINGS = 1000
+
+
+def _warnings(chunk: pd.DataFrame) -> list[dict]:
+    """The chunk's rows above the soft plausibility bound, as records for the reviewer."""
+    found = plausibility_warnings(chunk)
+    return [
+        {"row": int(w.row_id), "column": w.column, "message": w.message}
+        for w in found.itertuples(index=False)
+    ]
 
 
 def _capped(errors: list[InputError], most: int, name: str) -> list[InputError]:
@@ -624,7 +642,7 @@ def _capped(errors: list[InputError], most: int, name: str) -> list[InputError]:
     return [*errors[:most], InputError(f"… and {more:,} more row errors not listed", file=name)]
 
 
-def _publish(wanted, submission, rows: int, total: float, job) -> Submission:
+def _publish(wanted, submission, rows: int, total: float, warnings: list[dict], job) -> Submission:
     """Make a staged submission visible (``pending``) with its audit entry: one short
     transaction."""
     with transaction.atomic():
@@ -638,7 +656,8 @@ def _publish(wanted, submission, rows: int, total: float, job) -> Submission:
         locked.status = Submission.Status.PENDING
         locked.rows = rows
         locked.total_tco2 = total
-        locked.save(update_fields=["status", "rows", "total_tco2"])
+        locked.warnings = warnings
+        locked.save(update_fields=["status", "rows", "total_tco2", "warnings"])
         record(
             wanted.user,
             AuditEntry.Action.CREATE,

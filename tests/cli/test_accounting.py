@@ -85,7 +85,7 @@ def test_output_file_holds_every_row_with_its_sources(tmp_path, suffix):
     out = tmp_path / f"result.{suffix}"
     result = run("account", write(tmp_path, GOOD), "--output", out)
     assert result.exit_code == 0, result.stderr
-    table = pd.read_csv(out) if suffix == "csv" else pd.read_excel(out)
+    table = pd.read_csv(out) if suffix == "csv" else pd.read_excel(out, engine="calamine")
     assert len(table) == 6
     assert {"row_id", "tco2", "tco2_market", "factor_set", "factor_id", "factor_status"} <= set(
         table.columns

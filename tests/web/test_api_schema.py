@@ -202,6 +202,25 @@ def test_the_api_keeps_its_schema_for_a_county_official(case, county_token):
     _send(case, "county official", county_token)
 
 
+def test_stored_objects_are_asked_by_their_real_ids(admin_schema, admin_token):
+    """Generated ids are small examples (1, 2 …); where the database's sequences have moved on
+    (PostgreSQL, after other modules) no such object exists. Each operation on one stored object
+    is also asked with a real id, through the same checks."""
+    from carbonctl.web.enterprises.models import Enterprise
+    from carbonctl.web.submissions.models import Submission
+
+    real = {
+        "/api/v1/enterprises/{enterprise_id}": {"enterprise_id": Enterprise.objects.first().pk},
+        "/api/v1/submissions/{submission_id}": {"submission_id": Submission.objects.first().pk},
+    }
+    for path, parameters in real.items():
+        _send(
+            admin_schema[path]["GET"].Case(path_parameters=parameters),
+            "province administrator",
+            admin_token,
+        )
+
+
 def test_every_operation_was_exercised(record_property):
     """Runs after the two above (same module, same worker): each role reached every operation,
     with real answers — the administrator's requests succeed where data exist, the county

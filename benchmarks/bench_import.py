@@ -115,7 +115,9 @@ def run_worker_child() -> None:
 
     worker(burst=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"peak_rss": peak}))
+    # the reading process of each job (and the fork server it came from)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print(json.dumps({"peak_rss": peak, "helper_peak_rss": helpers}))
 
 
 def bench(database: str, sizes: list[int], formats: list[str], files: Path) -> list[dict]:
@@ -168,7 +170,8 @@ def bench(database: str, sizes: list[int], formats: list[str], files: Path) -> l
             if child.returncode != 0 or job.status != "done":
                 print(child.stderr[-3000:], job.status, job.message, job.errors[:3])
                 raise SystemExit(f"the import of {path.name} failed")
-            peak = json.loads(child.stdout.strip().splitlines()[-1])["peak_rss"]
+            peaks = json.loads(child.stdout.strip().splitlines()[-1])
+            peak, helper_peak = peaks["peak_rss"], peaks["helper_peak_rss"]
             seconds = (job.finished_at - job.started_at).total_seconds()
             result = {
                 "database": database,
@@ -177,6 +180,7 @@ def bench(database: str, sizes: list[int], formats: list[str], files: Path) -> l
                 "seconds": seconds,
                 "rows_per_s": rows / seconds,
                 "peak_rss_mib": peak / 2**20,
+                "helper_peak_rss_mib": helper_peak / 2**20,
                 "p95_idle_ms": idle_p95 * 1000,
                 "p95_during_ms": p95(during.times) * 1000 if during.times else float("nan"),
                 "page_requests": len(during.times),
@@ -187,7 +191,8 @@ def bench(database: str, sizes: list[int], formats: list[str], files: Path) -> l
             print(
                 f"{database:8} {kind:4} {rows:>9,} rows  {seconds:7.1f} s  "
                 f"{result['rows_per_s']:>9,.0f} rows/s (goal ≥ {GOALS[kind]:,})  "
-                f"worker peak {result['peak_rss_mib']:6.0f} MiB  "
+                f"worker peak {result['peak_rss_mib']:6.0f} MiB "
+                f"(its reader {result['helper_peak_rss_mib']:.0f} MiB)  "
                 f"page p95 idle {result['p95_idle_ms']:.0f} ms, during "
                 f"{result['p95_during_ms']:.0f} ms (×{result['p95_ratio']:.2f}, goal ≤ 2), "
                 f"{len(during.times)} requests, {during.failures} failed",

@@ -18,7 +18,7 @@ from carbonctl import refdata
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.regions.models import Region
-from carbonctl.web.submissions.models import ActivityRecord, EmissionResult, FactorSet, Submission
+from carbonctl.web.submissions.models import ActivityRecord, FactorSet, Submission
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "carbonctl" / "web"
 PO_FILE = WEB / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -73,7 +73,7 @@ def data_values() -> list[str]:
         FactorSet.objects.values_list("title_zh", "title_en", "status", "source"),
         Submission.objects.values_list("file_name"),
         ActivityRecord.objects.values_list("subject", "category", "item", "unit", "region"),
-        EmissionResult.objects.values_list("factor_id", "factor_status", "ef_unit", "note"),
+        ActivityRecord.objects.values_list("factor_id", "factor_status", "ef_unit", "note"),
     ):
         values.update(value for row in fields for value in row)
     described = refdata.load_table("factor_sets")

@@ -8,6 +8,9 @@ real server and worker process is in ``test_imports_concurrency.py``.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import socket
 import zipfile
 from io import BytesIO
@@ -23,7 +26,6 @@ from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.submissions import jobs, services, staging
 from carbonctl.web.submissions.models import (
     ActivityRecord,
-    EmissionResult,
     ImportJob,
     Submission,
 )
@@ -88,7 +90,7 @@ def test_a_large_upload_is_queued_polled_and_published_by_the_worker(client, pro
         "report.csv",
     )
     assert submission.total_tco2 == pytest.approx(15 * 2.860419, rel=1e-6)
-    assert EmissionResult.objects.filter(activity__submission=submission).count() == 5
+    assert submission.activities.filter(factor_id="fuel:coke").count() == 5
     assert list(submission.activities.order_by("row_id").values_list("row_id", "amount")) == [
         (r, float(r - 1)) for r in range(2, 7)
     ]
@@ -168,9 +170,47 @@ def test_a_stopped_worker_discards_its_staged_rows_and_queues_the_job_again(
     assert (job.status, job.rows_done, job.submission_id, job.worker) == ("queued", 0, None, "")
     assert not Submission.all_objects.exists() and not ActivityRecord.objects.exists()
     assert (services.uploads_dir() / job.stored_name).exists()  # kept for the next worker
+    assert not multiprocessing.active_children()  # the reading process was stopped too
     jobs.run_worker(burst=True)
     job.refresh_from_db()
     assert job.status == "done" and job.submission.rows == 6
+
+
+def test_a_reading_process_that_dies_fails_the_job_and_leaves_nothing(
+    client, province, small_sync
+):
+    small_sync.CARBONCTL_IMPORT_CHUNK_ROWS = 2
+    job = ImportJob.objects.get(pk=post_api(client, province, csv_rows(40)).json()["job"])
+    claimed = jobs.claim("test-worker")
+    killed = []
+
+    def kill_the_reader() -> bool:  # called by the writer before each chunk
+        if not killed:
+            (reader,) = multiprocessing.active_children()
+            os.kill(reader.pid, signal.SIGKILL)
+            killed.append(reader.pid)
+        return False
+
+    assert jobs.run_job(claimed, should_stop=kill_the_reader) == "failed"
+    job.refresh_from_db()
+    assert job.status == "failed" and "nothing was published" in job.message
+    assert not Submission.all_objects.exists() and not ActivityRecord.objects.exists()
+    assert not multiprocessing.active_children()
+
+
+def test_row_errors_found_by_the_reading_process_reach_the_job_intact(
+    client, province, small_sync
+):
+    small_sync.CARBONCTL_IMPORT_CHUNK_ROWS = 2
+    bad = csv_rows(9, region="140212")  # 大同 云州区: outside the reporter's 小店区
+    job = post_api(client, province, bad).json()["job"]
+    jobs.run_worker(burst=True)
+    found = ImportJob.objects.get(pk=job)
+    assert found.status == "failed"
+    assert [(e["row"], e["column"], e["file"]) for e in found.errors] == [
+        (row, "region", "report.csv") for row in range(2, 11)
+    ]
+    assert all("140105" in e["expected"] for e in found.errors)  # the scope, listed
 
 
 def _staged(province, job: ImportJob) -> Submission:
@@ -188,7 +228,7 @@ def _staged(province, job: ImportJob) -> Submission:
 
     path = services.uploads_dir() / job.stored_name
     table = read_activities(path)
-    staging.write_rows(submission.pk, submission.factor_set_id, table, account(table).rows)
+    staging.write_rows(submission.pk, table, account(table).rows)
     return submission
 
 
@@ -215,7 +255,7 @@ def test_a_killed_import_is_failed_and_cleaned_up_by_the_next_worker(
     job.refresh_from_db()
     assert job.status == "failed" and "nothing was published" in job.message
     assert not Submission.all_objects.exists()
-    assert not ActivityRecord.objects.exists() and not EmissionResult.objects.exists()
+    assert not ActivityRecord.objects.exists()
     assert not (services.uploads_dir() / job.stored_name).exists()
 
 

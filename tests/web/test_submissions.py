@@ -11,7 +11,6 @@ from carbonctl.web.accounts.tokens import issue_token
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.submissions.models import (
     ActivityRecord,
-    EmissionResult,
     FrozenError,
     Submission,
 )
@@ -49,7 +48,7 @@ def test_upload_accounts_rows_and_waits_for_review(client, province):
     assert (submission.status, submission.version, submission.rows) == ("pending", 1, 2)
     # 1000 t coke x 2.860419 + 1000 MWh x 0.6634 (Shanxi 2023)
     assert submission.total_tco2 == pytest.approx(2860.419 + 663.4, abs=1e-3)
-    results = EmissionResult.objects.filter(activity__submission=submission)
+    results = submission.activities.all()
     assert {r.factor_id for r in results} == {"fuel:coke", "shanxi_2023"}
     assert AuditEntry.objects.filter(action="create", object_type="submissions.Submission").exists()
     page = client.get(f"/submissions/{submission.pk}/")
@@ -72,7 +71,7 @@ def test_a_failure_while_storing_rolls_everything_back(client, province, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(staging, "result_rows", broken)
+    monkeypatch.setattr(staging, "_insert", broken)
     client.force_login(province["users"][Role.ENTERPRISE_REPORTER])
     with pytest.raises(RuntimeError):
         post_upload(client, province["taiyuan"], GOOD)
@@ -123,7 +122,7 @@ def test_approved_rows_are_never_edited_in_place(client, province):
     with pytest.raises(FrozenError):
         row.save()
     with pytest.raises(FrozenError):
-        row.result.delete()
+        row.delete()
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from carbonctl.errors import InputErrors
-from carbonctl.web.submissions import services
+from carbonctl.web.submissions import reading, services
 from carbonctl.web.submissions.models import ImportJob, Submission
 
 log = logging.getLogger("carbonctl.imports")
@@ -243,6 +243,7 @@ def run_worker(
     of jobs run."""
     stop = stop or threading.Event()
     name = worker_name()
+    reading.start_helpers()  # the fork server of the reading processes, before any job
     recover(name)
     swept = time.monotonic()
     done = 0

@@ -132,7 +132,13 @@ class _Frozen(models.Model):
 
 
 class ActivityRecord(_Frozen):
-    """One validated input row (活动数据), with its spreadsheet row number."""
+    """One validated input row (活动数据), with its spreadsheet row number, and its CO2 (排放量)
+    under the submission's factor set: the factor used, its unit and status (因子状态).
+
+    Input and result are one row of one table: an import writes each row once (a second table
+    of results doubled the cost of storing 200,000 rows), and a row is never read without its
+    result. The factor set is the submission's.
+    """
 
     # indexed together with row_id below: the rows of a submission in spreadsheet order, paged
     submission = models.ForeignKey(
@@ -148,20 +154,7 @@ class ActivityRecord(_Frozen):
     unit = models.CharField(_("单位"), max_length=50)
     region = models.CharField(_("地区"), max_length=50, blank=True)
     parameters = models.JSONField(_("实测参数"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["submission", "row_id"]
-        indexes = [models.Index(fields=["submission", "row_id"], name="activity_submission_row")]
-        verbose_name = _("活动数据")
-        verbose_name_plural = pgettext_lazy("plural", "活动数据")
-
-
-class EmissionResult(_Frozen):
-    """The CO2 of one activity row under a factor set, with the factor used and its status."""
-
-    activity = models.OneToOneField(ActivityRecord, models.PROTECT, related_name="result")
-    # not indexed: results are reached through their activity; an index costs every import
-    factor_set = models.ForeignKey(FactorSet, models.PROTECT, db_index=False)
+    # the result (排放结果)
     item_id = models.CharField(max_length=100, blank=True)
     activity_amount = models.FloatField(null=True)
     activity_unit = models.CharField(max_length=50, blank=True)
@@ -170,15 +163,18 @@ class EmissionResult(_Frozen):
     tco2 = models.FloatField(_("排放量 (tCO2)"))
     tco2_market = models.FloatField(_("市场法排放量 (tCO2)"))
     tce = models.FloatField(_("标准煤 (tce)"), null=True)
-    parameters = models.CharField(max_length=100, blank=True)
+    #: where the factor's parameters came from: the factor set's defaults or the row's own
+    parameter_basis = models.CharField(max_length=100, blank=True)
     factor_id = models.CharField(_("因子"), max_length=100, blank=True)
     factor_status = models.CharField(_("因子状态"), max_length=200, blank=True)
     provisional = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("排放结果")
-        verbose_name_plural = pgettext_lazy("plural", "排放结果")
+        ordering = ["submission", "row_id"]
+        indexes = [models.Index(fields=["submission", "row_id"], name="activity_submission_row")]
+        verbose_name = _("活动数据")
+        verbose_name_plural = pgettext_lazy("plural", "活动数据")
 
 
 class ImportJob(models.Model):

@@ -25,22 +25,19 @@ import re
 import secrets
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePath
 from xml.etree import ElementTree
 
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from carbonctl import refdata
-from carbonctl.accounting import account
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import ReadLimits, iter_activities, plausibility_warnings
+from carbonctl.io import ReadLimits
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
@@ -48,9 +45,8 @@ from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.regions.models import Region
 from carbonctl.web.reviews import check_reviewer, decide_pending
-from carbonctl.web.submissions import staging
+from carbonctl.web.submissions import reading, staging
 from carbonctl.web.submissions.models import FactorSet, ImportJob, Submission
-from carbonctl.web.submissions.staging import PARAMETERS  # noqa: F401  (re-exported)
 
 #: Suffixes an upload may have; the stored file keeps only this part of the user's name.
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -263,45 +259,6 @@ def check_xlsx_size(path: Path, name: str, limits: UploadLimits) -> None:
 # --- reading: the one seam to carbonctl.io ------------------------------------------------------
 
 
-def _renamed(errors: InputErrors, path: Path, name: str) -> InputErrors:
-    """``errors`` naming the user's file instead of the stored one (no server path)."""
-    renamed = []
-    for e in errors.errors:
-        detail = e.detail.replace(str(path), name).replace(str(path.parent), "…")
-        renamed.append(
-            InputError(detail, file=name, row=e.row, column=e.column, expected=e.expected)
-        )
-    return InputErrors(renamed)
-
-
-def _activity_chunks(
-    path: Path, sheet: str | None, name: str, limits: UploadLimits, chunk_rows: int | None = None
-) -> Iterator[pd.DataFrame]:
-    """Validated chunks of the canonical activity table of the stored upload ``path``, named
-    ``name`` in every message (the core reader streams it within the upload's limits, header
-    first). Row errors of the whole file are raised (``InputErrors``) only when the chunks are
-    exhausted: nothing may be published before this iterator finished."""
-    read_limits = ReadLimits(
-        max_bytes=limits.max_bytes,
-        max_rows=limits.max_rows,
-        max_xlsx_uncompressed=limits.max_xlsx_uncompressed,
-        max_errors=limits.max_errors,
-    )
-    chunks = iter_activities(
-        path,
-        sheet,
-        limits=read_limits,
-        chunk_rows=chunk_rows or settings.CARBONCTL_IMPORT_CHUNK_ROWS,
-        source=name,
-    )
-    try:
-        for chunk in chunks:
-            chunk.attrs = {"source_file": name}
-            yield chunk
-    except InputErrors as exc:
-        raise _renamed(exc, path, name) from None
-
-
 # --- scope of the rows ------------------------------------------------------------------------
 
 
@@ -325,52 +282,12 @@ def allowed_row_regions(user, region: Region) -> frozenset[str] | None:
     return frozenset(codes)
 
 
-@lru_cache(maxsize=4096)
-def _adcode(text: str) -> str | None:
-    try:
-        return refdata.find_region(text).adcode
-    except CarbonctlError:
-        return None  # unknown names are the validator's to report
-
-
-class _RowScope:
-    """Row errors for rows whose region lies outside ``allowed``."""
-
-    def __init__(self, allowed: frozenset[str] | None, name: str) -> None:
-        self.allowed = allowed
-        self.name = name
-        self._listing: str | None = None
-
-    def listing(self) -> str:
-        if self._listing is None:
-            regions = Region.objects.filter(adcode__in=self.allowed).order_by("adcode")
-            self._listing = "a region in your scope: " + ", ".join(
-                f"{r.adcode} {r.name_zh}" for r in regions
-            )
-        return self._listing
-
-    def errors(self, chunk: pd.DataFrame) -> list[InputError]:
-        if self.allowed is None or "region" not in chunk.columns:
-            return []
-        given = chunk["region"].astype(object).where(chunk["region"].notna(), "").astype(str)
-        outside = [
-            value
-            for value in given.unique()
-            if value.strip() and (code := _adcode(value.strip())) and code not in self.allowed
-        ]
-        if not outside:
-            return []
-        bad = given.isin(outside).to_numpy(dtype=bool)
-        return [
-            InputError(
-                f"region {value!r} is outside your scope",
-                file=self.name,
-                row=int(row),
-                column="region",
-                expected=self.listing(),
-            )
-            for row, value in zip(chunk["row_id"][bad], given[bad], strict=True)
-        ]
+def scope_listing(allowed: frozenset[str] | None) -> str:
+    """How a row error names the regions a submitter's rows may lie in."""
+    if allowed is None:
+        return ""
+    regions = Region.objects.filter(adcode__in=allowed).order_by("adcode")
+    return "a region in your scope: " + ", ".join(f"{r.adcode} {r.name_zh}" for r in regions)
 
 
 # --- the import ---------------------------------------------------------------------------------
@@ -571,47 +488,54 @@ def import_file(
         raise
 
 
+def _plan(wanted: ImportRequest, path: Path, limits: UploadLimits) -> reading.Plan:
+    allowed = allowed_row_regions(wanted.user, wanted.region)
+    return reading.Plan(
+        path=path,
+        sheet=wanted.sheet,
+        name=wanted.file_name,
+        limits=ReadLimits(
+            max_bytes=limits.max_bytes,
+            max_rows=limits.max_rows,
+            max_xlsx_uncompressed=limits.max_xlsx_uncompressed,
+            max_errors=limits.max_errors,
+        ),
+        chunk_rows=settings.CARBONCTL_IMPORT_CHUNK_ROWS,
+        factor_set=wanted.factor_set.code,
+        grid_basis=wanted.grid_basis,
+        default_region=wanted.region.adcode[:2] + "0000",
+        allowed=allowed,
+        scope_listing=scope_listing(allowed),
+    )
+
+
 def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, float, list[dict]]:
     """Read, check, account and write the upload's rows to the hidden submission, chunk by
-    chunk; returns the rows, the total tCO2 and the plausibility warnings."""
-    name = wanted.file_name
-    in_scope = _RowScope(allowed_row_regions(wanted.user, wanted.region), name)
-    default_region = wanted.region.adcode[:2] + "0000"
-    errors: list[InputError] = []
+    chunk; returns the rows, the total tCO2 and the plausibility warnings. A job reads in a
+    helper process (:func:`.reading.in_background`) while this one writes."""
+    plan = _plan(wanted, path, limits)
+    chunks = reading.in_background(plan) if job is not None else reading.ready_chunks(plan)
     warnings: list[dict] = []
     rows, total = 0, 0.0
     try:
-        for chunk in _activity_chunks(path, wanted.sheet, name, limits):
+        for ready in chunks:
             if should_stop is not None and should_stop():
-                raise ImportInterrupted(name)
-            errors += in_scope.errors(chunk)
-            try:
-                result = account(
-                    chunk,
-                    factor_set=wanted.factor_set.code,
-                    grid_basis=wanted.grid_basis,
-                    default_region=default_region,
-                )
-            except InputErrors as exc:
-                errors += exc.errors
-                continue
-            except CarbonctlError as exc:
-                raise InputErrors([InputError(str(exc), file=name)]) from exc
-            if errors:
-                continue  # nothing will be published: read on only to report every error
-            staging.write_rows(submission.pk, wanted.factor_set.pk, chunk, result.rows)
-            if len(warnings) < MAX_WARNINGS:
-                warnings += _warnings(chunk)[: MAX_WARNINGS - len(warnings)]
-            rows += len(chunk)
-            total += result.total_tco2
+                raise ImportInterrupted(wanted.file_name)
+            staging.write_ready(submission.pk, ready)
+            warnings += ready.warnings
+            rows += ready.rows
+            total += ready.total
             if job is not None:
                 ImportJob.objects.filter(pk=job.pk).update(
                     rows_done=rows, heartbeat_at=timezone.now()
                 )
     except InputErrors as exc:
-        errors += exc.errors
-    if errors:
-        raise InputErrors(_capped(errors, limits.max_errors, name))
+        raise InputErrors(_capped(exc.errors, limits.max_errors, wanted.file_name)) from None
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()  # stops a helper process still reading
+    name = wanted.file_name
     if not rows:
         raise InputErrors([InputError("no data rows", file=name, row=2)])
     if total != total or abs(total) == float("inf"):
@@ -619,19 +543,6 @@ def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, flo
             [InputError("the total emission is not a finite number", file=name, column="amount")]
         )
     return rows, total, warnings
-
-
-#: Plausibility warnings kept with a submission (the first ones; the rest are counted alike).
-MAX_WARNINGS = 1000
-
-
-def _warnings(chunk: pd.DataFrame) -> list[dict]:
-    """The chunk's rows above the soft plausibility bound, as records for the reviewer."""
-    found = plausibility_warnings(chunk)
-    return [
-        {"row": int(w.row_id), "column": w.column, "message": w.message}
-        for w in found.itertuples(index=False)
-    ]
 
 
 def _capped(errors: list[InputError], most: int, name: str) -> list[InputError]:

@@ -139,7 +139,7 @@ def _submission_row(s: Submission) -> list[object]:
 @login_required
 def submission_detail(request, submission_id: int):
     submission = submission_or_404(request, submission_id)
-    rows = submission.activities.select_related("result").order_by("row_id")
+    rows = submission.activities.order_by("row_id")
     page, _chosen = _page(request, rows, ROWS_PER_PAGE)
     versions = []
     older = submission.supersedes
@@ -217,14 +217,14 @@ def submission_export(request, submission_id: int):
             "item",
             "amount",
             "unit",
-            "result__tco2",
-            "result__tco2_market",
-            "result__tce",
-            "result__emission_factor",
-            "result__ef_unit",
-            "result__factor_id",
-            "result__factor_status",
-            "result__note",
+            "tco2",
+            "tco2_market",
+            "tce",
+            "emission_factor",
+            "ef_unit",
+            "factor_id",
+            "factor_status",
+            "note",
         )
         .iterator(chunk_size=5000)
     )

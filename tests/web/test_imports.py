@@ -176,9 +176,7 @@ def test_a_stopped_worker_discards_its_staged_rows_and_queues_the_job_again(
     assert job.status == "done" and job.submission.rows == 6
 
 
-def test_a_reading_process_that_dies_fails_the_job_and_leaves_nothing(
-    client, province, small_sync
-):
+def test_a_reading_process_that_dies_fails_the_job_and_leaves_nothing(client, province, small_sync):
     small_sync.CARBONCTL_IMPORT_CHUNK_ROWS = 2
     job = ImportJob.objects.get(pk=post_api(client, province, csv_rows(40)).json()["job"])
     claimed = jobs.claim("test-worker")
@@ -198,9 +196,7 @@ def test_a_reading_process_that_dies_fails_the_job_and_leaves_nothing(
     assert not multiprocessing.active_children()
 
 
-def test_row_errors_found_by_the_reading_process_reach_the_job_intact(
-    client, province, small_sync
-):
+def test_row_errors_found_by_the_reading_process_reach_the_job_intact(client, province, small_sync):
     small_sync.CARBONCTL_IMPORT_CHUNK_ROWS = 2
     bad = csv_rows(9, region="140212")  # 大同 云州区: outside the reporter's 小店区
     job = post_api(client, province, bad).json()["job"]

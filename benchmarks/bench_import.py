@@ -6,7 +6,8 @@ Goals on the 2-core machine: ≥ 50,000 rows/s for CSV and ≥ 20,000 rows/s for
 worker claiming the job to the submission published), worker peak memory ≤ 1 GiB at 1,000,000
 rows, and the p95 latency of page requests made during the import ≤ 2× their p95 when idle,
 measured in the same run. The worker runs in a process of its own (its peak RSS is its own);
-the page requests come from a thread of this process (Django's test client, a province
+it reads and accounts each file in a helper process whose peak RSS is reported beside it. The
+page requests come from a thread of this process (Django's test client, a province
 administrator on the submissions page).
 
 Run: ``make bench-import`` or ``python benchmarks/bench_import.py [--rows 200000,1000000]
@@ -112,11 +113,11 @@ class Pages(threading.Thread):
 def run_worker_child() -> None:
     """Child mode: the worker until the queue is empty, then its peak RSS on stdout."""
     from carbonctl.web.runtime import worker
+    from carbonctl.web.submissions import reading
 
     worker(burst=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    # the reading process of each job (and the fork server it came from)
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    helpers = reading.helper_peak_rss  # the process that read and accounted the file
     print(json.dumps({"peak_rss": peak, "helper_peak_rss": helpers}))
 
 

@@ -11,8 +11,10 @@ never opens a database connection. Nothing here imports Django.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import queue
+import resource
 import signal
 import traceback
 from collections.abc import Iterator
@@ -36,6 +38,11 @@ MAX_WARNINGS = 1000
 
 #: Chunks read ahead of the writer at most (the memory bound of a background read).
 READ_AHEAD = 2
+
+log = logging.getLogger(__name__)
+
+#: The highest peak memory (bytes of RSS) a reading process of this process has reported.
+helper_peak_rss = 0
 
 
 @dataclass(frozen=True)
@@ -320,7 +327,7 @@ def _produce(plan: Plan, out) -> None:
     try:
         for ready in ready_chunks(plan):
             out.put(("ready", ready))
-        out.put((_DONE, None))
+        out.put((_DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
     except InputErrors as exc:
         out.put((_ERRORS, _error_fields(exc)))
     except BaseException:
@@ -335,12 +342,16 @@ def _context():
     return context
 
 
-def start_helpers() -> None:
-    """Start the fork server now (a worker does at start, not during its first import)."""
-    from multiprocessing import forkserver
+def _ready() -> None:
+    """A helper that does nothing: it exists once the fork server has imported the core."""
 
-    _context()
-    forkserver.ensure_running()
+
+def start_helpers() -> None:
+    """Start the fork server and wait until it has imported the core library (seconds, once):
+    a worker does this when it starts, so no import waits for it."""
+    helper = _context().Process(target=_ready, name="carbonctl-import-warmup")
+    helper.start()
+    helper.join()
 
 
 class HelperDied(RuntimeError):
@@ -368,6 +379,9 @@ def in_background(plan: Plan, *, poll: float = 1.0) -> Iterator[Ready]:
             if kind == "ready":
                 yield value
             elif kind == _DONE:
+                global helper_peak_rss
+                helper_peak_rss = max(helper_peak_rss, value)
+                log.info("read %s with a peak of %.0f MiB", plan.name, value / 2**20)
                 return
             elif kind == _ERRORS:
                 raise _from_fields(value)

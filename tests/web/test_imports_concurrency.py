@@ -125,6 +125,40 @@ SETUP = textwrap.dedent(
 )
 
 
+def _niceness_below(root: int) -> dict[str, set[int]]:
+    """The niceness of the processes under ``root`` (the server): its gunicorn workers, the
+    import worker and the processes the worker started (fork server, reading process)."""
+    parents, found = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        found[pid] = (int(fields[16]), cmdline)  # field 19 of stat: nice
+
+    def under(pid: int, ancestor: int) -> bool:
+        while pid in parents and pid != ancestor:
+            pid = parents[pid]
+        return pid == ancestor
+
+    out: dict[str, set[int]] = {}
+    workers = [p for p, (_n, cmd) in found.items() if " worker " in f"{cmd} " and under(p, root)]
+    for pid, (nice, _cmd) in found.items():
+        if pid == root or not under(pid, root):
+            continue
+        if pid in workers:
+            kind = "worker"
+        elif any(under(pid, w) for w in workers):
+            kind = "worker's helpers"
+        else:
+            kind = "gunicorn"
+        out.setdefault(kind, set()).add(nice)
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -216,6 +250,7 @@ def test_a_large_import_does_not_block_uploads_logins_or_denials(tmp_path, big_x
 
         small = "主体,期间,类别,品种,数量,单位\n示例,2023,燃料燃烧,焦炭,10,吨\n"
         rounds, staging_rounds, seen = [], 0, {}
+        niceness: dict[str, set[int]] = {}
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             before = requests.get(job_url, headers=auth("admin"), timeout=60).json()
@@ -239,11 +274,15 @@ def test_a_large_import_does_not_block_uploads_logins_or_denials(tmp_path, big_x
             rounds.append((uploaded.status_code, logged_in, denied.status_code))
             if before["rows_done"] > 0 and after["status"] == "running":
                 staging_rounds += 1  # this round ran while the import wrote its chunks
+                niceness.update(_niceness_below(server.pid))
             time.sleep(0.2)
         log_text = (tmp_path / "serve.log").read_text()
         assert seen.get("status") == "done", (seen, log_text[-3000:])
         assert rounds and set(rounds) == {(201, 302, 404)}, (rounds, log_text[-3000:])
         assert staging_rounds >= 1, rounds
+        # the web server at normal priority; the worker and its reading processes yield to it
+        assert niceness["gunicorn"] == {0} and niceness["worker"] == {10}, niceness
+        assert niceness["worker's helpers"] == {10}, niceness
         assert seen["rows_done"] == ROWS
         body = requests.get(
             f"{base}/api/v1/submissions/{seen['submission']}", headers=auth("admin"), timeout=60

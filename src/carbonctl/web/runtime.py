@@ -81,8 +81,15 @@ def worker(*, burst: bool = False, poll: float = 1.0, parent_pid: int | None = N
     import django
 
     django.setup()
+    from django.conf import settings
+
     from carbonctl.web.submissions.jobs import run_worker
 
+    # background work yields the CPU to the web server's requests (inherited by the reading
+    # processes: the fork server is started from here)
+    wanted, now = min(19, settings.CARBONCTL_WORKER_NICE), os.nice(0)
+    if wanted > now:  # (lowering it again would need privileges)
+        os.nice(wanted - now)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

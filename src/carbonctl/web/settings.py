@@ -135,6 +135,9 @@ CARBONCTL_UPLOAD_SYNC_ROWS = _number("CARBONCTL_UPLOAD_SYNC_ROWS", 10_000)
 # Rows accounted and written per transaction by the worker: each chunk holds SQLite's write
 # lock for a fraction of a second, so other writers wait at most that long.
 CARBONCTL_IMPORT_CHUNK_ROWS = _number("CARBONCTL_IMPORT_CHUNK_ROWS", 20_000)
+# The import worker (and its reading process) runs at this niceness (0-19): when the CPU is
+# short, pages and API requests of the web server go first and imports take the rest.
+CARBONCTL_WORKER_NICE = _number("CARBONCTL_WORKER_NICE", 10)
 # A running import whose worker has not renewed its heartbeat for this long is failed.
 CARBONCTL_IMPORT_LEASE_SECONDS = _number("CARBONCTL_IMPORT_LEASE_SECONDS", 120)
 # Django's own: an uploaded file above this size goes to a temporary file, not memory; form

@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from carbonctl.errors import InputErrors
-from carbonctl.io import ReadLimits, iter_activities, read_activities, read_inventory, read_table
+from carbonctl.io import (
+    ReadLimits,
+    count_rows,
+    iter_activities,
+    read_activities,
+    read_inventory,
+    read_table,
+)
 
 from .conftest import HEADER
 
@@ -311,3 +319,21 @@ def test_a_workbook_with_two_sheets_of_one_name_is_refused(tmp_path, errors_of):
             archive.writestr(name, data)
     errors = errors_of(lambda: read_activities(path))
     assert "two sheets or two relations alike" in errors.errors[0].detail
+
+
+def test_rows_are_counted_without_parsing(tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("主体,期间,类别,品种,数量,单位\n" + "示例,2023,燃料燃烧,焦炭,1,吨\n" * 25)
+    assert count_rows(csv, None, 1000, 10**9) == 26
+    assert count_rows(csv, None, 10, 10**9) > 10  # stops early, above the threshold
+    book = Workbook(write_only=True)
+    first, second = book.create_sheet("封面"), book.create_sheet("数据")
+    first.append(["x"])
+    for i in range(30):
+        second.append(["示例", "2023", "燃料燃烧", "焦炭", i, "吨"])
+    book.save(tmp_path / "b.xlsx")
+    assert count_rows(tmp_path / "b.xlsx", "数据", 1000, 10**9) == 30
+    assert count_rows(tmp_path / "b.xlsx", None, 1000, 10**9) == 1
+    assert count_rows(tmp_path / "b.xlsx", "nope", 1000, 10**9) is None
+    (tmp_path / "c.xlsx").write_bytes(b"not a zip")
+    assert count_rows(tmp_path / "c.xlsx", None, 1000, 10**9) is None

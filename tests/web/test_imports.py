@@ -384,24 +384,6 @@ def test_file_names_lose_their_folders_and_control_characters():
     assert len(long) == 255 and long.endswith(".xlsx")
 
 
-def test_rows_are_counted_without_parsing(tmp_path):
-    csv = tmp_path / "a.csv"
-    csv.write_text(csv_rows(25))
-    assert services.count_rows(csv, None, 1000, 10**9) == 26
-    assert services.count_rows(csv, None, 10, 10**9) > 10  # stops early, above the threshold
-    book = Workbook(write_only=True)
-    first, second = book.create_sheet("封面"), book.create_sheet("数据")
-    first.append(["x"])
-    for i in range(30):
-        second.append(["示例", "2023", "燃料燃烧", "焦炭", i, "吨"])
-    book.save(tmp_path / "b.xlsx")
-    assert services.count_rows(tmp_path / "b.xlsx", "数据", 1000, 10**9) == 30
-    assert services.count_rows(tmp_path / "b.xlsx", None, 1000, 10**9) == 1
-    assert services.count_rows(tmp_path / "b.xlsx", "nope", 1000, 10**9) == 0
-    (tmp_path / "c.xlsx").write_bytes(b"not a zip")
-    assert services.count_rows(tmp_path / "c.xlsx", None, 1000, 10**9) is None
-
-
 # --- paging, review, scope ------------------------------------------------------------------------
 
 

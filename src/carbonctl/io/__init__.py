@@ -26,6 +26,7 @@ from carbonctl.io.validate import (
     validate_inventory,
 )
 from carbonctl.io.writers import write_table
+from carbonctl.io.xlsx import count_rows
 
 __all__ = [
     "ACTIVITY_COLUMNS",
@@ -36,6 +37,7 @@ __all__ = [
     "INVENTORY_COLUMNS",
     "PROCESS_ROW_NAMES",
     "ReadLimits",
+    "count_rows",
     "is_green_electricity",
     "iter_activities",
     "iter_inventory",

@@ -28,6 +28,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from carbonctl.errors import InputErrors
+from carbonctl.io import count_rows
 from carbonctl.web.submissions import reading, services
 from carbonctl.web.submissions.models import ImportJob, Submission
 
@@ -193,7 +194,7 @@ def run_job(job: ImportJob, should_stop=None) -> str:
             _finish(job, message="the uploaded file is gone; upload it again")
             return status
         limits = services.upload_limits()
-        estimate = services.count_rows(
+        estimate = count_rows(
             path, job.sheet or None, limits.max_rows + 1, limits.max_xlsx_uncompressed
         )
         ImportJob.objects.filter(pk=job.pk).update(

@@ -21,14 +21,12 @@ Every row must lie inside the submitter's scope (:func:`allowed_row_regions`).
 
 from __future__ import annotations
 
-import re
 import secrets
 import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -37,7 +35,7 @@ from django.utils import timezone
 
 from carbonctl import refdata
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import ReadLimits
+from carbonctl.io import ReadLimits, count_rows
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
@@ -154,84 +152,6 @@ def receive(upload, name: str, limits: UploadLimits) -> Path:
 
 # --- counting rows without parsing -------------------------------------------------------------
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _sheet_key(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).strip().casefold()
-
-
-def _sheet_part(book: zipfile.ZipFile, sheet: str | None) -> str | None:
-    """The zip member of the sheet named ``sheet`` (the first one when None), or None."""
-    parts = {i.filename: i for i in book.infolist()}
-    for small in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-        if small not in parts or parts[small].file_size > 10 * 2**20:
-            return None
-    sheets = ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet")
-    targets = {
-        r.get("Id"): r.get("Target", "")
-        for r in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iter(
-            f"{_RELS}Relationship"
-        )
-    }
-    named = [(s.get("name", ""), targets.get(s.get(_REL_ID))) for s in sheets]
-    if sheet is not None:
-        named = [n for n in named if n[0] == sheet] or [
-            n for n in named if _sheet_key(n[0]) == _sheet_key(sheet)
-        ]
-    if not named or not named[0][1]:
-        return None
-    target = named[0][1]
-    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return member if member in parts else None
-
-
-def _has_sheet_list(book: zipfile.ZipFile) -> bool:
-    """Whether the workbook lists its sheets in the usual (transitional OOXML) way."""
-    try:
-        return bool(
-            list(ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"))
-        )
-    except (KeyError, ElementTree.ParseError):
-        return False
-
-
-def count_rows(path: Path, sheet: str | None, stop_after: int, max_read: int) -> int | None:
-    """Rows of the file counted without parsing it, header and blank rows included (so never
-    fewer than the data rows + 1), stopping once more than ``stop_after`` are seen or
-    ``max_read`` bytes were read. 0 when the workbook has no such sheet; None when the file
-    cannot be looked into (the reader then says what is wrong with it)."""
-    if path.suffix.lower() == ".csv":
-        count, read, last = 0, 0, b"\n"
-        with path.open("rb") as handle:
-            while block := handle.read(2**20):
-                count += block.count(b"\n")
-                read += len(block)
-                last = block[-1:]
-                if count > stop_after or read >= max_read:
-                    return count
-        return count + (last != b"\n")  # a last line without a line break
-    try:
-        with zipfile.ZipFile(path) as book:
-            member = _sheet_part(book, sheet)
-            if member is None:
-                return 0 if _has_sheet_list(book) else None
-            count, read, tail = 0, 0, b""
-            with book.open(member) as stream:
-                while block := stream.read(2**20):
-                    text = tail + block
-                    count += len(_ROW_TAG.findall(text, 0, max(len(text) - 8, 0)))
-                    tail = text[max(len(text) - 8, 0) :]
-                    read += len(block)
-                    if count > stop_after or read >= max_read:
-                        return count
-                return count + len(_ROW_TAG.findall(tail))
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, RuntimeError):
-        return None
-
 
 def check_xlsx_size(path: Path, name: str, limits: UploadLimits) -> None:
     """Refuse an XLSX whose parts expand beyond ``max_xlsx_uncompressed`` (a zip bomb), from the
@@ -254,9 +174,6 @@ def check_xlsx_size(path: Path, name: str, limits: UploadLimits) -> None:
                 )
             ]
         )
-
-
-# --- reading: the one seam to carbonctl.io ------------------------------------------------------
 
 
 # --- scope of the rows ------------------------------------------------------------------------

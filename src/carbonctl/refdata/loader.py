@@ -56,6 +56,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "plausibility_bounds.csv",
         "platform plausibility bounds of one input row's amount and parameters",
     ),
+    "warning_rules_barometer": (
+        "warning_rules_barometer.csv",
+        "early-warning rules of the barometer kind (晴雨表): the carbon barometer",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

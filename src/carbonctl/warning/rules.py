@@ -1,0 +1,168 @@
+"""The kinds of warning rule the engine knows and the packaged rules (预警规则库): each kind is one
+evaluation function and one reference table of rules; adding a rule is adding a row."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from carbonctl import refdata
+from carbonctl.errors import RefdataError, UnknownNameError
+from carbonctl.warning.barometer import barometer_warnings, check_barometer_rule
+from carbonctl.warning.model import Level, Rule, Warning
+
+__all__ = [
+    "KINDS",
+    "RuleKind",
+    "evaluate",
+    "find_rule",
+    "load_rules",
+    "rule_from_record",
+]
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """A kind of rule: the function that evaluates a rule of it over a table, the check of a
+    rule's parameters and templates, and the reference table holding the packaged rules."""
+
+    name: str
+    evaluate: Callable[[Rule, Any], list[Warning]]
+    check: Callable[[Rule], None]
+    table: str
+
+
+#: Kind name -> its evaluation. The data each kind takes is described by its function.
+KINDS: dict[str, RuleKind] = {
+    "barometer": RuleKind(
+        "barometer", barometer_warnings, check_barometer_rule, "warning_rules_barometer"
+    ),
+}
+
+#: Columns every rule table has; ``explanation_<finding>`` and ``measure_<level>`` columns hold
+#: the texts, every other column is a numeric parameter (blank = none).
+_TEXT_COLUMNS = (
+    "rule_id",
+    "kind",
+    "name_zh",
+    "name_en",
+    "indicator",
+    "indicator_zh",
+    "status",
+    "source",
+    "note",
+)
+
+
+def _parameter(text: str, rule_id: str, name: str) -> float | None:
+    if not str(text).strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise RefdataError(f"warning rule {rule_id!r}: parameter {name} {text!r} is not a number")
+    return value
+
+
+def rule_from_record(record: Mapping[str, str]) -> Rule:
+    """A :class:`Rule` from one row of a rule table (all cells text, as stored), checked by
+    its kind. The platform's stored rules use the same layout."""
+    rule_id = str(record.get("rule_id", "")).strip()
+    if not rule_id:
+        raise RefdataError("a warning rule has no rule_id")
+    missing = [c for c in _TEXT_COLUMNS if c != "note" and c not in record]
+    if missing:
+        raise RefdataError(f"warning rule {rule_id!r} has no column {', '.join(missing)}")
+    kind = str(record["kind"]).strip()
+    if kind not in KINDS:
+        raise RefdataError(
+            f"warning rule {rule_id!r} is of unknown kind {kind!r}; known: {', '.join(KINDS)}"
+        )
+    if not str(record["status"]).strip() or not str(record["source"]).strip():
+        raise RefdataError(f"warning rule {rule_id!r} needs a source and a status")
+    explanations = {
+        key.removeprefix("explanation_"): str(text)
+        for key, text in record.items()
+        if key.startswith("explanation_")
+    }
+    measures = {}
+    for level in Level:
+        key = f"measure_{level.value}"
+        if key in record:
+            measures[level] = str(record[key]).strip()
+    parameters = {
+        key: _parameter(text, rule_id, key)
+        for key, text in record.items()
+        if key not in _TEXT_COLUMNS and not key.startswith(("explanation_", "measure_"))
+    }
+    rule = Rule(
+        rule_id=rule_id,
+        kind=kind,
+        name_zh=str(record["name_zh"]).strip(),
+        name_en=str(record["name_en"]).strip(),
+        indicator=str(record["indicator"]).strip(),
+        indicator_zh=str(record["indicator_zh"]).strip(),
+        parameters=parameters,
+        explanations=explanations,
+        measures=measures,
+        source=str(record["source"]).strip(),
+        status=str(record["status"]).strip(),
+        note=str(record.get("note", "")).strip(),
+    )
+    KINDS[kind].check(rule)
+    return rule
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for kind in KINDS.values():
+        table = refdata.load_table(kind.table)
+        for record in table.to_dict("records"):
+            rule = rule_from_record(record)
+            if rule.kind != kind.name:
+                raise RefdataError(
+                    f"warning rule {rule.rule_id!r} of kind {rule.kind!r} is in the table of "
+                    f"{kind.name!r} rules ({kind.table})"
+                )
+            rules.append(rule)
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.rule_id in seen:
+            raise RefdataError(f"warning rule {rule.rule_id!r} is defined twice")
+        seen.add(rule.rule_id)
+    return tuple(rules)
+
+
+def load_rules() -> tuple[Rule, ...]:
+    """The packaged warning rules (refdata tables of every kind in :data:`KINDS`), checked."""
+    return _packaged()
+
+
+def find_rule(rule_id: str) -> Rule:
+    """The packaged rule ``rule_id``; an unknown id lists the closest ones."""
+    rules = {r.rule_id: r for r in load_rules()}
+    try:
+        return rules[rule_id]
+    except KeyError:
+        raise UnknownNameError(
+            "warning rule", rule_id, refdata.close_matches(rule_id, list(rules))
+        ) from None
+
+
+def evaluate(rule: Rule, data: Any) -> list[Warning]:
+    """The warnings ``rule`` gives on ``data`` (what its kind takes: for ``barometer`` a table
+    of :data:`carbonctl.warning.barometer.BAROMETER_COLUMNS`). A pure function of both."""
+    try:
+        kind = KINDS[rule.kind]
+    except KeyError:
+        raise RefdataError(
+            f"warning rule {rule.rule_id!r} is of unknown kind {rule.kind!r}; "
+            f"known: {', '.join(KINDS)}"
+        ) from None
+    return kind.evaluate(rule, data)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from carbonctl import __version__
-from carbonctl.cli import accounting, demo, electricity, platform, refdata, targets
+from carbonctl.cli import accounting, demo, electricity, platform, refdata, targets, warn
 from carbonctl.cli.common import console
 
 app = typer.Typer(
@@ -18,8 +18,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# capabilities whose commands sit at the top level (carbonctl account, allocate, serve …)
-for capability in (accounting, targets, platform):
+# capabilities whose commands sit at the top level (carbonctl account, allocate, warn, serve …)
+for capability in (accounting, targets, warn, platform):
     app.add_typer(capability.app)
 app.add_typer(refdata.app, name="refdata")
 app.add_typer(demo.app, name="demo")

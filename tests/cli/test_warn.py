@@ -4,6 +4,7 @@ exactly as specified, the Rich table, and bad rows exiting 2 with nothing printe
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -141,3 +142,18 @@ def test_a_missing_file_exits_2(tmp_path):
     result = runner.invoke(app, ["warn", "--input", str(tmp_path / "none.csv"), "--json"])
     assert result.exit_code == 2 and result.stdout == ""
     assert "file not found" in result.stderr
+
+
+def test_the_documented_example_gives_the_documented_levels():
+    example = Path(__file__).parents[2] / "docs" / "examples" / "barometer_input.csv"
+    result = runner.invoke(app, ["warn", "--input", str(example), "--json"])
+    assert result.exit_code == 0, result.stderr
+    warnings = json.loads(result.stdout)
+    assert [(w["subject"], w["level"]) for w in warnings] == [
+        ("City_A", "red"),
+        ("City_B", "yellow"),
+        ("City_C", "red"),
+        ("City_D", "green"),
+    ]
+    documented = (example.parents[1] / "warnings.md").read_text(encoding="utf-8")
+    assert warnings[0]["message"] in documented and warnings[2]["message"] in documented

@@ -17,7 +17,7 @@ from carbonctl.warning.inputs import (
     read_barometer_input,
     validate_barometer_input,
 )
-from carbonctl.warning.model import Level, Rule, Warning, render
+from carbonctl.warning.model import EarlyWarning, Level, Rule, render
 from carbonctl.warning.rules import (
     KINDS,
     RuleKind,
@@ -38,10 +38,10 @@ __all__ = [
     "KINDS",
     "RELATIVE_TOLERANCE",
     "BarometerGrade",
+    "EarlyWarning",
     "Level",
     "Rule",
     "RuleKind",
-    "Warning",
     "barometer_grade",
     "barometer_warnings",
     "check_barometer_rule",

@@ -26,7 +26,7 @@ import pandas as pd
 
 from carbonctl.errors import InputError, RefdataError
 from carbonctl.indicators.schedule import required_cumulative, year_index
-from carbonctl.warning.model import Level, Rule, Warning, render
+from carbonctl.warning.model import EarlyWarning, Level, Rule, render
 
 __all__ = [
     "ABSOLUTE_TOLERANCE",
@@ -262,11 +262,11 @@ def check_barometer_rule(rule: Rule) -> None:
         render(rule.explanations[finding], values, rule_id=rule.rule_id)
 
 
-def barometer_warnings(rule: Rule, table: pd.DataFrame) -> list[Warning]:
+def barometer_warnings(rule: Rule, table: pd.DataFrame) -> list[EarlyWarning]:
     """The barometer of every row of ``table`` (:data:`BAROMETER_COLUMNS`: region, year,
     base_year, target R, intensity_base, intensity_previous, intensity), in row order.
 
-    Each :class:`Warning` has subject = the region as given, period = the year as text, value =
+    Each :class:`EarlyWarning` has subject = the region as given, period = the year as text, value =
     achieved and threshold = required (fractions), the level, a Chinese message built from the
     rule's templates with the numbers, and the rule's measure for that level. A pure function
     of (rule, table): the rule's parameters decide, nothing else.
@@ -293,7 +293,7 @@ def barometer_warnings(rule: Rule, table: pd.DataFrame) -> list[Warning]:
         )
         values = _values(rule, row, grade, share)
         warnings.append(
-            Warning(
+            EarlyWarning(
                 subject=str(row["region"]),
                 period=str(row["year"]),
                 rule=rule.rule_id,

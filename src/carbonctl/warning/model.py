@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from carbonctl.errors import RefdataError
 
-__all__ = ["Level", "Rule", "Warning", "render"]
+__all__ = ["EarlyWarning", "Level", "Rule", "render"]
 
 
 class Level(StrEnum):
@@ -72,7 +72,7 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Warning:  # the domain's word (预警); shadows the builtin only where imported
+class EarlyWarning:
     """One result of a rule on one subject and period (预警结果).
 
     ``value`` is the indicator value the rule tested and ``threshold`` what it was compared

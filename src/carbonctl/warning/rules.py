@@ -12,7 +12,7 @@ from typing import Any
 from carbonctl import refdata
 from carbonctl.errors import RefdataError, UnknownNameError
 from carbonctl.warning.barometer import barometer_warnings, check_barometer_rule
-from carbonctl.warning.model import Level, Rule, Warning
+from carbonctl.warning.model import EarlyWarning, Level, Rule
 
 __all__ = [
     "KINDS",
@@ -30,7 +30,7 @@ class RuleKind:
     rule's parameters and templates, and the reference table holding the packaged rules."""
 
     name: str
-    evaluate: Callable[[Rule, Any], list[Warning]]
+    evaluate: Callable[[Rule, Any], list[EarlyWarning]]
     check: Callable[[Rule], None]
     table: str
 
@@ -155,7 +155,7 @@ def find_rule(rule_id: str) -> Rule:
         ) from None
 
 
-def evaluate(rule: Rule, data: Any) -> list[Warning]:
+def evaluate(rule: Rule, data: Any) -> list[EarlyWarning]:
     """The warnings ``rule`` gives on ``data`` (what its kind takes: for ``barometer`` a table
     of :data:`carbonctl.warning.barometer.BAROMETER_COLUMNS`). A pure function of both."""
     try:

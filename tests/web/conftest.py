@@ -52,11 +52,11 @@ def province(db):
 
 
 @pytest.fixture(scope="session")
-def small_demo_dataset():
+def small_demo_dataset(build_once):
     """The synthetic demo for 2019–2020 (the years the web tests need), built once."""
     from carbonctl.demo.synthetic import build_dataset
 
-    return build_dataset(years=range(2019, 2021))
+    return build_once("small_demo_dataset", lambda: build_dataset(years=range(2019, 2021)))
 
 
 @contextmanager

@@ -138,7 +138,55 @@ def activity(**columns: object) -> dict[str, object]:
     return row
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _demo_only_for_its_modules(request):
+    """A test module none of whose tests asks for ``demo_database`` starts without the demo a
+    previous module of this process left loaded (see KeptDemo in tests/web/conftest.py)."""
+    kept = getattr(request.session, "kept_demo", None)
+    if kept is not None and not any(
+        "demo_database" in item.fixturenames
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+    ):
+        kept.drop()
+
+
+#: Test modules that start first, in this order; the others follow in their usual order. With
+#: ``--dist loadfile --no-loadscope-reorder`` (the Makefile) xdist hands out whole modules in this
+#: order: the modules on the small demo come one after another (a worker keeps the demo loaded
+#: from one to the next, see KeptDemo), then the other long ones (each a minute or so of one
+#: worker), so that the many short modules fill the end and both workers finish together.
+FIRST = [
+    # on the small demo
+    "tests/web/test_aggregate_scope.py",
+    "tests/web/test_api_schema.py",
+    "tests/web/test_hardening_inputs.py",
+    "tests/web/test_targets.py",
+    "tests/web/test_demo.py",
+    # long
+    "tests/electricity/test_engine_parity.py",
+    "tests/web/test_imports_concurrency.py",
+    "tests/electricity/test_backtest.py",
+    "tests/web/test_electricity.py",
+    "tests/web/test_platform.py",
+    "tests/cli/test_electricity.py",
+    "tests/cli/test_extras.py",
+    "tests/demo/test_synthetic.py",
+    "tests/accounting/test_properties.py",
+    "tests/targets/test_allocation.py",
+    "tests/web/test_imports.py",
+    "tests/cli/test_accounting.py",
+]
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests run last: as transactional tests they empty every table when they finish,
-    migration data included, which the other database tests rely on."""
-    items.sort(key=lambda item: "tests/web/browser/" in str(item.path).replace("\\", "/"))
+    """The long test modules first (see FIRST), and the browser tests last: as transactional
+    tests they empty every table when they finish, migration data included, which the other
+    database tests rely on."""
+    rank = {module: index for index, module in enumerate(FIRST)}
+
+    def key(item) -> tuple[bool, int]:
+        module = item.nodeid.split("::")[0]
+        return module.startswith("tests/web/browser/"), rank.get(module, len(FIRST))
+
+    items.sort(key=key)

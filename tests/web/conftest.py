@@ -1,5 +1,5 @@
 """The platform's fixtures: enterprises in two cities, one user of each role, an empty cache for
-every test, and the small demo (2019–2020) loaded once per test module."""
+every test, and the small demo (2019–2020) for the modules that want it."""
 
 from __future__ import annotations
 
@@ -81,14 +81,57 @@ def settle_constraints() -> None:
     connection.check_constraints()
 
 
-@pytest.fixture(scope="module")
-def demo_database(django_db_setup, django_db_blocker, small_demo_dataset):
-    """The small demo loaded into the test database once for a test module (about 5 s)."""
-    from carbonctl.web import demo
+class KeptDemo:
+    """The small demo, loaded once by a test process and kept in an open transaction for all the
+    test modules that want it, one after another; rolled back as soon as a module that does not
+    want it starts (those need the empty database). The modules on the demo are ordered to come
+    together (tests/conftest.py), so a worker loads it about once instead of once per module."""
 
+    def __init__(self, django_db_blocker) -> None:
+        self.blocker = django_db_blocker
+        self.atomic: transaction.Atomic | None = None
+        self.value = None
+
+    def load(self, dataset):
+        if self.atomic is None:
+            from carbonctl.web import demo
+
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                try:
+                    self.value = demo.load_demo(dataset)
+                    settle_constraints()
+                except BaseException:
+                    self.drop()
+                    raise
+        return self.value
+
+    def drop(self) -> None:
+        if self.atomic is not None:
+            atomic, self.atomic, self.value = self.atomic, None, None
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def kept_demo(request, django_db_setup, django_db_blocker):
+    """The worker's :class:`KeptDemo`; tests/conftest.py drops it when a module without the demo
+    starts (any module, web or not, may use the database)."""
+    kept = request.session.kept_demo = KeptDemo(django_db_blocker)
+    yield kept
+    kept.drop()
+    del request.session.kept_demo
+
+
+@pytest.fixture(scope="module")
+def demo_database(kept_demo, django_db_blocker, small_demo_dataset):
+    """The small demo in the test database for a test module: loaded once and kept for the
+    following modules that want it too (about 8 s a load); what a module's fixtures write besides
+    is rolled back after the module."""
+    loaded = kept_demo.load(small_demo_dataset)
     with kept_for_the_module(django_db_blocker):
-        loaded = demo.load_demo(small_demo_dataset)
-        settle_constraints()
         yield loaded
 
 

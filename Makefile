@@ -49,6 +49,11 @@ format: $(STAMP)
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 BROWSER := tests/web/browser
 
+# The tests start many Python processes (xdist workers, the browser and PostgreSQL runs, servers
+# and commands in subprocesses): let them keep compiled bytecode, and pytest its rewritten test
+# modules, even where the environment turns that off (PYTHONDONTWRITEBYTECODE=1 recompiled
+# carbonctl in every process and pytest re-rewrote hypothesis and schemathesis in each).
+test: export PYTHONDONTWRITEBYTECODE :=
 test: lint
 	scripts/ensure-system.sh
 	$(PYTEST) --ignore=$(BROWSER)

@@ -42,12 +42,18 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks scripts
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
-# Tests run on every core (pytest-xdist), a test file per worker so module fixtures are built once.
-# The browser tests run after, in one process: as transactional tests they empty the database
-# when they finish, so no other test may follow them on the same worker.
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+# Tests run on every core (pytest-xdist), a test file per worker so module fixtures are built once;
+# files are handed out in the order of tests/conftest.py (the long ones first), not re-sorted by
+# their number of tests. The browser tests run after, in one process: as transactional tests they
+# empty the database when they finish, so no other test may follow them on the same worker.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 BROWSER := tests/web/browser
 
+# The tests start many Python processes (xdist workers, the browser and PostgreSQL runs, servers
+# and commands in subprocesses): let them keep compiled bytecode, and pytest its rewritten test
+# modules, even where the environment turns that off (PYTHONDONTWRITEBYTECODE=1 recompiled
+# carbonctl in every process and pytest re-rewrote hypothesis and schemathesis in each).
+test: export PYTHONDONTWRITEBYTECODE :=
 test: lint
 	scripts/ensure-system.sh
 	$(PYTEST) --ignore=$(BROWSER)

@@ -1,5 +1,5 @@
 """The platform's fixtures: enterprises in two cities, one user of each role, an empty cache for
-every test, and the small demo (2019–2020) loaded once per test module."""
+every test, and the small demo (2019–2020) for the modules that want it."""
 
 from __future__ import annotations
 
@@ -52,11 +52,11 @@ def province(db):
 
 
 @pytest.fixture(scope="session")
-def small_demo_dataset():
+def small_demo_dataset(build_once):
     """The synthetic demo for 2019–2020 (the years the web tests need), built once."""
     from carbonctl.demo.synthetic import build_dataset
 
-    return build_dataset(years=range(2019, 2021))
+    return build_once("small_demo_dataset", lambda: build_dataset(years=range(2019, 2021)))
 
 
 @contextmanager
@@ -69,13 +69,70 @@ def kept_for_the_module(django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="module")
-def demo_database(django_db_setup, django_db_blocker, small_demo_dataset):
-    """The small demo loaded into the test database once for a test module (about 5 s)."""
-    from carbonctl.web import demo
+def settle_constraints() -> None:
+    """Check the foreign keys of the rows written so far in the module's transaction, once.
 
+    PostgreSQL defers these checks to the end of the transaction; Django's test case forces them
+    at the end of every test (``check_constraints`` before rolling back the test's savepoint), and
+    the rollback marks the module's checks as not done again, so without this every test of a
+    module with the demo loaded paid about 2 s to re-check the demo's rows."""
+    from django.db import connection
+
+    connection.check_constraints()
+
+
+class KeptDemo:
+    """The small demo, loaded once by a test process and kept in an open transaction for all the
+    test modules that want it, one after another; rolled back as soon as a module that does not
+    want it starts (those need the empty database). The modules on the demo are ordered to come
+    together (tests/conftest.py), so a worker loads it about once instead of once per module."""
+
+    def __init__(self, django_db_blocker) -> None:
+        self.blocker = django_db_blocker
+        self.atomic: transaction.Atomic | None = None
+        self.value = None
+
+    def load(self, dataset):
+        if self.atomic is None:
+            from carbonctl.web import demo
+
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                try:
+                    self.value = demo.load_demo(dataset)
+                    settle_constraints()
+                except BaseException:
+                    self.drop()
+                    raise
+        return self.value
+
+    def drop(self) -> None:
+        if self.atomic is not None:
+            atomic, self.atomic, self.value = self.atomic, None, None
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def kept_demo(request, django_db_setup, django_db_blocker):
+    """The worker's :class:`KeptDemo`; tests/conftest.py drops it when a module without the demo
+    starts (any module, web or not, may use the database)."""
+    kept = request.session.kept_demo = KeptDemo(django_db_blocker)
+    yield kept
+    kept.drop()
+    del request.session.kept_demo
+
+
+@pytest.fixture(scope="module")
+def demo_database(kept_demo, django_db_blocker, small_demo_dataset):
+    """The small demo in the test database for a test module: loaded once and kept for the
+    following modules that want it too (about 8 s a load); what a module's fixtures write besides
+    is rolled back after the module."""
+    loaded = kept_demo.load(small_demo_dataset)
     with kept_for_the_module(django_db_blocker):
-        yield demo.load_demo(small_demo_dataset)
+        yield loaded
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +142,9 @@ def demo_assessment(django_db_setup, django_db_blocker, demo_electricity):
     from carbonctl.web.demo import load_demo_electricity
 
     with kept_for_the_module(django_db_blocker):
-        yield load_demo_electricity(demo=demo_electricity)
+        loaded = load_demo_electricity(demo=demo_electricity)
+        settle_constraints()
+        yield loaded
 
 
 @pytest.fixture(autouse=True)

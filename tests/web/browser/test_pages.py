@@ -84,11 +84,10 @@ def test_a_city_official_cannot_open_another_city(page, login, province, invento
     assert other.status == 404
 
 
-def test_allocation_workbench_bars_and_map(page, login):
-    from carbonctl.demo.synthetic import build_dataset
+def test_allocation_workbench_bars_and_map(page, login, small_demo_dataset):
     from carbonctl.web import demo
 
-    demo.load_demo(build_dataset(years=range(2019, 2021)))
+    demo.load_demo(small_demo_dataset)
     login("analyst", "demo-analyst-2024")
     page.goto("/targets/allocation/?target=0.17&base_year=2020")
     page.wait_for_function("() => window.chartsReady === true", timeout=20000)

@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -118,11 +118,9 @@ def check_monthly(monthly: pd.DataFrame, *, file: str | None = None) -> pd.DataF
                     expected="a whole number 1–12",
                 )
             )
-        try:
-            value = float(amount)
-        except (TypeError, ValueError):
-            value = math.nan
-        if isinstance(amount, bool) or not math.isfinite(value) or value <= 0:
+        numeric = isinstance(amount, Real) and not isinstance(amount, bool)
+        value = float(amount) if numeric else math.nan
+        if not math.isfinite(value) or value <= 0:
             errors.append(
                 InputError(
                     f"tco2 {amount!r} is not a number greater than 0",

@@ -413,3 +413,10 @@ LedgerMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_the_ledger_after_any_sequence_of_entries = LedgerMachine.TestCase
+
+
+def test_the_ledger_refuses_the_same_control_characters_as_the_upload_checks():
+    from carbonctl.budget import ledger as ledger_module
+    from carbonctl.io.checks import CONTROL_CHARACTERS
+
+    assert ledger_module._CONTROL.pattern == CONTROL_CHARACTERS

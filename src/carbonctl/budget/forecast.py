@@ -24,8 +24,8 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
 
 from carbonctl.errors import InputError, InputErrors
 
@@ -225,7 +225,7 @@ def forecast_year_end(
     fitted = pd.concat([past, this_year], ignore_index=True)
     levels = sorted(set(fitted["year"]))
     x = _design(fitted["year"].tolist(), fitted["month"].tolist(), levels)
-    result = sm.OLS(np.log(fitted["tco2"].to_numpy()), x).fit()
+    result = OLS(np.log(fitted["tco2"].to_numpy()), x).fit()
     rest = list(range(observed + 1, MONTHS + 1))
     x_rest = _design([year] * len(rest), rest, levels)
     mean_log = x_rest @ result.params

@@ -60,6 +60,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "warning_rules_barometer.csv",
         "early-warning rules of the barometer kind (晴雨表): the carbon barometer",
     ),
+    "five_year_plans": (
+        "five_year_plans.csv",
+        "five-year plans (五年规划): base year, years, national CO2-intensity target",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

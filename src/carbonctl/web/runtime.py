@@ -96,6 +96,37 @@ def worker(*, burst: bool = False, poll: float = 1.0, parent_pid: int | None = N
     return run_worker(burst=burst, poll=poll, stop=stop, parent_pid=parent_pid)
 
 
+def _static_sources() -> str:
+    """A fingerprint of every static file the finders see (path, size, modification time) and
+    of the storage that collects them."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256(repr(settings.STORAGES.get("staticfiles")).encode())
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            found = os.stat(storage.path(path))
+            digest.update(f"{path}\0{found.st_size}\0{found.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static() -> bool:
+    """Collect the static files into STATIC_ROOT unless what is there was collected from the
+    same files (the compressed copies take a minute of CPU); True when it collected."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / ".carbonctl-sources"
+    wanted = _static_sources()
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(wanted)
+    return True
+
+
 def serve(host: str, port: int, workers: int) -> None:
     """Migrate, collect static files and serve with gunicorn (WhiteNoise serves the static),
     with the import worker in a process beside it (stopped with the server)."""
@@ -106,7 +137,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
 
     from carbonctl.web.wsgi import application
 

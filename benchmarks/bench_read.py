@@ -23,27 +23,17 @@ from carbonctl.demo.workbooks import write_xlsx as write_workbook
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-COLUMNS = [
-    "subject",
-    "period",
-    "category",
-    "item",
-    "amount",
-    "unit",
-    "region",
-    "ncv",
-    "carbon_content",
-    "oxidation_rate",
-    "purity",
-    "cao_fraction",
-    "mgo_fraction",
-]
+#: The input columns written to the files: those of the canonical activity table that
+#: bench_accounting's rows fill, without the two the reader derives (row number, year).
+DERIVED = ("row_id", "year")
 
 
 def _frame(n: int):
     from bench_accounting import make_rows
+    from carbonctl.io import ACTIVITY_COLUMNS
 
-    frame = make_rows(n)[COLUMNS]
+    rows = make_rows(n)
+    frame = rows[[c for c in ACTIVITY_COLUMNS if c in rows.columns and c not in DERIVED]]
     frame["amount"] = frame["amount"].round(3)
     return frame
 
@@ -56,7 +46,7 @@ def generate(folder: Path, n: int) -> dict[str, Path]:
     frame.to_csv(paths["csv"], index=False)
     write_workbook(
         paths["xlsx"],
-        COLUMNS,
+        list(frame.columns),
         frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None),
     )
     return paths

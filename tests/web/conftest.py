@@ -51,6 +51,31 @@ def province(db):
     return {"users": users, "taiyuan": taiyuan, "qingxu": qingxu, "datong": datong}
 
 
+def plan_p_targets(analyst, adcodes, *, approved: bool = False):
+    """A proposal of the test plan "p" (base 2019, 18 %, equal split) by ``analyst`` and the
+    targets it sets for ``adcodes``: (proposal, targets). Call inside the caller's block."""
+    from carbonctl.web.targets.models import Proposal, Target
+
+    proposal = Proposal.objects.create(
+        plan="p",
+        base_year=2019,
+        method="equal",
+        target=0.18,
+        growth=0.05,
+        reductions={},
+        achieved=0.18,
+        proposed_by=analyst,
+        **({"status": Proposal.Status.APPROVED} if approved else {}),
+    )
+    targets = [
+        Target.objects.create(
+            region_id=adcode, plan="p", base_year=2019, reduction=0.18, proposal=proposal
+        )
+        for adcode in adcodes
+    ]
+    return proposal, targets
+
+
 @pytest.fixture(scope="session")
 def small_demo_dataset(build_once):
     """The synthetic demo for 2019–2020 (the years the web tests need), built once."""

@@ -20,6 +20,8 @@ from carbonctl.web.accounts.tokens import issue_token
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.regions.models import Region
 
+from .conftest import plan_p_targets
+
 pytestmark = pytest.mark.django_db
 
 ADMIN, ANALYST, REVIEWER = Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER
@@ -128,25 +130,10 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
 
     from carbonctl.web.electricity.models import Bulletin
     from carbonctl.web.inventories.services import current_dataset, overview, region_matrix
-    from carbonctl.web.targets.models import Proposal, Target
 
     with django_db_blocker.unblock(), transaction.atomic():
         users = {role: get_user_model().objects.get(username=u) for role, u in USERNAME.items()}
-        proposal = Proposal.objects.create(
-            plan="p",
-            base_year=2019,
-            method="equal",
-            target=0.18,
-            growth=0.05,
-            reductions={},
-            achieved=0.18,
-            status=Proposal.Status.APPROVED,
-            proposed_by=users[ANALYST],
-        )
-        for adcode in ("140000", "140100", "140105", "140200"):
-            Target.objects.create(
-                region_id=adcode, plan="p", base_year=2019, reduction=0.18, proposal=proposal
-            )
+        plan_p_targets(users[ANALYST], ("140000", "140100", "140105", "140200"), approved=True)
         dataset = current_dataset()
         everything = Region.objects.all()
         totals = {

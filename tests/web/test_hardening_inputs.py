@@ -10,6 +10,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from carbonctl.web.accounts.models import Role
 
+from .conftest import plan_p_targets
+
 pytestmark = pytest.mark.django_db
 
 #: Values a careless or hostile client sends in place of a year, a number, a code or a name.
@@ -99,23 +101,10 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
     from carbonctl.web.electricity.models import Bulletin
     from carbonctl.web.enterprises.models import Enterprise
     from carbonctl.web.submissions.models import ImportJob, Submission
-    from carbonctl.web.targets.models import Proposal, Target
 
     with django_db_blocker.unblock(), transaction.atomic():
         users = get_user_model().objects
-        proposal = Proposal.objects.create(
-            plan="p",
-            base_year=2019,
-            method="equal",
-            target=0.18,
-            growth=0.05,
-            reductions={},
-            achieved=0.18,
-            proposed_by=users.get(username="analyst"),
-        )
-        target = Target.objects.create(
-            region_id="140100", plan="p", base_year=2019, reduction=0.18, proposal=proposal
-        )
+        proposal, (target,) = plan_p_targets(users.get(username="analyst"), ("140100",))
         job = ImportJob.objects.create(
             file_name="活动数据.xlsx", region_id="140100", created_by=users.get(username="admin")
         )

@@ -11,7 +11,7 @@ import pandas as pd
 
 from carbonctl.errors import InputError, InputErrors
 
-__all__ = ["MESSAGES", "ROWS_LISTED_PER_PROBLEM", "Problems"]
+__all__ = ["MESSAGES", "ROWS_LISTED_PER_PROBLEM", "Problems", "no_data_rows"]
 
 #: What was wrong, by pandera check ``error`` key; ``{value}`` is the offending cell as shown.
 MESSAGES: dict[str, str] = {
@@ -25,6 +25,13 @@ MESSAGES: dict[str, str] = {
 
 #: Rows listed one by one for each kind of problem in a column; further rows are only counted.
 ROWS_LISTED_PER_PROBLEM = 20
+
+
+def no_data_rows(
+    source: str | None, expected: str | None = "at least one row of data below the header"
+) -> InputErrors:
+    """The error of a table with a header but no data (row 2 is where data should start)."""
+    return InputErrors([InputError("no data rows", file=source, row=2, expected=expected)])
 
 
 def show(value: object) -> str:

@@ -20,7 +20,7 @@ from carbonctl.errors import InputError, InputErrors
 from carbonctl.io.cleaning import TEXT
 from carbonctl.io.fields import ACTIVITY_FIELDS, INVENTORY_FIELDS, Field
 from carbonctl.io.limits import ReadLimits, describe_size, limit_error, scrub_path
-from carbonctl.io.problems import Problems
+from carbonctl.io.problems import Problems, no_data_rows
 from carbonctl.io.validate import (
     activity_chunk,
     check_headers,
@@ -52,13 +52,7 @@ _cell_text = cell_text  # kept under its old name for callers of this module
 
 
 def _no_data(source: str) -> InputErrors:
-    return InputErrors(
-        [
-            InputError(
-                "no data rows", file=source, row=2, expected="a header in row 1 and data from row 2"
-            )
-        ]
-    )
+    return no_data_rows(source, "a header in row 1 and data from row 2")
 
 
 # --- raw rows ----------------------------------------------------------------------------------
@@ -394,16 +388,7 @@ def _iter_validated(
         if table is not None and not problems.count():
             yield table
     if rows == 0:
-        raise InputErrors(
-            [
-                InputError(
-                    "no data rows",
-                    file=source,
-                    row=2,
-                    expected="at least one row of data below the header",
-                )
-            ]
-        )
+        raise no_data_rows(source)
     problems.raise_if_any(limits.max_errors)
 
 

@@ -44,7 +44,7 @@ from carbonctl.io.fields import (
     Field,
 )
 from carbonctl.io.plausibility import check_amount_bounds, check_parameter_bounds
-from carbonctl.io.problems import Problems, show
+from carbonctl.io.problems import Problems, no_data_rows, show
 
 __all__ = [
     "ACTIVITY_COLUMNS",
@@ -234,16 +234,7 @@ def _prepare(
     """Map headers, clean every field, run the pandera schemas; ``frame.index`` holds rows."""
     positions = _map_headers(list(frame.columns), fields, source)
     if len(frame) == 0:
-        raise InputErrors(
-            [
-                InputError(
-                    "no data rows",
-                    file=source,
-                    row=2,
-                    expected="at least one row of data below the header",
-                )
-            ]
-        )
+        raise no_data_rows(source)
     problems = Problems(source, [f.name for f in fields])
     by_position = {p: name for name, p in positions.items()}
     check_control_characters(

@@ -11,12 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carbonctl.errors import InputError, InputErrors
 from carbonctl.indicators.schedule import PLAN_LENGTH
 from carbonctl.io.checks import check_control_characters
 from carbonctl.io.cleaning import TEXT, clean_text, parse_numbers, per_unique
 from carbonctl.io.fields import YEAR_PATTERN, Field
-from carbonctl.io.problems import Problems
+from carbonctl.io.problems import Problems, no_data_rows
 from carbonctl.io.readers import read_table
 from carbonctl.io.validate import check_headers
 from carbonctl.warning.barometer import BAROMETER_COLUMNS
@@ -112,16 +111,7 @@ def validate_barometer_input(
     """
     positions = check_headers(list(frame.columns), BAROMETER_FIELDS, source)
     if len(frame) == 0:
-        raise InputErrors(
-            [
-                InputError(
-                    "no data rows",
-                    file=source,
-                    row=2,
-                    expected="one row per region and year below the header",
-                )
-            ]
-        )
+        raise no_data_rows(source, "one row per region and year below the header")
     frame = frame.set_axis(_spreadsheet_rows(frame, rows), axis=0)
     problems = Problems(source, [f.name for f in BAROMETER_FIELDS])
     by_position = {p: name for name, p in positions.items()}

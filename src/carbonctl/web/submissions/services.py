@@ -36,6 +36,7 @@ from django.utils import timezone
 from carbonctl import refdata
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
 from carbonctl.io import ReadLimits, count_rows
+from carbonctl.io.problems import no_data_rows
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
 from carbonctl.web.accounts.scope import enterprises_for, regions_for, scope_of
@@ -454,7 +455,7 @@ def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, flo
             close()  # stops a helper process still reading
     name = wanted.file_name
     if not rows:
-        raise InputErrors([InputError("no data rows", file=name, row=2)])
+        raise no_data_rows(name, expected=None)
     if total != total or abs(total) == float("inf"):
         raise InputErrors(
             [InputError("the total emission is not a finite number", file=name, column="amount")]

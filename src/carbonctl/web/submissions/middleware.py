@@ -11,15 +11,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from carbonctl.io.limits import describe_size
+
 #: Room for the multipart framing and the form fields beside the file.
 FORM_ALLOWANCE = 2**20
 
 
 def too_large_message(limit: int) -> str:
-    mib = limit / 2**20
+    size = describe_size(limit)
     return (
-        f"上传文件过大：上限为 {mib:,.1f} MiB。"
-        f" The upload is too large: at most {mib:,.1f} MiB (CARBONCTL_UPLOAD_MAX_BYTES)."
+        f"上传文件过大：上限为 {size}。"
+        f" The upload is too large: at most {size} (CARBONCTL_UPLOAD_MAX_BYTES)."
     )
 
 

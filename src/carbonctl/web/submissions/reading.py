@@ -285,7 +285,7 @@ def ready_chunks(plan: Plan) -> Iterator[Ready]:
                 raise InputErrors([InputError(str(exc), file=plan.name)]) from exc
             if errors:
                 continue  # nothing will be published: read on only to report every error
-            warnings = _warnings(chunk)[: max(MAX_WARNINGS - warned, 0)]
+            warnings = _warnings(chunk)[: MAX_WARNINGS - warned] if warned < MAX_WARNINGS else []
             warned += len(warnings)
             yield Ready(
                 rows=len(chunk),

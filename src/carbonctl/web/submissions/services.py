@@ -36,6 +36,7 @@ from django.utils import timezone
 from carbonctl import refdata
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
 from carbonctl.io import ReadLimits, count_rows
+from carbonctl.io.limits import describe_size
 from carbonctl.io.problems import no_data_rows
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import can_submit, role_of
@@ -76,21 +77,17 @@ def upload_limits() -> UploadLimits:
     )
 
 
-def _size(n: int) -> str:
-    return f"{n / 2**20:,.1f} MiB" if n >= 2**20 else f"{n:,} bytes"
-
-
 class UploadTooLarge(InputErrors):
     """An upload over ``CARBONCTL_UPLOAD_MAX_BYTES`` (HTTP 413); nothing was kept of it."""
 
     def __init__(self, name: str, limit: int, size: int | None = None) -> None:
-        found = f"{_size(size)}" if size is not None else f"more than {_size(limit)}"
+        found = describe_size(size) if size is not None else f"more than {describe_size(limit)}"
         super().__init__(
             [
                 InputError(
                     f"the file is too large: {found}",
                     file=name,
-                    expected=f"at most {_size(limit)} (CARBONCTL_UPLOAD_MAX_BYTES)",
+                    expected=f"at most {describe_size(limit)} (CARBONCTL_UPLOAD_MAX_BYTES)",
                 )
             ]
         )
@@ -168,9 +165,9 @@ def check_xlsx_size(path: Path, name: str, limits: UploadLimits) -> None:
         raise InputErrors(
             [
                 InputError(
-                    f"the workbook expands to {_size(expanded)} of sheet data",
+                    f"the workbook expands to {describe_size(expanded)} of sheet data",
                     file=name,
-                    expected=f"at most {_size(limits.max_xlsx_uncompressed)} uncompressed "
+                    expected=f"at most {describe_size(limits.max_xlsx_uncompressed)} uncompressed "
                     "(CARBONCTL_UPLOAD_MAX_XLSX_UNCOMPRESSED)",
                 )
             ]
@@ -450,9 +447,7 @@ def _stage(wanted, path, submission, limits, job, should_stop) -> tuple[int, flo
     except InputErrors as exc:
         raise InputErrors(_capped(exc.errors, limits.max_errors, wanted.file_name)) from None
     finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()  # stops a helper process still reading
+        chunks.close()  # stops a helper process still reading
     name = wanted.file_name
     if not rows:
         raise no_data_rows(name, expected=None)

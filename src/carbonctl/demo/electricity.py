@@ -138,6 +138,12 @@ class ElectricityHistory:
     - ``generation``: county, month, fuel, mwh.
     - ``output``: city, month, product, amount (t).
     - ``parameters``: the generating process (:class:`GeneratingParameters`).
+    - ``state``: where the random processes stand at the last month (arrays in the order of
+      ``counties``, cities sorted, sectors of SECTOR_PROCESS), so that later months can continue
+      the same process (``demo.outlook``): ``kappa`` [county, sector] and ``zeta`` [sector] (the
+      random walks' last year), ``anomaly`` [city, sector] (the AR(1) driver's last month),
+      ``renewable_share`` [county] (last year), ``wind_fraction``, ``gangue``, ``gas`` [county],
+      ``quantity`` {product: t per kWh}.
     """
 
     counties: pd.DataFrame
@@ -147,6 +153,7 @@ class ElectricityHistory:
     output: pd.DataFrame
     parameters: GeneratingParameters
     meta: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
 
     @property
     def inputs(self) -> ModelInputs:
@@ -417,9 +424,10 @@ def demo_history(dataset: DemoDataset | None = None, *, seed: int = 20240101) ->
     city_kwh = np.zeros((len(cities), n_s, n_m))
     np.add.at(city_kwh, city_index, kwh)
     frames = []
+    quantities = {}
     for i, product in drivers.items():
         province_2015 = kwh[:, i, :12].sum()
-        quantity = OUTPUT_2015_T[product] / province_2015  # t per kWh
+        quantity = quantities[product] = OUTPUT_2015_T[product] / province_2015  # t per kWh
         amount = quantity * city_kwh[:, i, :] * np.exp(anomaly[:, i, :] + output_noise[:, i, :])
         frame = pd.DataFrame(
             {
@@ -481,5 +489,15 @@ def demo_history(dataset: DemoDataset | None = None, *, seed: int = 20240101) ->
             "years": years,
             "first_month": months[0],
             "last_month": months[-1],
+        },
+        state={
+            "kappa": kappa[:, :, -1].copy(),
+            "zeta": zeta[:, -1].copy(),
+            "anomaly": anomaly[:, :, -1].copy(),
+            "renewable_share": county_share[:, -1].copy(),
+            "wind_fraction": wind_fraction,
+            "gangue": gangue,
+            "gas": gas,
+            "quantity": quantities,
         },
     )

@@ -1,6 +1,8 @@
 """The platform's demo (演示数据), in one module: the synthetic Shanxi dataset (carbonctl.demo)
-loaded into the database with one demo user per role and a reviewed submission, and the
-electricity–carbon demo saved as the current assessment, so a newcomer sees everything working."""
+loaded into the database with one demo user per role and a reviewed submission, the
+electricity–carbon demo of 2025 and the first half of 2026 (the 15th plan's first year in
+progress, ``carbonctl.demo.outlook``) saved as assessments, the newest current, so a newcomer
+sees everything working."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from django.db import transaction
 
 from carbonctl.accounting.inventory import ceads_sectors
 from carbonctl.demo import ENTERPRISES, demo_file
-from carbonctl.demo.assessment import build_demo_electricity
+from carbonctl.demo.assessment import DemoElectricity, build_demo_electricity
+from carbonctl.demo.outlook import DemoOutlook, build_outlook
 from carbonctl.demo.synthetic import DemoDataset, build_dataset
 from carbonctl.enterprises.uscc import parse_credit_code
 from carbonctl.web.accounts.models import Role
@@ -21,7 +24,7 @@ from carbonctl.web.accounts.services import create_user
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.electricity.models import Assessment
-from carbonctl.web.electricity.services import save_assessment
+from carbonctl.web.electricity.services import DAY_COLUMNS, save_assessment
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.inventories.models import Dataset, InventoryCell, MacroFigure
 from carbonctl.web.inventories.services import rebuild_totals
@@ -32,6 +35,10 @@ BATCH = 5000
 ELECTRICITY_LABEL = (
     "演示数据：合成的山西省分县分部门月度用电与排放历史及2025年第四季度电表数据 "
     "(synthetic Shanxi electricity–carbon demo; not statistics)"
+)
+OUTLOOK_LABEL = (
+    "演示数据：合成的山西省2026年上半年（“十五五”开局之年）分县分部门月度用电与排放估算 "
+    "(synthetic Shanxi electricity–carbon demo, 2026 H1; not statistics)"
 )
 
 
@@ -75,19 +82,41 @@ def electricity_is_loaded() -> bool:
     return Assessment.objects.filter(label=ELECTRICITY_LABEL).exists()
 
 
+def outlook_is_loaded() -> bool:
+    return Assessment.objects.filter(label=OUTLOOK_LABEL).exists()
+
+
 def build(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list[DemoLogin], bool]:
     """Load the whole demo into a migrated database; returns the demo logins and whether it was
-    loaded now (False: it was already there and ``if_missing``)."""
+    loaded now (False: it was already there and ``if_missing``; the parts a demo built by an
+    older version lacks — the electricity demo, the 2026 outlook — are added then)."""
     if is_loaded():
         if not if_missing:
             raise ValueError("the database already holds the demo; use a new --db or --if-missing")
+        electricity = None
         if not electricity_is_loaded():  # a demo built before the electricity page existed
-            load_demo_electricity(seed=seed)
+            electricity = build_demo_electricity(seed=seed)
+            load_demo_electricity(demo=electricity)
+        if not outlook_is_loaded():  # a demo built before the 2026 outlook existed
+            load_demo_outlook(_outlook(None, electricity, seed))
         return current_logins(), False
     dataset = build_dataset(seed=seed)  # once, for the inventories and the electricity history
     logins = load_demo(dataset)
-    load_demo_electricity(dataset, seed=seed)
+    electricity = build_demo_electricity(dataset, seed=seed)
+    load_demo_electricity(demo=electricity)
+    load_demo_outlook(_outlook(dataset, electricity, seed))
     return logins, True
+
+
+def _outlook(
+    dataset: DemoDataset | None, electricity: DemoElectricity | None, seed: int
+) -> DemoOutlook:
+    """The 2026 outlook on the electricity demo's history (and its 2025 nowcasts) when at hand."""
+    if electricity is None:
+        return build_outlook(dataset, seed=seed)
+    return build_outlook(
+        dataset, electricity.history, seed=seed, electricity_2025=electricity.assessment
+    )
 
 
 def load_demo_electricity(dataset: DemoDataset | None = None, *, seed: int = 20240101, demo=None):
@@ -101,6 +130,62 @@ def load_demo_electricity(dataset: DemoDataset | None = None, *, seed: int = 202
         label=ELECTRICITY_LABEL,
         synthetic=True,
         source="carbonctl.demo.assessment, docs/methodology/electricity-carbon.md",
+    )
+
+
+def load_demo_outlook(outlook: DemoOutlook) -> Assessment:
+    """Save the 2026 outlook (``carbonctl.demo.outlook.build_outlook``) in one transaction: the
+    2026 H1 assessment (nowcasts, 2025 reconciled, bulletins; no meter data, so no daily
+    figures), which becomes the current one, and the 2026 GDP projection as MacroFigure rows of
+    the demo dataset (constant prices only; current-price GDP and population left empty).
+    Then :func:`load_outlook_tables` (the budget and warning apps' part). Returns the
+    :class:`Assessment`."""
+    with transaction.atomic():
+        assessment = save_assessment(
+            outlook.assessment,
+            pd.DataFrame(columns=DAY_COLUMNS),
+            {},
+            label=OUTLOOK_LABEL,
+            synthetic=True,
+            source="carbonctl.demo.outlook, docs/demo-data.md",
+        )
+        _load_gdp_projection(outlook.gdp_2026)
+        load_outlook_tables(outlook)
+    return assessment
+
+
+def load_outlook_tables(outlook: DemoOutlook) -> None:
+    """Hook for the budget and warning apps (issue 14): load ``outlook.product_energy``
+    (enterprise specific energy 2025), ``outlook.reporting`` (reporting status for the late-data
+    rule), the budgets and the warnings here. Called inside :func:`load_demo_outlook`'s
+    transaction, after the 2026 assessment and GDP are saved; ``outlook.meta`` names the designed
+    barometer levels and the planted series. Loads nothing yet."""
+
+
+def _load_gdp_projection(gdp: pd.DataFrame) -> None:
+    demo = Dataset.objects.get(code=DATASET)
+    rows = MacroFigure.objects.bulk_create(
+        [
+            MacroFigure(
+                dataset=demo,
+                region_id=r.adcode,
+                year=int(r.year),
+                gdp_current=None,
+                gdp_constant=float(r.gdp_constant),
+                population=None,
+                status=str(r.status)[:200],
+            )
+            for r in gdp.itertuples(index=False)
+        ],
+        batch_size=BATCH,
+    )
+    record(
+        None,
+        AuditEntry.Action.UPDATE,
+        demo,
+        after={"year": int(gdp["year"].iloc[0]), "macro_rows": len(rows)},
+        summary=f"demo GDP projection {int(gdp['year'].iloc[0])}: {len(rows)} regions "
+        "(synthetic, constant prices)",
     )
 
 

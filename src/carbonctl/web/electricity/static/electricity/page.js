@@ -8,21 +8,25 @@
   const english = document.documentElement.lang.startsWith("en");
   const t = (zh, en) => (english ? en : zh);
 
-  const daily = echarts.init(document.getElementById("daily"));
-  daily.setOption({
-    tooltip: { trigger: "axis", renderMode: "richText" },
-    legend: {},
-    xAxis: { type: "category", data: data.daily.days },
-    yAxis: [
-      { type: "value", name: t("万千瓦时", "10^4 kWh") },
-      { type: "value", name: t("吨 CO2", "t CO2") },
-    ],
-    series: [
-      { name: t("用电量", "Electricity"), type: "line", showSymbol: false, data: data.daily.kwh },
-      { name: t("估算排放", "Estimated CO2"), type: "line", showSymbol: false, yAxisIndex: 1,
-        data: data.daily.tco2 },
-    ],
-  });
+  // a year without meter data has no daily figures: the page then shows a note, not the chart
+  const dailyNode = document.getElementById("daily");
+  if (dailyNode) {
+    const daily = echarts.init(dailyNode);
+    daily.setOption({
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend: {},
+      xAxis: { type: "category", data: data.daily.days },
+      yAxis: [
+        { type: "value", name: t("万千瓦时", "10^4 kWh") },
+        { type: "value", name: t("吨 CO2", "t CO2") },
+      ],
+      series: [
+        { name: t("用电量", "Electricity"), type: "line", showSymbol: false, data: data.daily.kwh },
+        { name: t("估算排放", "Estimated CO2"), type: "line", showSymbol: false, yAxisIndex: 1,
+          data: data.daily.tco2 },
+      ],
+    });
+  }
 
   const m = data.monthly;
   const monthly = echarts.init(document.getElementById("monthly"));
@@ -45,7 +49,7 @@
         lineStyle: { type: "dashed" }, data: m.previous },
     ],
   });
-  window.electricityCharts = 2;
+  window.electricityCharts = dailyNode ? 2 : 1;
 
   const mapNode = document.getElementById("counties");
   if (mapNode) {

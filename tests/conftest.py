@@ -98,6 +98,24 @@ def demo_electricity(pytestconfig):
 
 
 @pytest.fixture(scope="session")
+def demo_outlook(pytestconfig, demo_electricity):
+    """The 2026 outlook (2026-01..06 continuing the history, its assessment, GDP 2026, product
+    energy, reporting status) on the electricity demo (~20 s, once per test run)."""
+
+    def build():
+        from carbonctl.demo.outlook import build_outlook
+        from carbonctl.demo.synthetic import build_dataset
+
+        return build_outlook(
+            built_once(pytestconfig, "demo_dataset", build_dataset),
+            demo_electricity.history,
+            electricity_2025=demo_electricity.assessment,
+        )
+
+    return built_once(pytestconfig, "demo_outlook", build)
+
+
+@pytest.fixture(scope="session")
 def electricity_history(demo_electricity):
     """The demo's monthly electricity–carbon history, 2015–2025."""
     return demo_electricity.history
@@ -163,6 +181,7 @@ FIRST = [
     "tests/web/test_hardening_inputs.py",
     "tests/web/test_targets.py",
     "tests/web/test_demo.py",
+    "tests/web/test_demo_outlook.py",
     # long
     "tests/electricity/test_engine_parity.py",
     "tests/web/test_imports_concurrency.py",

@@ -565,8 +565,12 @@ def _extended(history: ElectricityHistory, months: _Months) -> ElectricityHistor
     output = pd.concat([history.output, months.output], ignore_index=True).sort_values(
         ["city", "month", "product"], ignore_index=True
     )
+    sector_order = {sector: i for i, sector in enumerate(SECTOR_PROCESS)}
     monthly = pd.concat([history.monthly, months.monthly], ignore_index=True).sort_values(
-        ["county", "sector", "month"], ignore_index=True, kind="stable"
+        ["county", "sector", "month"],
+        key=lambda c: c.map(sector_order) if c.name == "sector" else c,
+        ignore_index=True,
+        kind="stable",
     )
     return replace(
         history,

@@ -99,6 +99,32 @@ def test_allocation_workbench_bars_and_map(page, login, small_demo_dataset):
     assert page.console_errors == []
 
 
+def test_electricity_page_of_a_year_without_meter_data(page, login, province, demo_outlook):
+    """The demo's 2026 H1 assessment has no daily figures: the page opens on 2026-06 with a note
+    instead of the daily chart, draws the monthly chart and the map, without console errors."""
+    import pandas as pd
+
+    from carbonctl.web.electricity.services import DAY_COLUMNS, save_assessment
+
+    save_assessment(
+        demo_outlook.assessment,
+        pd.DataFrame(columns=DAY_COLUMNS),
+        {},
+        label="2026 H1 (test)",
+        synthetic=True,
+        source="test",
+    )
+    login(province["users"][Role.CITY_OFFICIAL].username)
+    page.goto("/electricity/")
+    page.wait_for_function("() => window.electricityMapCounties > 0", timeout=20000)
+    assert page.evaluate("window.electricityCharts") == 1
+    assert page.locator("#daily").count() == 0
+    assert "2026年尚无电表日度数据" in page.inner_text("#no-daily")
+    assert page.input_value("select[name=month]") == "2026-06"
+    assert hover_charts(page) == 2  # the monthly chart and the map
+    assert page.console_errors == []
+
+
 def test_electricity_page_draws_daily_monthly_and_the_county_map(
     page, login, province, demo_electricity
 ):

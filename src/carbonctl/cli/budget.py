@@ -58,7 +58,9 @@ def show(
     table.add_column("万吨CO2 (10⁴ tCO2)", justify="right")
     for key, label in _LABELS.items():
         value = record[key]
-        table.add_row(label, "—" if value is None else format_quantity(value, "万吨", 1, grouping=True))
+        table.add_row(
+            label, "—" if value is None else format_quantity(value, "万吨", 1, grouping=True)
+        )
     console.print(table)
     day = record["exhaustion_date"]
     console.print(

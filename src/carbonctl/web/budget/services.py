@@ -72,12 +72,12 @@ def ledger(regions: Iterable[str] | None = None) -> core.Ledger:
 def _checked(
     *,
     region: str,
-    plan: str | None,
     year: int | None,
     kind: str,
     amount_tco2: float,
     source: str,
     author,
+    plan: str | None = None,
     approver=None,
     reason: str = "",
     reason_code: str | None = None,

@@ -542,6 +542,11 @@ def _store(found: list[Found], run: Run, regions: dict[str, Region]) -> tuple[li
         if worse and existing.status != Warning.Status.OPEN:
             existing.status = Warning.Status.OPEN
             existing.note = (existing.note + "\n" if existing.note else "") + "等级上升，重新打开"
+        elif green and existing.status != Warning.Status.RESOLVED:
+            existing.status, existing.resolved_at = Warning.Status.RESOLVED, timezone.now()
+            existing.note = (
+                existing.note + "\n" if existing.note else ""
+            ) + "复核达到要求，自动解除"
         existing.save()
         record(None, AuditEntry.Action.UPDATE, existing, before=before, after=snapshot(existing))
         updated += 1

@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from numbers import Real
 from typing import Any
 
@@ -250,6 +251,7 @@ def check_measures(rule: Rule) -> None:
 # --- messages -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def region_name(code: str) -> str:
     """The Chinese name of a region given by adcode (140100 -> 太原市); anything else, or an
     adcode not in the reference data, as given."""

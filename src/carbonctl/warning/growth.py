@@ -29,7 +29,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from carbonctl.electricity.bulletin import ALL
 from carbonctl.electricity.schema import model_sectors
@@ -98,6 +97,8 @@ def growth_test(months: Sequence[str], growth: Sequence[float], threshold: float
     if spread <= max(RELATIVE_TOLERANCE * scale, 1e-12):
         p_value = 0.0 if exceeds(mean, threshold) else 1.0
     else:
+        from scipy import stats  # imported here: scipy.stats takes a second or more to import
+
         with _warnings.catch_warnings(), np.errstate(all="ignore"):
             # near-equal values: scipy warns of precision loss, the result stays usable
             _warnings.simplefilter("ignore", RuntimeWarning)

@@ -37,6 +37,7 @@ __all__ = [
     "barometer_grade",
     "barometer_warnings",
     "check_barometer_rule",
+    "exceeds",
 ]
 
 #: Two figures closer than this share of the larger are equal: floating point makes
@@ -62,8 +63,9 @@ BAROMETER_COLUMNS = (
 )
 
 
-def _exceeds(a: float, b: float, absolute: float = ABSOLUTE_TOLERANCE) -> bool:
-    """a > b by more than the tolerances: equal within them is not greater."""
+def exceeds(a: float, b: float, absolute: float = ABSOLUTE_TOLERANCE) -> bool:
+    """a > b by more than the tolerances: equal within them is not greater. Every kind of rule
+    compares with this, so "strictly above the threshold" means the same everywhere."""
     return a > b and not math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=absolute)
 
 
@@ -136,10 +138,10 @@ def barometer_grade(
     current = _intensity(intensity, "intensity")
     achieved = 1.0 - current / base
     gap = required - achieved
-    rose = _exceeds(current, previous, absolute=0.0)
+    rose = exceeds(current, previous, absolute=0.0)
     gap_limit = None if red_gap_share is None else red_gap_share * required
-    far = gap_limit is not None and _exceeds(gap, gap_limit)
-    behind = _exceeds(required, achieved)
+    far = gap_limit is not None and exceeds(gap, gap_limit)
+    behind = exceeds(required, achieved)
 
     findings: list[str] = []
     if red_on_rise and rose:

@@ -27,6 +27,7 @@ import pandas as pd
 from carbonctl.errors import InputError, RefdataError
 from carbonctl.indicators.schedule import required_cumulative, year_index
 from carbonctl.warning.model import EarlyWarning, Level, Rule, render
+from carbonctl.warning.tables import region_name
 
 __all__ = [
     "ABSOLUTE_TOLERANCE",
@@ -220,7 +221,7 @@ def _values(
 def _message(rule: Rule, values: Mapping[str, object], grade: BarometerGrade) -> str:
     parts = [render(rule.explanations[f], values, rule_id=rule.rule_id) for f in grade.findings]
     headline = (
-        f"{values['subject']} {values['period']}年{rule.name_zh}："
+        f"{region_name(str(values['subject']))} {values['period']}年{rule.name_zh}："
         f"{grade.level.label_zh}（{grade.level.grade_zh}）。"
     )
     return headline + "；".join(parts) + "。"
@@ -305,6 +306,7 @@ def barometer_warnings(rule: Rule, table: pd.DataFrame) -> list[EarlyWarning]:
                 message=_message(rule, values, grade),
                 measure=rule.measure(grade.level),
                 details={
+                    "region": str(row["region"]),
                     "gap": grade.gap,
                     "gap_limit": grade.gap_limit,
                     "rise": grade.rise,

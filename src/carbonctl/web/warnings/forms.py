@@ -93,7 +93,9 @@ class RuleForm(forms.Form):
 
     active = forms.BooleanField(label=_("启用"), required=False, initial=True)
     change_note = forms.CharField(
-        label=_("修改说明"), max_length=CELL_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("修改说明"),
+        max_length=CELL_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 90}),
     )
 
     def __init__(
@@ -121,7 +123,9 @@ class RuleForm(forms.Form):
                 required=key in ("rule_id", "name_zh", "status", "source"),
                 max_length=CELL_LENGTH,
                 strip=True,
-                widget=forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput(),
+                widget=forms.Textarea(attrs={"rows": 3, "cols": 90})
+                if long
+                else forms.TextInput(attrs={"size": 60}),
                 disabled=key == "rule_id" and not new,
             )
         self.fields.update(meta)

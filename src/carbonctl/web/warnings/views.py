@@ -223,8 +223,8 @@ def _details(w: Warning) -> list[dict]:
         label, unit = labels.DETAILS.get(key, (key, ""))
         if key == "findings" and isinstance(value, list):
             shown = "；".join(str(labels.FINDINGS.get(v, v)) for v in value)
-        elif unit == "%" and isinstance(value, int | float):
-            shown = format_quantity(float(value), "%", 2)
+        elif unit and isinstance(value, int | float) and not isinstance(value, bool):
+            shown = format_quantity(float(value), unit, 2 if unit == "%" else None)
         elif isinstance(value, float):
             shown = f"{value:.4g}"
         elif value is None or value == "":

@@ -127,3 +127,58 @@ def test_render_fills_plain_names_only():
     assert render("{a:.1%}/{b}", {"a": 0.125, "b": "x"}) == "12.5%/x"
     with pytest.raises(RefdataError):
         render("{}", {"a": 1})
+
+
+# --- every kind ----------------------------------------------------------------------------------
+
+NEW_KINDS = [
+    "budget_overuse",
+    "budget_exhaustion",
+    "fast_growth",
+    "enterprise_benchmark",
+    "late_data",
+    "red_region_event",
+]
+
+
+def test_load_rules_returns_every_packaged_rule_once():
+    rules = load_rules()
+    ids = [r.rule_id for r in rules]
+    assert len(ids) == len(set(ids))
+    assert {r.kind for r in rules} == set(KINDS) == {"barometer", *NEW_KINDS}
+    for kind in NEW_KINDS:
+        rule = find_rule(kind)  # each kind ships one rule named after it
+        assert rule.kind == kind
+        assert refdata.status_label(rule.status) == "DESIGN PROPOSAL"
+        assert rule.source and rule.note
+        assert rule.measure(Level.RED)  # every kind names a red measure
+
+
+@pytest.mark.parametrize("kind", NEW_KINDS)
+def test_every_template_of_a_new_kind_is_checked_at_load(kind):
+    table = refdata.load_table(KINDS[kind].table)
+    record = table.iloc[0].to_dict()
+    rule_from_record(record)  # the packaged one loads
+    # switch every optional level on so that every template is checked
+    switched = {
+        "budget_overuse": {"yellow_excess": "0.05"},
+        "enterprise_benchmark": {"yellow_margin": "0.2"},
+        "red_region_event": {"yellow_on_yellow": "1"},
+    }.get(kind, {})
+    rule_from_record({**record, **switched})
+    for column in [c for c in record if c.startswith("explanation_")]:
+        with pytest.raises(RefdataError, match=r"uses \{unknown_field\}"):
+            rule_from_record({**record, **switched, column: "{unknown_field}"})
+
+
+def test_refdata_lists_the_new_rule_tables_with_their_status():
+    listed = refdata.describe_tables().set_index("table")
+    for kind in NEW_KINDS:
+        assert listed.loc[f"warning_rules_{kind}", "status"] == "DESIGN PROPOSAL"
+
+
+def test_a_missing_parameter_column_is_refused_naming_it():
+    record = refdata.load_table("warning_rules_fast_growth").iloc[0].to_dict()
+    del record["alpha"]
+    with pytest.raises(RefdataError, match="has no parameter alpha"):
+        rule_from_record(record)

@@ -192,3 +192,72 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("API schema (schemathesis)")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+#: The budget and warning tests' world (``control_world``): tCO2 and GDP (constant prices) of
+#: Taiyuan and Datong and of 小店区, 2020–2022, chosen so that the carbon barometer (14th plan,
+#: 18 %) grades Taiyuan yellow in 2021 and green in 2022 and Datong red both years.
+CONTROL_EMISSIONS = {
+    "140100": {2020: 100e6, 2021: 101e6, 2022: 100e6},
+    "140200": {2020: 50e6, 2021: 55e6, 2022: 54e6},
+    "140105": {2020: 20e6, 2021: 20.2e6, 2022: 20e6},
+}
+CONTROL_GDP = {"140100": 1000.0, "140200": 500.0, "140105": 200.0}  # 2020; +5 % a year
+
+
+def control_monthly(adcode: str, year: int) -> list[float]:
+    """The monthly tCO2 of ``adcode`` in ``year`` (12 values summing to its annual figure, 2023:
+    2022's × 1.04): a winter peak, the same shape every year."""
+    annual = CONTROL_EMISSIONS[adcode].get(year) or CONTROL_EMISSIONS[adcode][2022] * 1.04
+    shape = [1.3, 1.1, 1.0, 0.9, 0.85, 0.85, 0.9, 0.9, 0.85, 0.9, 1.05, 1.4]
+    return [annual * s / sum(shape) for s in shape]
+
+
+@pytest.fixture
+def control_world(province):
+    """``province`` plus an inventory dataset (2020–2022 totals and GDP, 2023 GDP) and an
+    electricity–carbon assessment with monthly estimates: 2020–2022 reconciled, January–June
+    2023 nowcast (2023 runs 4 % above 2022)."""
+    from carbonctl.web.electricity.models import Assessment, Estimate
+    from carbonctl.web.inventories.models import Dataset, MacroFigure, RegionTotal
+    from carbonctl.web.submissions.services import factor_set
+
+    dataset = Dataset.objects.create(
+        code="control-test", label="test", synthetic=True, factor_set=factor_set()
+    )
+    for adcode, years in CONTROL_EMISSIONS.items():
+        for year, tco2 in years.items():
+            RegionTotal.objects.create(
+                dataset=dataset, region_id=adcode, year=year, key_industry="", tco2=tco2
+            )
+        for year in range(2020, 2024):
+            MacroFigure.objects.create(
+                dataset=dataset,
+                region_id=adcode,
+                year=year,
+                gdp_constant=CONTROL_GDP[adcode] * 1.05 ** (year - 2020),
+            )
+    assessment = Assessment.objects.create(label="test", year=2023, through_year=2022)
+    rows = []
+    for adcode in CONTROL_EMISSIONS:
+        for year in (2020, 2021, 2022, 2023):
+            months = control_monthly(adcode, year)[: 6 if year == 2023 else 12]
+            basis = Estimate.Basis.NOWCAST if year == 2023 else Estimate.Basis.RECONCILED
+            for month, tco2 in enumerate(months, start=1):
+                rows.append(
+                    Estimate(
+                        assessment=assessment,
+                        level="city" if adcode.endswith("00") else "county",
+                        region_id=adcode,
+                        sector="ALL",
+                        month=f"{year}-{month:02d}",
+                        kind=Estimate.Kind.MONTH,
+                        basis=basis,
+                        kwh=0.0,
+                        tco2=tco2,
+                        lo=tco2 * 0.95,
+                        hi=tco2 * 1.05,
+                    )
+                )
+    Estimate.objects.bulk_create(rows)
+    return {**province, "dataset": dataset, "assessment": assessment}

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from carbonctl import __version__
-from carbonctl.cli import accounting, demo, electricity, platform, refdata, targets, warn
+from carbonctl.cli import accounting, budget, demo, electricity, platform, refdata, targets, warn
 from carbonctl.cli.common import console
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ for capability in (accounting, targets, warn, platform):
 app.add_typer(refdata.app, name="refdata")
 app.add_typer(demo.app, name="demo")
 app.add_typer(electricity.app, name="electricity")
+app.add_typer(budget.app, name="budget")
 
 
 @app.callback()

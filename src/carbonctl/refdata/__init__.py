@@ -11,13 +11,19 @@ keys), :mod:`~carbonctl.refdata.fuels` (fuel catalogue and factor sets),
 :mod:`~carbonctl.refdata.factors` (heat, process materials, GWPs),
 :mod:`~carbonctl.refdata.regions` (regions and the county -> city -> province roll-up),
 :mod:`~carbonctl.refdata.grid` (grid factors), :mod:`~carbonctl.refdata.sectors` (sector
-classifications), :mod:`~carbonctl.refdata.bounds` (plausibility bounds of input rows) and
+classifications), :mod:`~carbonctl.refdata.bounds` (plausibility bounds of input rows),
+:mod:`~carbonctl.refdata.benchmarks` (energy-efficiency 标杆/基准 levels) and
 :mod:`~carbonctl.refdata.entries` (look-up by name). Everything public is re-exported here,
 so callers write ``refdata.find_fuel`` whatever module holds it.
 """
 
 from __future__ import annotations
 
+from carbonctl.refdata.benchmarks import (
+    EfficiencyBenchmark,
+    efficiency_benchmark,
+    efficiency_benchmarks,
+)
 from carbonctl.refdata.bounds import Bound, plausibility_bounds
 from carbonctl.refdata.entries import lookup
 from carbonctl.refdata.factors import (
@@ -84,6 +90,7 @@ __all__ = [
     "SECTOR_SCHEMES",
     "TABLES",
     "Bound",
+    "EfficiencyBenchmark",
     "Fuel",
     "GridFactor",
     "Material",
@@ -91,6 +98,8 @@ __all__ = [
     "close_matches",
     "county_city",
     "describe_tables",
+    "efficiency_benchmark",
+    "efficiency_benchmarks",
     "extra_dirs",
     "factor_set_ids",
     "factor_sets",

@@ -60,6 +60,35 @@ TABLES: dict[str, tuple[str, str]] = {
         "warning_rules_barometer.csv",
         "early-warning rules of the barometer kind (晴雨表): the carbon barometer",
     ),
+    "warning_rules_budget_overuse": (
+        "warning_rules_budget_overuse.csv",
+        "early-warning rules: budget use beyond the pro-rated budget (预算超序时进度)",
+    ),
+    "warning_rules_budget_exhaustion": (
+        "warning_rules_budget_exhaustion.csv",
+        "early-warning rules: budget projected to run out before year end (预算预计提前用尽)",
+    ),
+    "warning_rules_fast_growth": (
+        "warning_rules_fast_growth.csv",
+        "early-warning rules: fast-growing sectors and regions (排放快速增长)",
+    ),
+    "warning_rules_enterprise_benchmark": (
+        "warning_rules_enterprise_benchmark.csv",
+        "early-warning rules: enterprises worse than the 基准 level (能效低于基准水平)",
+    ),
+    "warning_rules_late_data": (
+        "warning_rules_late_data.csv",
+        "early-warning rules: data not reported by its deadline (数据未按时报送)",
+    ),
+    "warning_rules_red_region_event": (
+        "warning_rules_red_region_event.csv",
+        "early-warning rules: workflow events in red regions (红色预警地区的项目)",
+    ),
+    "energy_efficiency_benchmarks": (
+        "energy_efficiency_benchmarks.csv",
+        "energy-efficiency 标杆 and 基准 levels of industrial products (发改产业〔2021〕1609号, "
+        "〔2023〕723号)",
+    ),
     "five_year_plans": (
         "five_year_plans.csv",
         "five-year plans (五年规划): base year, years, national CO2-intensity target",

@@ -1,5 +1,8 @@
-"""Early warning (预警): rules held as data, evaluated over regions' figures into red, yellow and
-green warnings with a Chinese explanation and a suggested measure. Pure; see docs/warnings.md."""
+"""Early warning (预警): rules held as data, evaluated over regions', sectors' and enterprises'
+figures into red, yellow and green warnings with a Chinese explanation and a suggested measure.
+Pure; see docs/warnings.md. Each kind's input table is its ``*_COLUMNS`` (a contract with the
+platform): barometer, budget_overuse, budget_exhaustion, fast_growth, enterprise_benchmark,
+late_data, red_region_event."""
 
 from __future__ import annotations
 
@@ -11,6 +14,35 @@ from carbonctl.warning.barometer import (
     barometer_grade,
     barometer_warnings,
     check_barometer_rule,
+    exceeds,
+)
+from carbonctl.warning.budget import (
+    BUDGET_FORECAST_COLUMNS,
+    BUDGET_USE_COLUMNS,
+    budget_exhaustion_warnings,
+    budget_overuse_warnings,
+    check_budget_exhaustion_rule,
+    check_budget_overuse_rule,
+)
+from carbonctl.warning.efficiency import (
+    ENTERPRISE_ENERGY_COLUMNS,
+    check_enterprise_benchmark_rule,
+    enterprise_benchmark_warnings,
+)
+from carbonctl.warning.events import (
+    EVENT_COLUMNS,
+    REPORTING_COLUMNS,
+    check_late_data_rule,
+    check_red_region_event_rule,
+    late_data_warnings,
+    red_region_event_warnings,
+)
+from carbonctl.warning.growth import (
+    GROWTH_COLUMNS,
+    GrowthTest,
+    check_fast_growth_rule,
+    fast_growth_warnings,
+    growth_test,
 )
 from carbonctl.warning.inputs import (
     BAROMETER_FIELDS,
@@ -34,21 +66,42 @@ __all__ = [
     "ABSOLUTE_TOLERANCE",
     "BAROMETER_COLUMNS",
     "BAROMETER_FIELDS",
+    "BUDGET_FORECAST_COLUMNS",
+    "BUDGET_USE_COLUMNS",
     "CARBON_BAROMETER",
+    "ENTERPRISE_ENERGY_COLUMNS",
+    "EVENT_COLUMNS",
+    "GROWTH_COLUMNS",
     "KINDS",
     "RELATIVE_TOLERANCE",
+    "REPORTING_COLUMNS",
     "BarometerGrade",
     "EarlyWarning",
+    "GrowthTest",
     "Level",
     "Rule",
     "RuleKind",
     "barometer_grade",
     "barometer_warnings",
+    "budget_exhaustion_warnings",
+    "budget_overuse_warnings",
     "check_barometer_rule",
+    "check_budget_exhaustion_rule",
+    "check_budget_overuse_rule",
+    "check_enterprise_benchmark_rule",
+    "check_fast_growth_rule",
+    "check_late_data_rule",
+    "check_red_region_event_rule",
+    "enterprise_benchmark_warnings",
     "evaluate",
+    "exceeds",
+    "fast_growth_warnings",
     "find_rule",
+    "growth_test",
+    "late_data_warnings",
     "load_rules",
     "read_barometer_input",
+    "red_region_event_warnings",
     "render",
     "rule_from_record",
     "validate_barometer_input",

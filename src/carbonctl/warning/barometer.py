@@ -27,6 +27,7 @@ import pandas as pd
 from carbonctl.errors import InputError, RefdataError
 from carbonctl.indicators.schedule import required_cumulative, year_index
 from carbonctl.warning.model import EarlyWarning, Level, Rule, render
+from carbonctl.warning.tables import region_name
 
 __all__ = [
     "ABSOLUTE_TOLERANCE",
@@ -37,6 +38,7 @@ __all__ = [
     "barometer_grade",
     "barometer_warnings",
     "check_barometer_rule",
+    "exceeds",
 ]
 
 #: Two figures closer than this share of the larger are equal: floating point makes
@@ -62,8 +64,9 @@ BAROMETER_COLUMNS = (
 )
 
 
-def _exceeds(a: float, b: float, absolute: float = ABSOLUTE_TOLERANCE) -> bool:
-    """a > b by more than the tolerances: equal within them is not greater."""
+def exceeds(a: float, b: float, absolute: float = ABSOLUTE_TOLERANCE) -> bool:
+    """a > b by more than the tolerances: equal within them is not greater. Every kind of rule
+    compares with this, so "strictly above the threshold" means the same everywhere."""
     return a > b and not math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=absolute)
 
 
@@ -136,10 +139,10 @@ def barometer_grade(
     current = _intensity(intensity, "intensity")
     achieved = 1.0 - current / base
     gap = required - achieved
-    rose = _exceeds(current, previous, absolute=0.0)
+    rose = exceeds(current, previous, absolute=0.0)
     gap_limit = None if red_gap_share is None else red_gap_share * required
-    far = gap_limit is not None and _exceeds(gap, gap_limit)
-    behind = _exceeds(required, achieved)
+    far = gap_limit is not None and exceeds(gap, gap_limit)
+    behind = exceeds(required, achieved)
 
     findings: list[str] = []
     if red_on_rise and rose:
@@ -218,7 +221,7 @@ def _values(
 def _message(rule: Rule, values: Mapping[str, object], grade: BarometerGrade) -> str:
     parts = [render(rule.explanations[f], values, rule_id=rule.rule_id) for f in grade.findings]
     headline = (
-        f"{values['subject']} {values['period']}年{rule.name_zh}："
+        f"{region_name(str(values['subject']))} {values['period']}年{rule.name_zh}："
         f"{grade.level.label_zh}（{grade.level.grade_zh}）。"
     )
     return headline + "；".join(parts) + "。"
@@ -303,6 +306,7 @@ def barometer_warnings(rule: Rule, table: pd.DataFrame) -> list[EarlyWarning]:
                 message=_message(rule, values, grade),
                 measure=rule.measure(grade.level),
                 details={
+                    "region": str(row["region"]),
                     "gap": grade.gap,
                     "gap_limit": grade.gap_limit,
                     "rise": grade.rise,

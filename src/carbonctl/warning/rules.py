@@ -12,6 +12,23 @@ from typing import Any
 from carbonctl import refdata
 from carbonctl.errors import RefdataError, UnknownNameError
 from carbonctl.warning.barometer import barometer_warnings, check_barometer_rule
+from carbonctl.warning.budget import (
+    budget_exhaustion_warnings,
+    budget_overuse_warnings,
+    check_budget_exhaustion_rule,
+    check_budget_overuse_rule,
+)
+from carbonctl.warning.efficiency import (
+    check_enterprise_benchmark_rule,
+    enterprise_benchmark_warnings,
+)
+from carbonctl.warning.events import (
+    check_late_data_rule,
+    check_red_region_event_rule,
+    late_data_warnings,
+    red_region_event_warnings,
+)
+from carbonctl.warning.growth import check_fast_growth_rule, fast_growth_warnings
 from carbonctl.warning.model import EarlyWarning, Level, Rule
 
 __all__ = [
@@ -35,11 +52,41 @@ class RuleKind:
     table: str
 
 
-#: Kind name -> its evaluation. The data each kind takes is described by its function.
+#: Kind name -> its evaluation. The table each kind takes is its ``*_COLUMNS`` (a contract with
+#: the platform, see docs/warnings.md).
 KINDS: dict[str, RuleKind] = {
-    "barometer": RuleKind(
-        "barometer", barometer_warnings, check_barometer_rule, "warning_rules_barometer"
-    ),
+    kind.name: kind
+    for kind in (
+        RuleKind("barometer", barometer_warnings, check_barometer_rule, "warning_rules_barometer"),
+        RuleKind(
+            "budget_overuse",
+            budget_overuse_warnings,
+            check_budget_overuse_rule,
+            "warning_rules_budget_overuse",
+        ),
+        RuleKind(
+            "budget_exhaustion",
+            budget_exhaustion_warnings,
+            check_budget_exhaustion_rule,
+            "warning_rules_budget_exhaustion",
+        ),
+        RuleKind(
+            "fast_growth", fast_growth_warnings, check_fast_growth_rule, "warning_rules_fast_growth"
+        ),
+        RuleKind(
+            "enterprise_benchmark",
+            enterprise_benchmark_warnings,
+            check_enterprise_benchmark_rule,
+            "warning_rules_enterprise_benchmark",
+        ),
+        RuleKind("late_data", late_data_warnings, check_late_data_rule, "warning_rules_late_data"),
+        RuleKind(
+            "red_region_event",
+            red_region_event_warnings,
+            check_red_region_event_rule,
+            "warning_rules_red_region_event",
+        ),
+    )
 }
 
 #: Columns every rule table has; ``explanation_<finding>`` and ``measure_<level>`` columns hold
@@ -156,8 +203,9 @@ def find_rule(rule_id: str) -> Rule:
 
 
 def evaluate(rule: Rule, data: Any) -> list[EarlyWarning]:
-    """The warnings ``rule`` gives on ``data`` (what its kind takes: for ``barometer`` a table
-    of :data:`carbonctl.warning.barometer.BAROMETER_COLUMNS`). A pure function of both."""
+    """The warnings ``rule`` gives on ``data`` (what its kind takes: a table with the columns
+    of its ``*_COLUMNS`` — ``BAROMETER_COLUMNS``, ``BUDGET_USE_COLUMNS``, ``GROWTH_COLUMNS`` …,
+    see docs/warnings.md). A pure function of both."""
     try:
         kind = KINDS[rule.kind]
     except KeyError:

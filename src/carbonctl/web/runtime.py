@@ -347,3 +347,64 @@ def publish_electricity(
         source=source,
     )
     return saved.pk, saved.bulletins.count()
+
+
+def _setup_platform() -> None:
+    prepare_environment()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _user_or_none(username: str | None):
+    if username is None:
+        return None
+    return _user(username)
+
+
+def platform_warnings(
+    year: int, month: int | None = None, *, publish: bool = False, username: str | None = None
+) -> tuple[list[dict], dict | None]:
+    """Every active warning rule over the platform's data for ``year`` (to ``month``): the
+    warnings as JSON records, and with ``publish`` the stored run's counts (warnings stored,
+    users notified in the platform and by e-mail)."""
+    _setup_platform()
+    from carbonctl.web.warnings import services
+
+    user = _user_or_none(username)
+    found = services.evaluate(year, month)
+    run = services.publish(found, year=year, month=month, user=user) if publish else None
+    return [f.as_dict() for f in found], (None if run is None else {"run": run.pk, **run.counts})
+
+
+def platform_budget_show(region: str, year: int | None) -> dict:
+    """``budget show`` over the platform's ledger and monthly data; ``year`` None = the current
+    year (the latest with monthly data)."""
+    _setup_platform()
+    from carbonctl.errors import InputError
+    from carbonctl.web.budget import services
+
+    if year is None:
+        year = services.current_year()
+        if year is None:
+            raise InputError("the platform has no monthly data", column="year", expected="--year")
+    return dict(services.show(region, year))
+
+
+def platform_budget_update(*, plan: str | None, year: int | None, username: str) -> dict[str, int]:
+    """Record budgets (of ``plan``) and actuals (of ``year``) derived from the platform's
+    targets, inventories, GDP and monthly estimates, as entries by ``username``."""
+    _setup_platform()
+    from carbonctl.web.budget import services
+
+    user = _user(username)
+    written = {"budget": 0, "actual": 0}
+    if plan is not None:
+        entries = services.derive_budgets(plan)
+        written["budget"] = services.append_many(user, entries, summary=f"budgets of {plan}")
+    if year is not None:
+        entries = services.derive_actuals(year)
+        written["actual"] = services.append_many(user, entries, summary=f"actuals of {year}")
+    return written

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "carbonctl.web.factors",
     "carbonctl.web.targets",
     "carbonctl.web.electricity",
+    "carbonctl.web.budget",
+    "carbonctl.web.warnings",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +122,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Warning notifications (预警通知) go out through Django's mail framework: the console backend
+# unless an SMTP server is configured (CARBONCTL_EMAIL_BACKEND, EMAIL_HOST …).
+EMAIL_BACKEND = os.environ.get(
+    "CARBONCTL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("CARBONCTL_EMAIL_HOST", "localhost")
+EMAIL_PORT = _number("CARBONCTL_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("CARBONCTL_EMAIL_FROM", "carbonctl@localhost")
 # Sessions are read on every page: keep them in each worker's memory cache, backed by the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

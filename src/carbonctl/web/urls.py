@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("targets/", include("carbonctl.web.targets.urls")),
     path("electricity/", include("carbonctl.web.electricity.urls")),
     path("regions/", include("carbonctl.web.regions.urls")),
+    path("warnings/", include("carbonctl.web.warnings.urls")),
     path("", include("carbonctl.web.inventories.urls")),
     prefix_default_language=False,
 )

@@ -34,6 +34,12 @@ class Capability(enum.StrEnum):
     VIEW_TARGETS = "view_targets"  # adopted targets and schedule progress (目标进度)
     READ_REGION_TARGETS = "read_region_targets"  # targets of regions through the API (区域目标数据)
     SPLIT_CITY_TARGET = "split_city_target"  # split a city's target among counties (逐级分解)
+    VIEW_BUDGET = "view_budget"  # carbon budgets of the own regions (碳排放预算)
+    REQUEST_ADJUSTMENT = "request_adjustment"  # propose a budget adjustment (预算调整申请)
+    APPROVE_ADJUSTMENT = "approve_adjustment"  # approve another's adjustment (预算调整批准)
+    VIEW_WARNINGS = "view_warnings"  # warnings in scope, the warning centre (预警中心)
+    ACT_ON_WARNINGS = "act_on_warnings"  # acknowledge or resolve warnings in scope (预警处置)
+    MANAGE_RULES = "manage_rules"  # edit the warning rules (预警规则管理)
 
 
 # Aggregates (see .aggregates): the whole province's, or one's own region's with the province's
@@ -67,6 +73,15 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
         Capability.VIEW_TARGETS: _REGIONAL,
         Capability.READ_REGION_TARGETS: _REGIONAL,
         Capability.SPLIT_CITY_TARGET: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
+        Capability.VIEW_BUDGET: _REGIONAL,
+        Capability.REQUEST_ADJUSTMENT: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
+        Capability.APPROVE_ADJUSTMENT: _DECIDERS,
+        # an enterprise reporter sees the warnings of the own enterprise (scope decides which)
+        Capability.VIEW_WARNINGS: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        Capability.ACT_ON_WARNINGS: frozenset(
+            {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL}
+        ),
+        Capability.MANAGE_RULES: frozenset({Role.PROVINCE_ADMIN}),
     }
 )
 
@@ -161,3 +176,28 @@ def can_read_region_targets(user) -> bool:
 def can_split_city_target(user, city: str) -> bool:
     """Split the target of ``city`` (adcode): province staff, or that city's official."""
     return has(user, Capability.SPLIT_CITY_TARGET, region=city)
+
+
+def can_view_budget(user) -> bool:
+    return has(user, Capability.VIEW_BUDGET)
+
+
+def can_request_adjustment(user) -> bool:
+    return has(user, Capability.REQUEST_ADJUSTMENT)
+
+
+def can_approve_adjustment(user, author_id: int | None = None) -> bool:
+    """Approve or return a budget adjustment; never one's own (``author_id``: the requester)."""
+    return has(user, Capability.APPROVE_ADJUSTMENT) and author_id != user.pk
+
+
+def can_view_warnings(user) -> bool:
+    return has(user, Capability.VIEW_WARNINGS)
+
+
+def can_act_on_warnings(user) -> bool:
+    return has(user, Capability.ACT_ON_WARNINGS)
+
+
+def can_manage_rules(user) -> bool:
+    return has(user, Capability.MANAGE_RULES)

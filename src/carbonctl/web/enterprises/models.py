@@ -53,3 +53,29 @@ class Enterprise(models.Model):
         self.credit_code = normalise(self.credit_code)
         self.full_clean()
         super().save(*args, **kwargs)
+
+
+class ProductEnergy(models.Model):
+    """An enterprise's specific energy use of a product or process in a year (单位产品能耗),
+    compared with the energy-efficiency benchmark (标杆) and baseline (基准) levels."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.PROTECT, related_name="product_energy", verbose_name=_("企业")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    product = models.CharField(_("产品或工序"), max_length=100)
+    output = models.FloatField(_("产量"), null=True, blank=True)
+    output_unit = models.CharField(_("产量单位"), max_length=30, blank=True)
+    specific_energy = models.FloatField(_("单位产品能耗"))
+    unit = models.CharField(_("单位"), max_length=30)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "year", "product"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "product"], name="one_product_energy"
+            )
+        ]
+        verbose_name = _("单位产品能耗")
+        verbose_name_plural = _("单位产品能耗")

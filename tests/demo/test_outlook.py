@@ -204,7 +204,17 @@ def test_product_energy_matches_the_benchmarks_and_some_are_worse(demo_outlook):
 
 def test_reporting_has_late_and_missing_reports(demo_outlook, demo_dataset):
     reporting = demo_outlook.reporting
-    assert list(reporting.columns) == ["subject", "subject_kind", "period", "deadline", "received"]
+    assert list(reporting.columns)[:5] == [
+        "subject",
+        "subject_kind",
+        "period",
+        "deadline",
+        "received",
+    ]
+    table = demo_dataset.enterprises
+    owner = dict(zip(table["credit_code"], table["adcode"], strict=True))
+    enterprise_rows = reporting[reporting["subject_kind"] == "enterprise"]
+    assert (enterprise_rows["region"] == enterprise_rows["subject"].map(owner)).all()
     counties = reporting[reporting["subject_kind"] == "county"]
     enterprises = reporting[reporting["subject_kind"] == "enterprise"]
     n_counties = (demo_dataset.regions["level"] == "county").sum()

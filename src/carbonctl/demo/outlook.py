@@ -31,12 +31,11 @@ truth keeps the model's error. The 2026 assessment is then computed once more on
 province the sum of its cities. A projection, not a statistic.
 
 **Specific energy use 2025** of the demo enterprises whose industry has a product in the national
-energy-efficiency benchmark table (``demo/data/policy/energy_efficiency_benchmarks.csv``, an
-unchanged copy of ``shared/refdata/policy``): steel (高炉工序 and 转炉工序, or an electric arc
-furnace, or ferroalloys), coking (焦炭), cement clinker (水泥熟料) and flat glass, electrolytic
-aluminium (电解铝) and chemicals. Most lie between the benchmark (标杆) and the baseline (基准)
-level, about one in ten better than the benchmark, and :data:`WORSE_THAN_BASELINE` of them worse
-than the baseline (lower is better for every row of the table).
+energy-efficiency benchmark table (refdata ``energy_efficiency_benchmarks``): steel (高炉工序
+and 转炉工序, or an electric arc furnace, or ferroalloys), coking (焦炭), cement clinker
+(水泥熟料) and flat glass, electrolytic aluminium (电解铝) and chemicals. Most lie between the
+benchmark (标杆) and the baseline (基准) level, about one in ten better than the benchmark, and
+:data:`WORSE_THAN_BASELINE` of them worse than the baseline (lower is better for every row).
 
 **Reporting status** (报送情况) for the late-data rule: each county's monthly energy report for
 2026-01 … 2026-06 (deadline: the 15th of the next month) and each key enterprise's annual report
@@ -55,7 +54,6 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.demo import demo_file
 from carbonctl.demo.electricity import (
     COUNTY_YEAR_SD,
     DRIVER_RHO,
@@ -80,6 +78,7 @@ from carbonctl.electricity.assessment import YearAssessment, assess_year
 from carbonctl.electricity.reconcile import benchmark
 from carbonctl.electricity.schema import DISPATCH_FUELS, OUTPUT_PRODUCTS, model_sectors
 from carbonctl.indicators.schedule import required_cumulative
+from carbonctl.refdata.benchmarks import efficiency_benchmarks
 from carbonctl.units import conversion_factor
 from carbonctl.warning.barometer import barometer_grade
 
@@ -191,6 +190,8 @@ REPORTING_AS_OF: Final = dt.date(2026, 7, 20)
 ENTERPRISE_DEADLINE: Final = dt.date(2026, 3, 31)
 LATE_SHARE: Final = 0.03  # share of reports received late
 COUNTIES_MISSING_JUNE: Final = 3
+MONTHLY_REPORT: Final = "月度能源消费报表"
+ANNUAL_REPORT: Final = f"{BASE_YEAR}年度能源利用状况报告"
 ENTERPRISES_MISSING: Final = 3
 
 
@@ -205,7 +206,8 @@ class DemoOutlook:
       output_unit, specific_energy, unit (product and unit as in the benchmark table).
     - ``reporting``: subject (county adcode or enterprise credit code), subject_kind
       (county|enterprise), period (``YYYY-MM`` or ``YYYY``), deadline, received (dates; received
-      None when not received by :data:`REPORTING_AS_OF`).
+      None when not received by :data:`REPORTING_AS_OF`), and for loading: region (the county,
+      an enterprise's county) and report (what is owed, Chinese).
     - ``meta``: the design, what was planted and the barometer the assessment gives.
     """
 
@@ -662,12 +664,12 @@ def city_barometer(
 
 
 def _benchmarks() -> pd.DataFrame:
-    table = pd.read_csv(
-        demo_file("policy/energy_efficiency_benchmarks.csv"), dtype=str, keep_default_na=False
-    )
-    table["benchmark"] = table["benchmark_标杆"].astype(float)
-    table["baseline"] = table["baseline_基准"].astype(float)
-    return table.set_index("product_or_process")
+    """The benchmark table (refdata ``energy_efficiency_benchmarks``) by product: benchmark,
+    baseline, unit."""
+    return pd.DataFrame(
+        [(b.product, b.benchmark, b.baseline, b.unit) for b in efficiency_benchmarks()],
+        columns=["product_or_process", "benchmark", "baseline", "unit"],
+    ).set_index("product_or_process")
 
 
 def _product_energy(dataset: DemoDataset, rng: np.random.Generator) -> pd.DataFrame:
@@ -748,15 +750,16 @@ def _reporting(dataset: DemoDataset, rng: np.random.Generator) -> pd.DataFrame:
             if not (m == LAST_MONTH and county in missing_june):
                 received = _received(rng, deadline, rng.random() < LATE_SHARE)
                 received = min(received, REPORTING_AS_OF)
-            rows.append(("county", county, period, deadline, received))
+            rows.append(("county", county, county, MONTHLY_REPORT, period, deadline, received))
     codes = dataset.enterprises["credit_code"].tolist()
+    county_of = dict(zip(codes, dataset.enterprises["adcode"].astype(str), strict=True))
     missing = set(rng.choice(codes, size=ENTERPRISES_MISSING, replace=False))
     for code in codes:
         received = None
         if code not in missing:
             received = _received(rng, ENTERPRISE_DEADLINE, rng.random() < LATE_SHARE)
-        rows.append(("enterprise", code, str(BASE_YEAR), ENTERPRISE_DEADLINE, received))
-    table = pd.DataFrame(
-        rows, columns=["subject_kind", "subject", "period", "deadline", "received"]
-    )
-    return table[["subject", "subject_kind", "period", "deadline", "received"]]
+        report = (county_of[code], ANNUAL_REPORT, str(BASE_YEAR), ENTERPRISE_DEADLINE)
+        rows.append(("enterprise", code, *report, received))
+    columns = ["subject_kind", "subject", "region", "report", "period", "deadline", "received"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table[["subject", "subject_kind", "period", "deadline", "received", "region", "report"]]

@@ -155,11 +155,18 @@ def load_demo_outlook(outlook: DemoOutlook) -> Assessment:
 
 
 def load_outlook_tables(outlook: DemoOutlook) -> None:
-    """Hook for the budget and warning apps (issue 14): load ``outlook.product_energy``
-    (enterprise specific energy 2025), ``outlook.reporting`` (reporting status for the late-data
-    rule), the budgets and the warnings here. Called inside :func:`load_demo_outlook`'s
-    transaction, after the 2026 assessment and GDP are saved; ``outlook.meta`` names the designed
-    barometer levels and the planted series. Loads nothing yet."""
+    """Hook for the budget and warning apps (issue 14): load the budgets, the warnings and these
+    tables of the outlook here. Called inside :func:`load_demo_outlook`'s transaction, after the
+    2026 assessment and GDP are saved; ``outlook.meta`` names the designed barometer levels and
+    the planted series. Loads nothing yet. The tables map onto the models as they are:
+
+    - ``outlook.product_energy`` → ``enterprises.ProductEnergy``: enterprise by ``credit_code``,
+      year, product, output, output_unit, specific_energy, unit (the benchmark table's).
+    - ``outlook.reporting`` → ``warnings.ReportingObligation``: subject_kind, region (the county;
+      an enterprise's county), enterprise by ``subject`` (credit code) for enterprises, report,
+      period, deadline, received → received_at (None: not received). Read as of
+      ``carbonctl.demo.outlook.REPORTING_AS_OF`` (2026-07-20).
+    """
 
 
 def _load_gdp_projection(gdp: pd.DataFrame) -> None:

@@ -72,7 +72,7 @@ def ledger(regions: Iterable[str] | None = None) -> core.Ledger:
 def _checked(
     *,
     region: str,
-    plan: str | None,
+    plan: str | None = None,
     year: int | None,
     kind: str,
     amount_tco2: float,

@@ -332,8 +332,8 @@ def request_adjustment(request, adcode: str):
         else:
             url = reverse("budget:region", args=[region.adcode])
             return redirect(f"{url}?year={data['year']}#adjustments")
-    year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
-    return _region(request, region, year, None, form=form, status=422)
+    year = form.cleaned_data.get("year")  # the page of the year asked, if it is a plan's
+    return _region(request, region, year if _plan(year) else None, None, form=form, status=422)
 
 
 @login_required

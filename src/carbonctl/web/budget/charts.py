@@ -4,7 +4,7 @@ Chinese font of the bulletins (WeasyPrint runs no JavaScript). Numbers arrive in
 
 from __future__ import annotations
 
-from carbonctl.web.electricity.charts import FONT, _chinese_font, _svg
+from carbonctl.web.electricity.charts import FONT, use_chinese_font, svg_text
 
 
 def _pyplot():
@@ -13,7 +13,7 @@ def _pyplot():
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    _chinese_font()
+    use_chinese_font()
     plt.rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["svg.fonttype"] = "path"
@@ -79,7 +79,7 @@ def cumulative_chart(chart: dict, year: int) -> str:
     axes.set_title(f"{year}年累计排放与预算（万吨）", fontsize=10)
     axes.tick_params(labelsize=7)
     axes.legend(fontsize=7, loc="upper left")
-    return _svg(figure)
+    return svg_text(figure)
 
 
 def monthly_chart(this_year: list, last_year: list, year: int) -> str:
@@ -111,4 +111,4 @@ def monthly_chart(this_year: list, last_year: list, year: int) -> str:
     axes.set_title(f"月度排放：{year}年与上年（万吨）", fontsize=10)
     axes.tick_params(labelsize=7)
     axes.legend(fontsize=7)
-    return _svg(figure)
+    return svg_text(figure)

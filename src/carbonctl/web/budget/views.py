@@ -113,16 +113,11 @@ def _years(codes: list[str], year: int | None) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def _root_url() -> str:
-    """The site root in the active language ("/" or "/en/")."""
-    return reverse("budget:overview").removesuffix("budget/")
-
-
 def _warnings_url(user, adcode: str) -> str | None:
     """The warning centre filtered to the region, for users who may see warnings."""
     if not can_view_warnings(user):
         return None
-    return f"{_root_url()}warnings/?region={adcode}"
+    return f"{reverse('warnings:centre')}?region={adcode}"
 
 
 # --- the overview -----------------------------------------------------------------------------

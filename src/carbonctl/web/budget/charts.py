@@ -4,7 +4,7 @@ Chinese font of the bulletins (WeasyPrint runs no JavaScript). Numbers arrive in
 
 from __future__ import annotations
 
-from carbonctl.web.electricity.charts import FONT, use_chinese_font, svg_text
+from carbonctl.web.electricity.charts import FONT, svg_text, use_chinese_font
 
 
 def _pyplot():

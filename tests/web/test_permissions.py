@@ -33,6 +33,13 @@ EXPECTED = {
     permissions.can_view_assessment: {ADMIN, ANALYST, REVIEWER},
     permissions.can_view_targets: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
     permissions.can_read_region_targets: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
+    # carbon budgets and early warning (issue 14)
+    permissions.can_view_budget: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
+    permissions.can_request_adjustment: {ADMIN, ANALYST},
+    permissions.can_approve_adjustment: {REVIEWER, ADMIN},
+    permissions.can_view_warnings: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_act_on_warnings: {ADMIN, ANALYST, CITY, COUNTY},
+    permissions.can_manage_rules: {ADMIN},
 }
 
 
@@ -67,6 +74,7 @@ def test_nobody_reviews_their_own_item(province):
     assert permissions.can_review(reviewer, author_id=reviewer.pk) is False
     assert permissions.can_review(reviewer, author_id=reviewer.pk + 1000) is True
     assert permissions.can_adopt_allocation(reviewer, author_id=reviewer.pk) is False
+    assert permissions.can_approve_adjustment(reviewer, author_id=reviewer.pk) is False
 
 
 def test_only_administrators_become_django_staff(province):

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("factors/", include("carbonctl.web.factors.urls")),
     path("targets/", include("carbonctl.web.targets.urls")),
     path("electricity/", include("carbonctl.web.electricity.urls")),
+    path("budget/", include("carbonctl.web.budget.urls")),
     path("regions/", include("carbonctl.web.regions.urls")),
     path("warnings/", include("carbonctl.web.warnings.urls")),
     path("", include("carbonctl.web.inventories.urls")),

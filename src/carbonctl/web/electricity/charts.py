@@ -12,14 +12,14 @@ from carbonctl.electricity.bulletin import Bulletin
 FONT = "WenQuanYi Micro Hei"
 
 
-def _svg(figure) -> str:
+def svg_text(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
 
-def _chinese_font() -> None:
+def use_chinese_font() -> None:
     """Make matplotlib draw with :data:`FONT`. Its font list is cached on first use; when the
     font was installed after that (as ``make test`` does on a fresh machine), the stale cache
     lacks it and Chinese would come out as missing glyphs, so the list is rebuilt once."""
@@ -40,7 +40,7 @@ def bulletin_charts(bulletin: Bulletin) -> dict[str, str]:
     from matplotlib import pyplot as plt
     from matplotlib.figure import Figure
 
-    _chinese_font()
+    use_chinese_font()
     plt.rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["svg.fonttype"] = "path"
@@ -58,5 +58,5 @@ def bulletin_charts(bulletin: Bulletin) -> dict[str, str]:
         axes.axvline(0, color="#555", linewidth=0.8)
         axes.set_title(title, fontsize=10)
         axes.tick_params(labelsize=8)
-        out[key] = _svg(figure)
+        out[key] = svg_text(figure)
     return out

@@ -622,7 +622,7 @@ def latest_barometer_level(region: str) -> str:
     parent = Region.objects.filter(adcode=region).values_list("parent_id", flat=True).first()
     if parent:
         codes.append(parent)
-    barometers = [s.rule_id for s, _ in current_rules(kinds={"barometer"})]
+    barometers = _map_barometers()
     for code in codes:
         found = (
             Warning.objects.filter(rule_id_text__in=barometers, subject=code)
@@ -801,11 +801,18 @@ def unread_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True, warning__in=visible)
 
 
+def _map_barometers() -> list[str]:
+    """The barometer rule the map and the event rules read: the packaged carbon barometer when
+    it is active (a stricter rule an administrator adds is shown as its own warnings, it does not
+    recolour the map), else every active barometer rule."""
+    barometers = [s.rule_id for s, _ in current_rules(kinds={"barometer"})]
+    return [core.CARBON_BAROMETER] if core.CARBON_BAROMETER in barometers else barometers
+
+
 def level_of_regions(period: str | None = None) -> dict[str, dict]:
     """The latest barometer grade of each region (for the map): level, value, threshold,
     message, period."""
-    barometers = [s.rule_id for s, _ in current_rules(kinds={"barometer"})]
-    rows = Warning.objects.filter(rule_id_text__in=barometers)
+    rows = Warning.objects.filter(rule_id_text__in=_map_barometers())
     if period:
         rows = rows.filter(period=period)
     out: dict[str, dict] = {}

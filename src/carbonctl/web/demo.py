@@ -99,12 +99,15 @@ def build(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list[DemoL
             load_demo_electricity(demo=electricity)
         if not outlook_is_loaded():  # a demo built before the 2026 outlook existed
             load_demo_outlook(_outlook(None, electricity, seed))
+        if not control_is_loaded():  # a demo built before budgets and warnings existed
+            load_demo_control()
         return current_logins(), False
     dataset = build_dataset(seed=seed)  # once, for the inventories and the electricity history
     logins = load_demo(dataset)
     electricity = build_demo_electricity(dataset, seed=seed)
     load_demo_electricity(demo=electricity)
     load_demo_outlook(_outlook(dataset, electricity, seed))
+    load_demo_control()
     return logins, True
 
 
@@ -155,18 +158,163 @@ def load_demo_outlook(outlook: DemoOutlook) -> Assessment:
 
 
 def load_outlook_tables(outlook: DemoOutlook) -> None:
-    """Hook for the budget and warning apps (issue 14): load the budgets, the warnings and these
-    tables of the outlook here. Called inside :func:`load_demo_outlook`'s transaction, after the
-    2026 assessment and GDP are saved; ``outlook.meta`` names the designed barometer levels and
-    the planted series. Loads nothing yet. The tables map onto the models as they are:
+    """The outlook's enterprise and reporting tables (inside :func:`load_demo_outlook`'s
+    transaction): specific energy use of products (单位产品能耗) as ``ProductEnergy`` and the
+    reports owed (报送义务) as ``ReportingObligation`` (received None: not received by
+    ``carbonctl.demo.outlook.REPORTING_AS_OF``)."""
+    from carbonctl.web.enterprises.models import ProductEnergy
+    from carbonctl.web.warnings.models import ReportingObligation
 
-    - ``outlook.product_energy`` → ``enterprises.ProductEnergy``: enterprise by ``credit_code``,
-      year, product, output, output_unit, specific_energy, unit (the benchmark table's).
-    - ``outlook.reporting`` → ``warnings.ReportingObligation``: subject_kind, region (the county;
-      an enterprise's county), enterprise by ``subject`` (credit code) for enterprises, report,
-      period, deadline, received → received_at (None: not received). Read as of
-      ``carbonctl.demo.outlook.REPORTING_AS_OF`` (2026-07-20).
-    """
+    enterprises = dict(Enterprise.objects.values_list("credit_code", "pk"))
+    ProductEnergy.objects.bulk_create(
+        [
+            ProductEnergy(
+                enterprise_id=enterprises[r.credit_code],
+                year=int(r.year),
+                product=r.product,
+                output=float(r.output),
+                output_unit=r.output_unit,
+                specific_energy=float(r.specific_energy),
+                unit=r.unit,
+                source="演示数据 (synthetic demo): carbonctl.demo.outlook",
+            )
+            for r in outlook.product_energy.itertuples(index=False)
+        ],
+        batch_size=BATCH,
+    )
+    ReportingObligation.objects.bulk_create(
+        [
+            ReportingObligation(
+                subject_kind=r.subject_kind,
+                region_id=r.region,
+                enterprise_id=enterprises[r.subject] if r.subject_kind == "enterprise" else None,
+                report=r.report,
+                period=r.period,
+                deadline=r.deadline,
+                received_at=None if pd.isna(r.received) else r.received,
+            )
+            for r in outlook.reporting.itertuples(index=False)
+        ],
+        batch_size=BATCH,
+    )
+
+
+#: The demo's approved and proposed projects in the budget ledger (synthetic; the project review
+#: of the next issue writes such entries): region, kind, annual tCO2 × operating share, source.
+DEMO_PROJECTS = (
+    (
+        "140400",
+        "committed",
+        1.2e6 * 0.5,
+        "project:DEMO-2026-001",
+        "演示：某焦化升级改造项目（已批，年排放120万吨×投产比例0.5）",
+    ),
+    (
+        "141000",
+        "committed",
+        0.8e6 * 0.75,
+        "project:DEMO-2026-002",
+        "演示：某电解铝配套项目（已批，年排放80万吨×投产比例0.75）",
+    ),
+    (
+        "140100",
+        "pipeline",
+        0.6e6,
+        "project:DEMO-2026-003",
+        "演示：某数据中心项目（在审，年排放60万吨）",
+    ),
+)
+#: Share of the province's annual budget held as the provincial reserve in the demo.
+DEMO_RESERVE_SHARE = 0.02
+
+
+def control_is_loaded() -> bool:
+    from carbonctl.web.budget.models import LedgerEntry
+
+    return LedgerEntry.objects.exists()
+
+
+def load_demo_control() -> dict[str, int]:
+    """Budgets and warnings for the demo (issue 14), by the demo users, in one transaction:
+    the stored warning rules; the 14th and 15th plans' annual budgets for every region (intensity
+    path) and the actual emissions of 2021–2026 (inventories; 2026 to June from the monthly
+    estimates); a provincial reserve, two approved projects and one under review; a GDP revision
+    requested by the analyst and approved by the administrator; the warnings of 2025 and of
+    2026 to June published (and a project filing in a red city raised as a workflow event);
+    one warning acknowledged by Taiyuan's official. Returns counts."""
+    from django.contrib.auth import get_user_model
+
+    from carbonctl.web.budget import services as budgets
+    from carbonctl.web.warnings import services as warnings
+    from carbonctl.web.warnings.models import Warning
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    admin, analyst = users["admin"], users["analyst"]
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        warnings.ensure_rules(admin)
+        for plan in ("14th", "15th"):
+            counts[f"budgets_{plan}"] = budgets.append_many(
+                analyst, budgets.derive_budgets(plan), summary=f"演示：{plan}规划年度预算"
+            )
+        actual = 0
+        for year in range(2021, 2027):
+            actual += budgets.append_many(
+                analyst, budgets.derive_actuals(year), summary=f"演示：{year}年实际排放"
+            )
+        counts["actuals"] = actual
+        province_2026 = budgets.show("140000", 2026)["budget_tco2"]
+        budgets.append(
+            analyst,
+            region="140000",
+            year=2026,
+            kind="reserve",
+            amount_tco2=DEMO_RESERVE_SHARE * province_2026,
+            source="reserve:demo-2026",
+            reason=f"演示：省级预留（重大项目）按全省年度预算的{DEMO_RESERVE_SHARE:.0%}",
+        )
+        for region, kind, amount, source, reason in DEMO_PROJECTS:
+            budgets.append(
+                analyst,
+                region=region,
+                year=2026,
+                kind=kind,
+                amount_tco2=amount,
+                source=source,
+                reason=reason,
+            )
+        request = budgets.request_adjustment(
+            analyst,
+            region="140600",
+            year=2026,
+            reason_code="gdp_revision",
+            amount_tco2=0.3e6,
+            reason="演示：2026年一季度GDP核实后上修，预算相应调增",
+        )
+        budgets.decide_adjustment(admin, request, approve=True, note="演示：同意")
+        published = 0
+        for year, month in ((2025, None), (2026, 6)):
+            run = warnings.publish(
+                warnings.evaluate(year, month), year=year, month=month, user=admin
+            )
+            published += run.warnings.count()
+        event = warnings.raise_event(
+            event="固定资产投资项目节能审查申请（演示）",
+            subject="DEMO-2026-004",
+            subject_name="演示：某新建焦化项目",
+            region="140800",
+            period="2026-06",
+            user=admin,
+        )
+        counts["warnings"] = published + len(event)
+        taiyuan = (
+            Warning.objects.filter(region_id="140100", status=Warning.Status.OPEN)
+            .exclude(level="green")
+            .first()
+        )
+        if taiyuan is not None:
+            warnings.act(users["taiyuan"], taiyuan, "acknowledge", note="演示：已组织分析原因")
+    return counts
 
 
 def _load_gdp_projection(gdp: pd.DataFrame) -> None:

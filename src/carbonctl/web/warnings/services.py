@@ -301,17 +301,20 @@ def budget_use_table(context: Context) -> pd.DataFrame:
 
 def budget_forecast_table(context: Context) -> pd.DataFrame:
     """The year-end forecast against what actual emissions may use (budget − committed −
-    reserve), for regions with a budget and a forecast."""
+    reserve), for regions with a budget and a forecast, in a year still in progress (a year
+    whose twelve months are in is judged by its use of the budget, not by a forecast)."""
     out = []
     for shown, position in _budget_records(context):
         if not position.budget_set or shown["forecast_tco2"] is None:
             continue
         month = _data_month(context, shown["region"])
+        if month is None or month == 12:
+            continue
         out.append(
             {
                 "region": shown["region"],
                 "year": context.year,
-                "month": month or 12,
+                "month": month,
                 "limit_tco2": position.actual_limit,
                 "forecast_tco2": shown["forecast_tco2"],
                 "forecast_lo": shown["forecast_lo"],

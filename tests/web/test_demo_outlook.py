@@ -104,8 +104,13 @@ def test_build_if_missing_adds_the_outlook_to_an_older_demo(
 ):
     from carbonctl.web import demo
 
+    from carbonctl.web.enterprises.models import ProductEnergy
+    from carbonctl.web.warnings.models import ReportingObligation
+
     Assessment.objects.filter(label=demo.OUTLOOK_LABEL).delete()
     MacroFigure.objects.filter(year=2026).delete()
+    ProductEnergy.objects.all().delete()
+    ReportingObligation.objects.all().delete()
     assert not demo.outlook_is_loaded()
     asked = []
 
@@ -115,6 +120,7 @@ def test_build_if_missing_adds_the_outlook_to_an_older_demo(
 
     monkeypatch.setattr(demo, "build_outlook", build_outlook)
     monkeypatch.setattr(demo, "electricity_is_loaded", lambda: True)  # as in a built demo
+    monkeypatch.setattr(demo, "control_is_loaded", lambda: True)  # (tests/web/test_demo_control)
     logins, built = demo.build(if_missing=True)
     assert not built and {login.username for login in logins} >= {"analyst", "taiyuan"}
     assert demo.outlook_is_loaded() and MacroFigure.objects.filter(year=2026).count() == 129

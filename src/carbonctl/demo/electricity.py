@@ -258,6 +258,44 @@ def _renewable_shares(intensity: np.ndarray, thermal: np.ndarray, target: np.nda
     return np.minimum(RENEWABLE_CAP, ((low + high) / 2)[None, :] * intensity[:, None])
 
 
+def generation_by_fuel(
+    counties: list[str],
+    months: list[str],
+    thermal: np.ndarray,
+    renewables: np.ndarray,
+    *,
+    gangue: np.ndarray,
+    gas: np.ndarray,
+    wind: np.ndarray,
+) -> pd.DataFrame:
+    """County × month generation (MWh) by fuel from thermal and wind/solar kWh [county, month]:
+    thermal split into coal, gas and coal gangue by the county's shares, renewables into wind
+    and solar; zero rows dropped (rows fuel by fuel, then county, then month)."""
+    mwh = conversion_factor("kWh", "MWh")
+    fuel_split = {
+        "coal": thermal * (1.0 - gangue - gas)[:, None],
+        "gas": thermal * gas[:, None],
+        "coal_gangue": thermal * gangue[:, None],
+        "wind": renewables * wind[:, None],
+        "solar": renewables * (1.0 - wind)[:, None],
+    }
+    generation = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "county": np.repeat(counties, len(months)),
+                    "month": np.tile(months, len(counties)),
+                    "fuel": fuel,
+                    "mwh": values.ravel() * mwh,
+                }
+            )
+            for fuel, values in fuel_split.items()
+        ],
+        ignore_index=True,
+    )
+    return generation[generation["mwh"] > 0]
+
+
 def demo_history(dataset: DemoDataset | None = None, *, seed: int = 20240101) -> ElectricityHistory:
     """The demo monthly history for every county × model sector × month of the dataset's years.
 
@@ -393,29 +431,9 @@ def demo_history(dataset: DemoDataset | None = None, *, seed: int = 20240101) ->
             "tco2": annual.ravel(),
         }
     )
-    mwh = conversion_factor("kWh", "MWh")
-    fuel_split = {
-        "coal": thermal * (1.0 - gangue - gas)[:, None],
-        "gas": thermal * gas[:, None],
-        "coal_gangue": thermal * gangue[:, None],
-        "wind": renewables * wind_fraction[:, None],
-        "solar": renewables * (1.0 - wind_fraction)[:, None],
-    }
-    generation = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "county": np.repeat(counties, n_m),
-                    "month": np.tile(months, n_c),
-                    "fuel": fuel,
-                    "mwh": values.ravel() * mwh,
-                }
-            )
-            for fuel, values in fuel_split.items()
-        ],
-        ignore_index=True,
+    generation = generation_by_fuel(
+        counties, months, thermal, renewables, gangue=gangue, gas=gas, wind=wind_fraction
     )
-    generation = generation[generation["mwh"] > 0]
     order = {fuel: i for i, fuel in enumerate(DISPATCH_FUELS)}
     generation = generation.sort_values(
         ["county", "month", "fuel"], key=lambda c: c.map(order) if c.name == "fuel" else c

@@ -70,6 +70,7 @@ from carbonctl.demo.electricity import (
     SHARE_NOISE_SD,
     ElectricityHistory,
     demo_history,
+    generation_by_fuel,
     monthly_shares,
 )
 from carbonctl.demo.synthetic import DemoDataError, DemoDataset, build_dataset
@@ -79,7 +80,6 @@ from carbonctl.electricity.reconcile import benchmark
 from carbonctl.electricity.schema import DISPATCH_FUELS, OUTPUT_PRODUCTS, model_sectors
 from carbonctl.indicators.schedule import required_cumulative
 from carbonctl.refdata.benchmarks import efficiency_benchmarks
-from carbonctl.units import conversion_factor
 from carbonctl.warning.barometer import barometer_grade
 
 __all__ = [
@@ -497,30 +497,15 @@ def _continue(
             "co2_true": co2.ravel(),
         }
     )
-    mwh = conversion_factor("kWh", "MWh")
-    gangue, gas, wind = state["gangue"], state["gas"], state["wind_fraction"]
-    fuel_split = {
-        "coal": thermal * (1.0 - gangue - gas)[:, None],
-        "gas": thermal * gas[:, None],
-        "coal_gangue": thermal * gangue[:, None],
-        "wind": renewables * wind[:, None],
-        "solar": renewables * (1.0 - wind)[:, None],
-    }
-    generation = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "county": np.repeat(counties, n_m),
-                    "month": np.tile(months, n_c),
-                    "fuel": fuel,
-                    "mwh": values.ravel() * mwh,
-                }
-            )
-            for fuel, values in fuel_split.items()
-        ],
-        ignore_index=True,
+    generation = generation_by_fuel(
+        counties,
+        months,
+        thermal,
+        renewables,
+        gangue=state["gangue"],
+        gas=state["gas"],
+        wind=state["wind_fraction"],
     )
-    generation = generation[generation["mwh"] > 0]
     city_kwh = np.zeros((len(cities), n_s, n_m))
     np.add.at(city_kwh, city_index, kwh)
     frames = []

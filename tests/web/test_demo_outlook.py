@@ -103,7 +103,6 @@ def test_build_if_missing_adds_the_outlook_to_an_older_demo(
     outlook_saved, demo_outlook, monkeypatch
 ):
     from carbonctl.web import demo
-
     from carbonctl.web.enterprises.models import ProductEnergy
     from carbonctl.web.warnings.models import ReportingObligation
 

@@ -35,7 +35,17 @@ HOSTILE = [
 UNKNOWN = ["nan", "\x00" + "x" * 3000]
 
 #: The apps whose pages are ours (Django's admin and auth views are Django's).
-APPS = {"inventories", "regions", "submissions", "factors", "targets", "electricity", "enterprises"}
+APPS = {
+    "inventories",
+    "regions",
+    "submissions",
+    "factors",
+    "targets",
+    "electricity",
+    "enterprises",
+    "warnings",
+    "budget",
+}
 
 #: Every GET page: its path arguments (``{key}`` from the ``ids`` fixture) and the query
 #: parameters it reads. A page added to an app fails the resolver test until it is listed here.
@@ -63,6 +73,20 @@ PAGES = {
     "electricity:page": ({}, ["region", "sector", "month", "format"]),
     "electricity:bulletin": ({"bulletin_id": "{bulletin}"}, ["format"]),
     "enterprises:detail": ({"enterprise_id": "{enterprise}"}, []),
+    "warnings:centre": (
+        {},
+        ["level", "rule", "region", "status", "period", "sort", "page", "format"],
+    ),
+    "warnings:detail": ({"warning_id": "{warning}"}, []),
+    "warnings:barometer": ({}, ["period"]),
+    "warnings:inbox": ({}, ["page"]),
+    "warnings:rules": ({}, []),
+    "warnings:rule-new": ({}, ["kind"]),
+    "warnings:rule": ({"rule_id": "carbon_barometer"}, []),
+    "warnings:rule-edit": ({"rule_id": "carbon_barometer"}, []),
+    "budget:overview": ({}, ["year", "city", "format"]),
+    "budget:region": ({"adcode": "140100"}, ["year", "as_of"]),
+    "budget:report": ({"adcode": "140100"}, ["year", "month", "format"]),
 }
 #: Every POST-only action and the fields it reads.
 ACTIONS = {
@@ -71,9 +95,27 @@ ACTIONS = {
     "targets:review": ({"proposal_id": "{proposal}"}, ["decision"]),
     "targets:decompose": ({"target_id": "{target}"}, ["method"]),
     "submissions:review": ({"submission_id": "{submission}"}, ["decision", "note"]),
+    "warnings:act": ({"warning_id": "{warning}"}, ["action", "note"]),
+    "warnings:inbox-read": ({}, []),
+    "budget:request": (
+        {"adcode": "140100"},
+        ["reason_code", "adjusts", "amount", "year", "reason"],
+    ),
+    "budget:decide": ({"request_id": "{adjustment}"}, ["decision", "note"]),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
-VALID = {"method": "equal", "target": "0.18", "base_year": "2019", "growth": "0.05", "plan": "p"}
+VALID = {
+    "method": "equal",
+    "target": "0.18",
+    "base_year": "2019",
+    "growth": "0.05",
+    "plan": "p",
+    "action": "acknowledge",
+    "reason_code": "gdp_revision",
+    "amount": "1.5",
+    "year": "2021",
+    "reason": "测试",
+}
 
 
 def _names(patterns, namespace: str = "") -> set[str]:
@@ -108,6 +150,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
         job = ImportJob.objects.create(
             file_name="活动数据.xlsx", region_id="140100", created_by=users.get(username="admin")
         )
+        warning, adjustment = _warning_and_adjustment(users)
         yield {
             "admin": users.get(username="admin"),
             "ids": {
@@ -117,9 +160,41 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
                 "bulletin": Bulletin.objects.filter(city_id="140100").first().pk,
                 "enterprise": Enterprise.objects.first().pk,
                 "job": job.pk,
+                "warning": warning.pk,
+                "adjustment": adjustment.pk,
             },
         }
         transaction.set_rollback(True)
+
+
+def _warning_and_adjustment(users):
+    """A stored warning of Taiyuan and a pending budget adjustment of Taiyuan (by the analyst)."""
+    from carbonctl.web.budget import services as budgets
+    from carbonctl.web.warnings import services as warnings
+    from carbonctl.web.warnings.models import Warning, WarningRule
+
+    warnings.ensure_rules()
+    warning = Warning.objects.create(
+        rule=WarningRule.objects.get(rule_id="carbon_barometer"),
+        rule_id_text="carbon_barometer",
+        subject="140100",
+        subject_name="太原市",
+        subject_kind=Warning.SubjectKind.REGION,
+        region_id="140100",
+        period="2021",
+        level="red",
+        value=0.01,
+        threshold=0.04,
+        message="测试",
+    )
+    analyst = users.get(username="analyst")
+    budgets.append(
+        analyst, region="140100", year=2021, kind="budget", amount_tco2=1e6, source="rule:test"
+    )
+    adjustment = budgets.request_adjustment(
+        analyst, region="140100", year=2021, reason_code="gdp_revision", amount_tco2=1e4, reason="x"
+    )
+    return warning, adjustment
 
 
 @pytest.fixture
@@ -186,7 +261,10 @@ def test_hostile_path_values_never_give_a_server_error(client, data, name):
             try:  # a placeholder, then the value as the client would send it (%00 for NUL)
                 url = _url(name, {**kwargs, key: "PLACEHOLDER0"}, data["ids"])
             except NoReverseMatch:  # the URL pattern itself refuses the placeholder
-                url = _url(name, {**kwargs, key: "0"}, data["ids"]).replace("/0/", "/PLACEHOLDER0/")
+                stand_in = "999999" if key == "adcode" else "0"  # adcodes: six digits
+                url = _url(name, {**kwargs, key: stand_in}, data["ids"]).replace(
+                    f"/{stand_in}/", "/PLACEHOLDER0/"
+                )
             url = url.replace("PLACEHOLDER0", quote(value, safe=""))
             if problem := _sound(client.get(url)):
                 failures[f"{key}={value[:20]!r}"] = problem

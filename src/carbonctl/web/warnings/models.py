@@ -23,7 +23,7 @@ class WarningRule(models.Model):
     name_zh = models.CharField(_("规则名称"), max_length=200)
     record = models.JSONField(_("规则内容"))
     active = models.BooleanField(_("启用"), default=True)
-    status = models.CharField(_("依据状态"), max_length=200, blank=True)
+    status = models.TextField(_("依据状态"), blank=True)
     source = models.TextField(_("来源"), blank=True)
     change_note = models.TextField(_("修改说明"), blank=True)
     created_by = models.ForeignKey(

@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
                 ("name_zh", models.CharField(max_length=200, verbose_name="规则名称")),
                 ("record", models.JSONField(verbose_name="规则内容")),
                 ("active", models.BooleanField(default=True, verbose_name="启用")),
-                ("status", models.CharField(blank=True, max_length=200, verbose_name="依据状态")),
+                ("status", models.TextField(blank=True, verbose_name="依据状态")),
                 ("source", models.TextField(blank=True, verbose_name="来源")),
                 ("change_note", models.TextField(blank=True, verbose_name="修改说明")),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="修改时间")),

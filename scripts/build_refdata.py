@@ -199,6 +199,7 @@ def copy_verbatim(shared: Path) -> None:
         ("accounting", "process_factors.csv", "process_factors.csv"),
         ("accounting", "gwp.csv", "gwp.csv"),
         ("ceads", "shanxi_key_industries_2022.csv", "ceads_shanxi_key_industries.csv"),
+        ("policy", "gb_energy_quota_levels.csv", "gb_energy_quota_levels.csv"),
     ]:
         pd.read_csv(shared / folder / name, dtype=str, keep_default_na=False).to_csv(
             OUT / target, index=False

@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from carbonctl import __version__
-from carbonctl.cli import accounting, budget, demo, electricity, platform, refdata, targets, warn
+from carbonctl.cli import (
+    accounting,
+    budget,
+    demo,
+    electricity,
+    platform,
+    project,
+    refdata,
+    targets,
+    warn,
+)
 from carbonctl.cli.common import console
 
 app = typer.Typer(
@@ -25,6 +35,7 @@ app.add_typer(refdata.app, name="refdata")
 app.add_typer(demo.app, name="demo")
 app.add_typer(electricity.app, name="electricity")
 app.add_typer(budget.app, name="budget")
+app.add_typer(project.app, name="project")
 
 
 @app.callback()

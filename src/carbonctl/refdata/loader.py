@@ -93,6 +93,18 @@ TABLES: dict[str, tuple[str, str]] = {
         "five_year_plans.csv",
         "five-year plans (五年规划): base year, years, national CO2-intensity target",
     ),
+    "gb_energy_quota_levels": (
+        "gb_energy_quota_levels.csv",
+        "GB energy-consumption quota levels 1/2/3 of products (能耗限额, GB 16780, 21342 …)",
+    ),
+    "project_review_rules": (
+        "project_review_rules.csv",
+        "fixed-asset project energy review: thresholds, carbon evaluation, raw material, coal rate",
+    ),
+    "two_high_industries": (
+        "two_high_industries.csv",
+        "两高 industries (GB/T 4754-2017 classes) and Shanxi's prohibited new capacity",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

@@ -495,8 +495,9 @@ def build_filing(raw: RawFiling) -> ProjectFiling:
             "no activities: the filing has no energy data",
             "activity rows with the project's fuels, electricity and heat",
         )
-    elif name and year:
-        activities = _table(raw.activities, name, year, errors)
+    else:
+        # placeholders when name or year are bad, so the rows' problems are reported too
+        activities = _table(raw.activities, name or "project", year or 2000, errors)
         if activities is not None and not _has_energy(activities):
             errors.add(
                 "activities",
@@ -515,9 +516,9 @@ def build_filing(raw: RawFiling) -> ProjectFiling:
         errors.add(
             "baseline", f"a {kind} project has baseline activities", "baseline only for a retrofit"
         )
-    elif has_baseline and name and year:
+    elif has_baseline:
         assert raw.baseline is not None
-        baseline = _table(raw.baseline, name, year, errors)
+        baseline = _table(raw.baseline, name or "project", year or 2000, errors)
     errors.raise_if_any()
     assert industry is not None and kind is not None and activities is not None
     return ProjectFiling(

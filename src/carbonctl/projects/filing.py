@@ -14,7 +14,7 @@ import pandas as pd
 from carbonctl import refdata
 from carbonctl.enterprises.uscc import InvalidCreditCode, parse_credit_code
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
-from carbonctl.io import validate_activities
+from carbonctl.io import ACTIVITY_COLUMNS, validate_activities
 from carbonctl.projects.reference import two_high_industries
 
 __all__ = [
@@ -73,21 +73,7 @@ REPLACEMENT_FIELDS: dict[str, str] = {
 #: Activity columns of a project file: the account layout without subject and period (the
 #: project's name and year), plus ``raw_material``.
 ACTIVITY_FIELDS = (
-    "category",
-    "item",
-    "amount",
-    "unit",
-    "region",
-    "ncv",
-    "ncv_unit",
-    "carbon_content",
-    "oxidation_rate",
-    "carbon_fraction",
-    "purity",
-    "cao_fraction",
-    "mgo_fraction",
-    "emission_factor",
-    "direction",
+    *(c for c in ACTIVITY_COLUMNS if c not in ("row_id", "subject", "period", "year", "month")),
     "raw_material",
 )
 _TRUE = {"true", "yes", "y", "1", "是", "√"}

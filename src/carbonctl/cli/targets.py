@@ -68,9 +68,13 @@ def allocate(
 
     Shapley takes either a game table (one row per coalition, in_<region> columns and a value
     column) or regions with ``abatement`` and ``mac`` (the abatement cost-saving game)."""
-    from carbonctl.targets import DEA_INPUT_COLUMNS, METHODS, allocation_summary
+    from carbonctl.targets import (
+        DEA_INPUT_COLUMNS,
+        METHODS,
+        allocation_summary,
+        read_allocation_input,
+    )
     from carbonctl.targets import allocate as run
-    from carbonctl.targets import read_allocation_input
 
     if method not in ALLOCATION_METHODS:
         fail(f"unknown method {method!r}; expected one of " + ", ".join(ALLOCATION_METHODS))

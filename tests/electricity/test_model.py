@@ -14,6 +14,7 @@ from carbonctl.electricity.model import (
     fit,
     model_inputs,
     nowcast,
+    nowcasts,
 )
 from carbonctl.errors import CarbonctlError, InputError, UnknownNameError
 
@@ -305,6 +306,49 @@ def test_same_months_driver_base_compares_year_to_date(data, model):
     steel = coefficients[coefficients["sector"] == "A02.2.19"]
     assert (steel["driver_change_month"] == steel["driver_change_ytd"]).all()
     assert (coefficients.loc[coefficients["sector"] == "A04", "driver_change_ytd"] == 0).all()
+
+
+#: Months of both nowcast years, out of order, one twice: nowcasts cuts each year's tables to
+#: every month, as backtests and assessments ask for them.
+SEVERAL_MONTHS = ["2022-01", "2023-05", "2022-07", "2022-12", "2022-07"]
+
+
+@pytest.mark.parametrize("driver_base", ["inventory_year", "same_months"])
+def test_nowcasts_of_several_months_equal_one_nowcast_per_month(data, model, driver_base):
+    """The fast path (tables validated once, a year's activity and drivers computed once and cut
+    to each month) gives the figures of the straightforward one, month by month. Equal up to
+    the last bits of a float, not exactly: pandas sums a group with numpy's reduceat where the
+    rows come sorted by group and with Kahan summation otherwise, so even the straightforward
+    path can give January's sums different last bits in the nowcast of January and of July."""
+    several = nowcasts(model, data, SEVERAL_MONTHS, interval=0.8, driver_base=driver_base)
+    assert [result.month for result in several] == SEVERAL_MONTHS
+    for month, fast in zip(SEVERAL_MONTHS, several, strict=True):
+        slow = nowcast(model, data, month, interval=0.8, driver_base=driver_base)
+        assert (fast.month, fast.through_year, fast.interval, fast.driver_base) == (
+            slow.month,
+            slow.through_year,
+            slow.interval,
+            slow.driver_base,
+        )
+        for part in ("table", "coefficients"):
+            pd.testing.assert_frame_equal(
+                getattr(fast, part), getattr(slow, part), check_exact=False, rtol=1e-13, atol=0
+            )
+
+
+def test_nowcasts_refuse_what_nowcast_refuses(data, model):
+    monthly = data.monthly
+    gap = monthly[~((monthly["county"] == "140212") & (monthly["month"] == "2022-03"))]
+    hole = monthly[monthly["month"] != "2022-03"]
+    for bad, month in ((gap, "2022-03"), (hole, "2022-05")):
+        broken = replace(data, monthly=bad)
+        with pytest.raises(InputError) as one:
+            nowcast(model, broken, month)
+        with pytest.raises(InputError) as several:
+            nowcasts(model, broken, ["2022-02", month, "2022-12"])
+        assert str(several.value) == str(one.value)
+    with pytest.raises(InputError, match="within the inventory years"):
+        nowcasts(model, data, ["2022-01", "2021-06"])
 
 
 def test_unknown_county_is_refused(data, model):

@@ -13,7 +13,6 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from carbonctl.display import format_quantity
 from carbonctl.errors import CarbonctlError
 
 console = Console()
@@ -57,6 +56,8 @@ def fail(message: str) -> NoReturn:
 
 def wan(tonnes: float, unit: str = "万吨") -> str:
     """Tonnes (or tce with ``unit="万吨标准煤"``) shown in 10^4, as officials read them."""
+    from carbonctl.display import format_quantity  # pint and pandas: only when printing
+
     return format_quantity(tonnes, unit, 2, grouping=True)
 
 

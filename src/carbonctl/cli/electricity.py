@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from carbonctl import refdata
 from carbonctl.cli.common import (
     DEMO_SEED,
     Database,
@@ -250,6 +249,8 @@ def electricity_nowcast(
             )
         )
         return
+    from carbonctl import refdata
+
     names = refdata.load_table("regions").set_index("adcode")["name_zh"].to_dict()
     shown = table[(table["level"] != "county") & (table["sector"] == "ALL")]
     out = Table(

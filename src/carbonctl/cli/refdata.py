@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from carbonctl import refdata
 from carbonctl.cli.common import console, guard
 
 app = typer.Typer(
@@ -20,6 +19,8 @@ app = typer.Typer(
 @app.command("list")
 def refdata_list() -> None:
     """List the reference tables and factor sets."""
+    from carbonctl import refdata
+
     tables = guard(refdata.describe_tables)
     table = Table(title="Reference tables 参考数据")
     for column in tables.columns:
@@ -36,6 +37,8 @@ def refdata_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
 ) -> None:
     """Show a reference table, or one fuel's parameters in every factor set."""
+    from carbonctl import refdata
+
     frame = guard(lambda: refdata.lookup(name))
     if as_json:
         records = frame.to_dict(orient="records")

@@ -13,13 +13,22 @@ from rich.table import Table
 
 from carbonctl.cli.common import JsonFlag, console, fail, guard, names
 from carbonctl.errors import CarbonctlError
-from carbonctl.targets.inputs import DEA_INPUT_COLUMNS
-from carbonctl.targets.methods import METHODS
 
 app = typer.Typer()
 
 #: The CLI's spellings of the allocation methods (``targets.METHODS``), and the Shapley game.
-ALLOCATION_METHODS = (*(m.cli_name for m in METHODS.values()), "shapley")
+#: Written out so that ``--help`` does not import the allocation engine (scipy, pandera);
+#: tests/cli/test_startup.py checks that they are the registry's, in its order.
+ALLOCATION_METHODS = (
+    "equal",
+    "grandfather",
+    "per-capita",
+    "gdp",
+    "index",
+    "entropy-index",
+    "zsg-dea",
+    "shapley",
+)
 
 
 def _weights(text: str | None) -> dict[str, float]:
@@ -59,8 +68,13 @@ def allocate(
 
     Shapley takes either a game table (one row per coalition, in_<region> columns and a value
     column) or regions with ``abatement`` and ``mac`` (the abatement cost-saving game)."""
+    from carbonctl.targets import (
+        DEA_INPUT_COLUMNS,
+        METHODS,
+        allocation_summary,
+        read_allocation_input,
+    )
     from carbonctl.targets import allocate as run
-    from carbonctl.targets import allocation_summary, read_allocation_input
 
     if method not in ALLOCATION_METHODS:
         fail(f"unknown method {method!r}; expected one of " + ", ".join(ALLOCATION_METHODS))

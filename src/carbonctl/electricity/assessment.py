@@ -101,8 +101,9 @@ def _reconciled_year(data: ec.ModelInputs, year: int, cities: Mapping[str, str])
     """Months of ``year`` nowcast through ``year − 1`` and benchmarked to ``year``'s inventory."""
     fitted = ec.fit(data, through_year=year - 1)
     cells = []
-    for month in _months(year, 12):
-        table = ec.nowcast(fitted, data, month).table
+    months = _months(year, 12)
+    for month, result in zip(months, ec.nowcasts(fitted, data, months), strict=True):
+        table = result.table
         rows = table[(table["level"] == "county") & (table["kind"] == "month")]
         cells.append(rows.rename(columns={"region": "county"}).assign(month=month))
     monthly = pd.concat(cells, ignore_index=True)
@@ -152,8 +153,7 @@ def assess_year(
     fitted = ec.fit(data, through_year=year - 1)
     months = _months(year, last_month)
     current, coefficients = [], None
-    for month in months:
-        result = ec.nowcast(fitted, data, month)
+    for month, result in zip(months, ec.nowcasts(fitted, data, months), strict=True):
         current.append(_layout(result.table, month, "nowcast"))
         coefficients = result.coefficients
     current_table = pd.concat(current, ignore_index=True)

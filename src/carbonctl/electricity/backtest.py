@@ -18,7 +18,7 @@ from carbonctl.electricity.model import (
     ModelInputs,
     fit,
     model_inputs,
-    nowcast,
+    nowcasts,
 )
 from carbonctl.electricity.schema import model_sectors, nonnegative_amounts
 from carbonctl.errors import InputError
@@ -147,10 +147,10 @@ def backtest(
     estimates = []
     for year in years:
         model = fit(inputs, through_year=year - 1)
-        for month in range(1, 13):
-            label = f"{year}-{month:02d}"
-            table = nowcast(model, inputs, label, interval=interval, driver_base=driver_base).table
-            table = table[table["kind"] == "month"]
+        labels = [f"{year}-{month:02d}" for month in range(1, 13)]
+        results = nowcasts(model, inputs, labels, interval=interval, driver_base=driver_base)
+        for label, result in zip(labels, results, strict=True):
+            table = result.table[result.table["kind"] == "month"]
             estimates.append(table.assign(origin=year - 1, month=label))
     estimate = pd.concat(estimates, ignore_index=True)
     errors = _compare(estimate, _truth(inputs.counties, truth, set(estimate["month"])))

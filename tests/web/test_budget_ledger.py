@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from carbonctl import budget as core
 from carbonctl.cli import app
+from carbonctl.errors import InputError
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.budget import services
@@ -201,3 +202,47 @@ def test_budget_cli_update_and_show_json(users, _no_migrate):
     assert bad.exit_code == 2 and "140199" in bad.stderr
     nobody = runner.invoke(app, ["budget", "update", "--user", "nobody", "--year", "2023"])
     assert nobody.exit_code == 2 and "nobody" in nobody.stderr
+
+
+def test_a_project_is_pipeline_then_committed_at_every_level_and_cancelling_removes_it(users):
+    analyst = users[Role.PROVINCE_ANALYST]
+    assert services.region_chain("140105") == ["140105", "140100", "140000"]
+    services.record_project(
+        analyst,
+        project="P-1",
+        region="140105",
+        year=2023,
+        tco2=5e5,
+        stage="pipeline",
+        reason="在审",
+    )
+    for adcode in ("140105", "140100", "140000"):
+        shown = services.show(adcode, 2023)
+        assert (shown["pipeline_tco2"], shown["committed_tco2"]) == (5e5, 0.0)
+    assert services.show("140200", 2023)["pipeline_tco2"] == 0.0  # another city
+    under_review = LedgerEntry.objects.latest("recorded_at").recorded_at
+    services.record_project(
+        analyst,
+        project="P-1",
+        region="140105",
+        year=2023,
+        tco2=4e5,
+        stage="committed",
+        reason="批准",
+    )
+    for adcode in ("140105", "140100", "140000"):
+        shown = services.show(adcode, 2023)
+        assert (shown["pipeline_tco2"], shown["committed_tco2"]) == (0.0, 4e5)
+        assert shown["headroom_tco2"] == pytest.approx(
+            shown["budget_tco2"] - shown["actual_tco2"] - 4e5 - shown["reserve_tco2"]
+        )
+    assert services.show("140100", 2023, as_of=under_review)["pipeline_tco2"] == 5e5
+    services.record_project(
+        analyst, project="P-1", region="140105", year=2023, tco2=0, stage="cancelled", reason="取消"
+    )
+    shown = services.show("140000", 2023)
+    assert (shown["pipeline_tco2"], shown["committed_tco2"]) == (0.0, 0.0)
+    with pytest.raises(InputError):
+        services.record_project(
+            analyst, project="P-1", region="140105", year=2023, tco2=1, stage="x", reason="x"
+        )

@@ -61,8 +61,15 @@ def test_every_region_has_its_2026_budget_and_the_ledger_adds_up(demo):
             - shown["reserve_tco2"]
         )
         assert shown["actual_tco2"] > 0 and shown["forecast_lo"] < shown["forecast_tco2"]
-    assert budgets.show("140000", 2026)["reserve_tco2"] > 0
-    assert budgets.show("140100", 2026)["pipeline_tco2"] > 0
+    province = budgets.show("140000", 2026)
+    assert province["reserve_tco2"] > 0
+    # the cities' demo projects count in the province's ledger too
+    assert province["committed_tco2"] == pytest.approx(
+        budgets.show("140400", 2026)["committed_tco2"]
+        + budgets.show("141000", 2026)["committed_tco2"]
+    )
+    assert province["committed_tco2"] > 0
+    assert budgets.show("140100", 2026)["pipeline_tco2"] == province["pipeline_tco2"] > 0
     approved = AdjustmentRequest.objects.get()
     assert approved.entry.approver != approved.entry.author
 

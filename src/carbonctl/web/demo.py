@@ -200,7 +200,7 @@ def load_outlook_tables(outlook: DemoOutlook) -> None:
 
 
 #: The demo's approved and proposed projects in the budget ledger (synthetic; the project review
-#: of the next issue writes such entries): region, kind, annual tCO2 × operating share, source.
+#: of the next issue writes such entries): region, stage, annual tCO2 × operating share, source.
 DEMO_PROJECTS = (
     (
         "140400",
@@ -273,14 +273,14 @@ def load_demo_control() -> dict[str, int]:
             source="reserve:demo-2026",
             reason=f"演示：省级预留（重大项目）按全省年度预算的{DEMO_RESERVE_SHARE:.0%}",
         )
-        for region, kind, amount, source, reason in DEMO_PROJECTS:
-            budgets.append(
+        for region, stage, amount, source, reason in DEMO_PROJECTS:
+            budgets.record_project(  # in the city's ledger and the province's
                 analyst,
+                project=source.removeprefix("project:"),
                 region=region,
                 year=2026,
-                kind=kind,
-                amount_tco2=amount,
-                source=source,
+                tco2=amount,
+                stage=stage,
                 reason=reason,
             )
         request = budgets.request_adjustment(

@@ -207,6 +207,67 @@ def append_many(user, entries: list[dict], *, summary: str) -> int:
     return len(rows)
 
 
+# --- projects (固定资产投资项目) ----------------------------------------------------------------
+
+#: What a project's stage puts in the ledger of its region and every region above it: the amount
+#: of each component (None: the project's annual CO2 × operating share).
+_PROJECT_STAGES = {
+    "pipeline": {"pipeline": None},  # under review (在审)
+    "committed": {"pipeline": 0.0, "committed": None},  # approved (已批): no longer under review
+    "cancelled": {"pipeline": 0.0, "committed": 0.0},  # cancelled or refused (取消)
+}
+
+
+def region_chain(adcode: str) -> list[str]:
+    """The region and every region above it: county → city → province."""
+    chain, seen = [], set()
+    code: str | None = adcode
+    while code and code not in seen:
+        seen.add(code)
+        chain.append(code)
+        code = Region.objects.filter(adcode=code).values_list("parent_id", flat=True).first()
+    return chain
+
+
+def record_project(
+    user, *, project: str, region: str, year: int, tco2: float, stage: str, reason: str
+) -> list[LedgerEntry]:
+    """A project's stage in the budget ledgers of its region and of every region above it (a
+    county's project uses its city's and the province's budget too): under review it is
+    ``pipeline``; approved, its annual CO2 × expected operating share (``tco2``) is
+    ``committed`` and its pipeline figure is restated to 0; cancelled, both are restated to 0.
+    Entries of one project share the source ``project:<id>``, so each restates the last (the
+    ledger's source rule, docs/budget.md § 1); all are written in one transaction, audited."""
+    if stage not in _PROJECT_STAGES:
+        raise InputError(
+            f"project stage {stage!r}", column="stage", expected=", ".join(_PROJECT_STAGES)
+        )
+    source = f"project:{project}"
+    written = []
+    with transaction.atomic():
+        for code in region_chain(region):
+            for kind, amount in _PROJECT_STAGES[stage].items():
+                if (
+                    amount == 0.0
+                    and not LedgerEntry.objects.filter(
+                        region_id=code, year=year, kind=kind, source=source
+                    ).exists()
+                ):
+                    continue  # nothing of this kind to restate
+                written.append(
+                    append(
+                        user,
+                        region=code,
+                        year=year,
+                        kind=kind,
+                        amount_tco2=tco2 if amount is None else amount,
+                        source=source,
+                        reason=reason,
+                    )
+                )
+    return written
+
+
 # --- adjustments (调整) -----------------------------------------------------------------------
 
 

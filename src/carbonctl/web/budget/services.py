@@ -105,6 +105,24 @@ def _checked(
     )
 
 
+def _row(entry: core.LedgerEntry, user, now: datetime, *, approver=None) -> LedgerEntry:
+    """The unsaved row of an entry the core has checked."""
+    return LedgerEntry(
+        region_id=entry.region,
+        plan=entry.plan,
+        year=entry.year,
+        kind=entry.kind.value,
+        amount_tco2=entry.amount_tco2,
+        source=entry.source,
+        reason=entry.reason,
+        reason_code=entry.reason_code.value if entry.reason_code else "",
+        adjusts=entry.adjusts.value if entry.adjusts else "",
+        author=user,
+        approver=approver,
+        recorded_at=now,
+    )
+
+
 def append(
     user,
     *,
@@ -137,20 +155,8 @@ def append(
         time=now,
     )
     with transaction.atomic():
-        row = LedgerEntry.objects.create(
-            region_id=entry.region,
-            plan=entry.plan,
-            year=entry.year,
-            kind=entry.kind.value,
-            amount_tco2=entry.amount_tco2,
-            source=entry.source,
-            reason=entry.reason,
-            reason_code=entry.reason_code.value if entry.reason_code else "",
-            adjusts=entry.adjusts.value if entry.adjusts else "",
-            author=user,
-            approver=approver,
-            recorded_at=now,
-        )
+        row = _row(entry, user, now, approver=approver)
+        row.save()
         if audit:
             record(
                 user,
@@ -168,22 +174,7 @@ def append_many(user, entries: list[dict], *, summary: str) -> int:
     now = timezone.now()
     checked = [_checked(author=user, time=now, **e) for e in entries]
     with transaction.atomic():
-        rows = LedgerEntry.objects.bulk_create(
-            [
-                LedgerEntry(
-                    region_id=e.region,
-                    plan=e.plan,
-                    year=e.year,
-                    kind=e.kind.value,
-                    amount_tco2=e.amount_tco2,
-                    source=e.source,
-                    reason=e.reason,
-                    author=user,
-                    recorded_at=now,
-                )
-                for e in checked
-            ]
-        )
+        rows = LedgerEntry.objects.bulk_create([_row(e, user, now) for e in checked])
         if rows:
             record(
                 user,

@@ -25,6 +25,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from carbonctl import budget as budget_core
+from carbonctl import refdata
 from carbonctl import warning as core
 from carbonctl.errors import InputError, RefdataError
 from carbonctl.web.accounts.models import Role
@@ -57,8 +58,6 @@ def ensure_rules(user=None) -> int:
     have = set(WarningRule.objects.values_list("rule_id", flat=True))
     added = 0
     for kind in core.KINDS.values():
-        from carbonctl import refdata
-
         for row in refdata.load_table(kind.table).to_dict("records"):
             cells = _cells(row)
             if cells["rule_id"] in have:
@@ -347,7 +346,7 @@ def growth_table(context: Context) -> pd.DataFrame:
             {"region": r, "sector": s, "month": m, "growth": v, "output_growth": None}
             for (r, s, m), v in sorted(rows.items())
         ],
-        columns=["region", "sector", "month", "growth", "output_growth"],
+        columns=list(core.GROWTH_COLUMNS),
     )
 
 
@@ -372,15 +371,7 @@ def enterprise_energy_table(context: Context) -> pd.DataFrame:
             }
             for r in rows.select_related("enterprise")
         ],
-        columns=[
-            "enterprise",
-            "enterprise_name",
-            "region",
-            "year",
-            "product",
-            "specific_energy",
-            "unit",
-        ],
+        columns=list(core.ENTERPRISE_ENERGY_COLUMNS),
     )
 
 
@@ -409,7 +400,7 @@ def reporting_table(context: Context) -> pd.DataFrame:
         )
     return pd.DataFrame(
         out,
-        columns=["subject", "subject_name", "region", "period", "deadline", "received", "as_of"],
+        columns=list(core.REPORTING_COLUMNS),
     )
 
 
@@ -745,13 +736,13 @@ def warnings_for(user) -> QuerySet[Warning]:
     return rows.filter(region_id__in=scope.region_codes)
 
 
-def _audience(warning: Warning, users) -> list:
+def _audience(warning: Warning, readers) -> list:
+    """The users of ``readers`` ((user, role, scope) triples) whose scope holds ``warning``."""
     out = []
-    for user in users:
-        scope = scope_of(user)
-        if scope.everything and role_of(user) in (Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST):
+    for user, role, scope in readers:
+        if scope.everything and role in (Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST):
             out.append(user)
-        elif role_of(user) == Role.ENTERPRISE_REPORTER:
+        elif role == Role.ENTERPRISE_REPORTER:
             if warning.enterprise_id and warning.enterprise_id in scope.enterprise_ids:
                 out.append(user)
         elif warning.region_id in scope.region_codes:
@@ -762,11 +753,12 @@ def _audience(warning: Warning, users) -> list:
 def _notifications(warnings: list[Warning]) -> list[Notification]:
     if not warnings:
         return []
-    users = list(get_user_model().objects.filter(is_active=True).select_related("profile"))
-    users = [u for u in users if role_of(u) != Role.PUBLIC]
+    users = get_user_model().objects.filter(is_active=True).select_related("profile")
+    # each user's role and scope once per run (a scope is a query), not once per warning
+    readers = [(u, role_of(u), scope_of(u)) for u in users if role_of(u) != Role.PUBLIC]
     made = []
     for warning in warnings:
-        for user in _audience(warning, users):
+        for user in _audience(warning, readers):
             note, _ = Notification.objects.get_or_create(user=user, warning=warning)
             made.append(note)
     return made

@@ -47,6 +47,7 @@ DISPLAY_UNITS: dict[str, DisplayUnit] = {
         DisplayUnit("吨", "t", 1),
         DisplayUnit("Mt", "t", 2),  # million tonnes, as CEADs publishes inventories
         DisplayUnit("万吨标准煤", "tce", 2),
+        DisplayUnit("吨标准煤", "tce", 0),  # a project's or an enterprise's energy
         DisplayUnit("万千瓦时", "kWh", 2),
         DisplayUnit("亿千瓦时", "kWh", 2),
         DisplayUnit("%", "fraction", 1, suffix="%"),  # shares and year-on-year changes
@@ -59,6 +60,7 @@ DISPLAY_ALIASES: dict[str, str] = {
     "10^4 t": "万吨",
     "t": "吨",
     "10^4 tce": "万吨标准煤",
+    "tce": "吨标准煤",
     "10^4 kWh": "万千瓦时",
     "10^8 kWh": "亿千瓦时",
 }

@@ -125,3 +125,35 @@ def test_template_refuses_another_suffix(tmp_path):
     result = run("project", "template", tmp_path / "t.csv")
     assert result.exit_code == 2 and "'.csv' is not .xlsx" in result.stderr
     assert not (tmp_path / "t.csv").exists()
+
+
+def test_workbook_option_writes_the_calculation_and_keeps_the_json(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "calc.xlsx"
+    plain = run("project", "assess", EXAMPLE, "--json")
+    result = run("project", "assess", EXAMPLE, "--json", "--workbook", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == plain.stdout  # the JSON contract is byte-identical
+    assert f"calculation workbook written to {out}" in result.stderr
+    book = load_workbook(out)
+    assert book.sheetnames[:2] == ["结论摘要 Summary", "输入 Inputs"]
+    energy = book["能源与排放 Energy and CO2"]
+    assert energy.cell(row=2, column=5).value == pytest.approx(338_320.0)
+    report = run("project", "assess", EXAMPLE, "--workbook", tmp_path / "again.xlsx")
+    assert report.exit_code == 0 and "calculation workbook written to" in report.stdout
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("missing/calc.xlsx", "cannot write the workbook"),
+        ("calc.csv", "column '--workbook': '.csv' is not .xlsx"),
+    ],
+)
+def test_workbook_option_with_a_bad_path_exits_2(tmp_path, target, message):
+    path = tmp_path / target
+    result = run("project", "assess", EXAMPLE, "--json", "--workbook", path)
+    assert result.exit_code == 2
+    assert str(path) in result.stderr and message in result.stderr
+    assert result.stdout == "" and not path.exists()

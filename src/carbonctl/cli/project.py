@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from carbonctl.cli.common import JsonFlag, console, guard
+from carbonctl.cli.common import JsonFlag, console, errors, guard
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, keeping --help fast
     from carbonctl.projects import ProjectAssessment
@@ -43,16 +43,43 @@ def assess(
         Path, typer.Argument(metavar="PROJECT", help="Project file (.json or .xlsx).")
     ],
     as_json: JsonFlag = False,
+    workbook: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="OUT.xlsx",
+            help="Also write the calculation workbook (计算书): inputs, formulas, factors, "
+            "rules, 标杆/基准.",
+        ),
+    ] = None,
 ) -> None:
     """Assess a project file: energy, CO2, review level, 两高, prohibited capacity, 标杆/基准."""
+    from carbonctl.errors import InputError
     from carbonctl.projects import assess as run_assess
-    from carbonctl.projects import read_project
+    from carbonctl.projects import read_project, write_calculation
 
-    result = guard(lambda: run_assess(read_project(project_file)))
+    def work() -> ProjectAssessment:
+        if workbook is not None and workbook.suffix.lower() != ".xlsx":
+            raise InputError(
+                f"{workbook.suffix or '(none)'!r} is not .xlsx",
+                file=str(workbook),
+                column="--workbook",
+                expected=".xlsx",
+            )
+        assessment = run_assess(read_project(project_file))
+        if workbook is not None:
+            write_calculation(assessment, workbook)
+        return assessment
+
+    result = guard(work)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-        return
-    print_assessment(result)
+    else:
+        print_assessment(result)
+    if workbook is not None:
+        # stderr with --json, so stdout stays the one JSON object of the contract
+        (errors if as_json else console).print(
+            f"calculation workbook written to {workbook}", highlight=False, soft_wrap=True
+        )
 
 
 @app.command()

@@ -2,6 +2,7 @@
 (:class:`ReadLimits`), streamed in chunks, validate them with pandera and the reference data in
 one pass, flag implausible amounts, and write tables back out for people."""
 
+from carbonctl.io.cells import FORMULA_STARTS, safe_cell, safe_row
 from carbonctl.io.fields import (
     CATEGORIES,
     GREEN_ELECTRICITY_ITEMS,
@@ -31,6 +32,7 @@ from carbonctl.io.xlsx import count_rows
 __all__ = [
     "ACTIVITY_COLUMNS",
     "CATEGORIES",
+    "FORMULA_STARTS",
     "GREEN_ELECTRICITY_ITEMS",
     "GRID_ELECTRICITY_ITEMS",
     "HEAT_ITEMS",
@@ -45,6 +47,8 @@ __all__ = [
     "read_activities",
     "read_inventory",
     "read_table",
+    "safe_cell",
+    "safe_row",
     "validate_activities",
     "validate_inventory",
     "write_table",

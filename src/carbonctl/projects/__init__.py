@@ -12,12 +12,19 @@ from carbonctl.projects.assess import (
     assess,
     review_level,
 )
+from carbonctl.projects.calculation import (
+    Decision,
+    Sheet,
+    calculation_sheets,
+    write_calculation,
+)
 from carbonctl.projects.filing import (
     KINDS,
     CapacityReplacement,
     Product,
     ProjectFiling,
     filing_from_mapping,
+    filing_mapping,
 )
 from carbonctl.projects.impact import CityImpact, city_impact
 from carbonctl.projects.reader import read_project
@@ -31,14 +38,19 @@ __all__ = [
     "BenchmarkEntry",
     "CapacityReplacement",
     "CityImpact",
+    "Decision",
     "EnergyFigures",
     "Product",
     "ProjectAssessment",
     "ProjectFiling",
+    "Sheet",
     "assess",
+    "calculation_sheets",
     "city_impact",
     "filing_from_mapping",
+    "filing_mapping",
     "read_project",
     "review_level",
+    "write_calculation",
     "write_template",
 ]

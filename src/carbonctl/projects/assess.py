@@ -245,10 +245,12 @@ def is_prohibited(filing: ProjectFiling, matches: list[tuple[TwoHighIndustry, st
     (晋政办发〔2024〕53号) without a capacity replacement plan attached."""
     if filing.kind == "retrofit" or filing.capacity_replacement is not None:
         return False
-    return bool(_banned(filing, matches))
+    return bool(banned_groups(filing, matches))
 
 
-def _banned(filing: ProjectFiling, matches: list[tuple[TwoHighIndustry, str]]) -> list[str]:
+def banned_groups(filing: ProjectFiling, matches: list[tuple[TwoHighIndustry, str]]) -> list[str]:
+    """The names of the matched 两高 classes whose new capacity is banned (for the filing's
+    products, where the ban names products), whether or not a replacement plan is attached."""
     products = [refdata.normalise_name(p.product) for p in filing.products]
     groups = []
     for row, _how in matches:
@@ -345,7 +347,7 @@ def assess(filing: ProjectFiling) -> ProjectAssessment:
     chapter = level != "exempt"
 
     hints: list[str] = []
-    banned = _banned(filing, matches)
+    banned = banned_groups(filing, matches)
     if prohibited:
         hints.append(
             f"禁止新增产能：项目属{'、'.join(banned)}，山西省严禁新增钢铁、焦化、水泥熟料、电解铝"

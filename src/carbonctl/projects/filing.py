@@ -26,6 +26,7 @@ __all__ = [
     "Product",
     "ProjectFiling",
     "filing_from_mapping",
+    "filing_mapping",
 ]
 
 #: Kinds of project (项目类型): new build, expansion, in-place retrofit (counts the increment).
@@ -644,3 +645,72 @@ def filing_from_mapping(data: Mapping[str, object], source: str = "<filing>") ->
     if errors:
         raise InputErrors(errors)
     return filing
+
+
+# --- back to a mapping ----------------------------------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    """A JSON value of a table cell: None for blanks, Python numbers and text otherwise."""
+    if _blank(value):
+        return None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return float(value)
+    return str(value)
+
+
+def _activity_items(table: pd.DataFrame) -> list[dict[str, object]]:
+    items = []
+    for record in table.to_dict("records"):
+        item = {}
+        for name in ACTIVITY_FIELDS:
+            value = _plain(record.get(name))
+            if value is None or (name == "raw_material" and value is False):
+                continue
+            item[name] = value
+        items.append(item)
+    return items
+
+
+def filing_mapping(filing: ProjectFiling) -> dict[str, object]:
+    """The project file of a validated filing as a JSON mapping (the layout of § 1 of
+    docs/projects.md, canonical values: the region's adcode, the industry's code, the kind's
+    key): :func:`filing_from_mapping` of it gives the same filing, whatever it was read from
+    (the platform stores filings so, an Excel upload included)."""
+    replacement = filing.capacity_replacement
+    data: dict[str, object] = {
+        "name": filing.name,
+        "owner": filing.owner,
+        "region": filing.region,
+        "industry": filing.industry_code,
+        "kind": filing.kind,
+        "year": filing.year,
+        "products": [
+            {
+                "product": p.product,
+                "capacity": p.capacity,
+                "unit": p.unit,
+                "design_specific_energy": p.design_specific_energy,
+                "specific_energy_unit": p.specific_energy_unit,
+            }
+            for p in filing.products
+        ],
+        "activities": _activity_items(filing.activities),
+        "coal_rate_gce_per_kwh": filing.coal_rate_gce_per_kwh,
+        "value_added_10k_cny": filing.value_added_10k_cny,
+        "operating_share": filing.operating_share,
+        "capacity_replacement": None
+        if replacement is None
+        else {
+            "document": replacement.document,
+            "replaced_capacity": replacement.replaced_capacity,
+            "unit": replacement.unit,
+        },
+    }
+    if filing.baseline is not None:
+        data["baseline"] = _activity_items(filing.baseline)
+    return data

@@ -1,7 +1,8 @@
 """Downloads of what a page shows: any table as Excel (openpyxl) and a page as PDF (WeasyPrint),
 both written in memory.
 
-Every text cell of an export passes :func:`safe_cell` (公式注入防护, OWASP "CSV injection"): text
+Every text cell of an export passes :func:`safe_cell` (公式注入防护, OWASP "CSV injection"; it
+lives in the core, :mod:`carbonctl.io.cells`, and is re-exported here): text
 a user typed, such as a subject ``=HYPERLINK("http://…","点击")``, reaches the spreadsheet as
 text, never as a formula Excel or WPS would run. Use it for any new export (Excel or CSV).
 """
@@ -17,29 +18,19 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from carbonctl.io.cells import FORMULA_STARTS, safe_cell, safe_row
+
+__all__ = [
+    "FORMULA_STARTS",
+    "pdf_response",
+    "safe_cell",
+    "safe_row",
+    "xlsx_response",
+    "xlsx_stream_response",
+]
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-
-
-#: First characters that make a spreadsheet read a text cell as a formula (OWASP: = + - @, and
-#: tab and carriage return, which some programs skip before reading the rest).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """``value`` as a spreadsheet cell that cannot run: text beginning with a formula character
-    gets a leading ``'`` (shown as text by Excel, WPS and LibreOffice), control characters a
-    spreadsheet cannot hold become U+FFFD; numbers, dates and None pass unchanged, so a negative
-    *number* stays a number while the text ``"-1+2"`` becomes ``"'-1+2"``."""
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def safe_row(row: Iterable[object]) -> list[object]:
-    """Each cell of ``row`` through :func:`safe_cell`."""
-    return [safe_cell(value) for value in row]
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -138,6 +138,7 @@ NEW_KINDS = [
     "enterprise_benchmark",
     "late_data",
     "red_region_event",
+    "project_overrun",
 ]
 
 
@@ -164,6 +165,7 @@ def test_every_template_of_a_new_kind_is_checked_at_load(kind):
         "budget_overuse": {"yellow_excess": "0.05"},
         "enterprise_benchmark": {"yellow_margin": "0.2"},
         "red_region_event": {"yellow_on_yellow": "1"},
+        "project_overrun": {"yellow_ratio": "1.05"},
     }.get(kind, {})
     rule_from_record({**record, **switched})
     for column in [c for c in record if c.startswith("explanation_")]:

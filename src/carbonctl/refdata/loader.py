@@ -84,6 +84,11 @@ TABLES: dict[str, tuple[str, str]] = {
         "warning_rules_red_region_event.csv",
         "early-warning rules: workflow events in red regions (红色预警地区的项目)",
     ),
+    "warning_rules_project_overrun": (
+        "warning_rules_project_overrun.csv",
+        "early-warning rules: projects emitting above the approved level "
+        "(项目实际排放超出审查批复)",
+    ),
     "energy_efficiency_benchmarks": (
         "energy_efficiency_benchmarks.csv",
         "energy-efficiency 标杆 and 基准 levels of industrial products (发改产业〔2021〕1609号, "

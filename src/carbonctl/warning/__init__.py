@@ -2,7 +2,7 @@
 figures into red, yellow and green warnings with a Chinese explanation and a suggested measure.
 Pure; see docs/warnings.md. Each kind's input table is its ``*_COLUMNS`` (a contract with the
 platform): barometer, budget_overuse, budget_exhaustion, fast_growth, enterprise_benchmark,
-late_data, red_region_event."""
+late_data, red_region_event, project_overrun."""
 
 from __future__ import annotations
 
@@ -50,6 +50,11 @@ from carbonctl.warning.inputs import (
     validate_barometer_input,
 )
 from carbonctl.warning.model import EarlyWarning, Level, Rule, render
+from carbonctl.warning.projects import (
+    OVERRUN_COLUMNS,
+    check_project_overrun_rule,
+    project_overrun_warnings,
+)
 from carbonctl.warning.rules import (
     KINDS,
     RuleKind,
@@ -73,6 +78,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "GROWTH_COLUMNS",
     "KINDS",
+    "OVERRUN_COLUMNS",
     "RELATIVE_TOLERANCE",
     "REPORTING_COLUMNS",
     "BarometerGrade",
@@ -91,6 +97,7 @@ __all__ = [
     "check_enterprise_benchmark_rule",
     "check_fast_growth_rule",
     "check_late_data_rule",
+    "check_project_overrun_rule",
     "check_red_region_event_rule",
     "enterprise_benchmark_warnings",
     "evaluate",
@@ -100,6 +107,7 @@ __all__ = [
     "growth_test",
     "late_data_warnings",
     "load_rules",
+    "project_overrun_warnings",
     "read_barometer_input",
     "red_region_event_warnings",
     "render",

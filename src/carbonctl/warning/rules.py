@@ -30,6 +30,7 @@ from carbonctl.warning.events import (
 )
 from carbonctl.warning.growth import check_fast_growth_rule, fast_growth_warnings
 from carbonctl.warning.model import EarlyWarning, Level, Rule
+from carbonctl.warning.projects import check_project_overrun_rule, project_overrun_warnings
 
 __all__ = [
     "KINDS",
@@ -85,6 +86,12 @@ KINDS: dict[str, RuleKind] = {
             red_region_event_warnings,
             check_red_region_event_rule,
             "warning_rules_red_region_event",
+        ),
+        RuleKind(
+            "project_overrun",
+            project_overrun_warnings,
+            check_project_overrun_rule,
+            "warning_rules_project_overrun",
         ),
     )
 }

@@ -18,6 +18,7 @@ KINDS = {
     "enterprise_benchmark": _("企业能效低于基准水平"),
     "late_data": _("数据未按期报送"),
     "red_region_event": _("红色地区业务事件"),
+    "project_overrun": _("项目实际排放超出审查批复"),
 }
 
 #: Cells of a rule record -> their name on the form (the key itself is shown beside it, as

@@ -466,7 +466,7 @@ def _subject_kind(rule_kind: str, warning: core.EarlyWarning) -> str:
         return Warning.SubjectKind.ENTERPRISE
     if rule_kind == "fast_growth" and warning.details.get("sector", "ALL") != "ALL":
         return Warning.SubjectKind.SECTOR
-    if rule_kind == "red_region_event":
+    if rule_kind in ("red_region_event", "project_overrun"):
         return Warning.SubjectKind.PROJECT
     if rule_kind == "late_data" and not str(warning.subject).isdigit():
         return Warning.SubjectKind.ENTERPRISE
@@ -648,10 +648,43 @@ def raise_event(
             }
         ]
     )
+    return _raise_now("red_region_event", table, period, user)
+
+
+def raise_overrun(
+    *,
+    subject: str,
+    subject_name: str,
+    region: str,
+    period: str,
+    approved_tco2: float,
+    actual_tco2: float,
+    user=None,
+) -> list[Warning]:
+    """A project's actual annual CO2 against the approved (kind ``project_overrun``), evaluated
+    at once when the acceptance check is recorded; the warnings are stored and notified now."""
+    table = pd.DataFrame(
+        [
+            {
+                "subject": subject,
+                "subject_name": subject_name,
+                "region": region,
+                "period": period,
+                "approved_tco2": approved_tco2,
+                "actual_tco2": actual_tco2,
+            }
+        ]
+    )
+    return _raise_now("project_overrun", table, period, user)
+
+
+def _raise_now(kind: str, table: pd.DataFrame, period: str, user) -> list[Warning]:
+    """Evaluate the current rules of ``kind`` on ``table`` and publish what they find as an
+    event run (no periodic table for such kinds)."""
     ensure_rules()
     found = [
         Found(stored, w)
-        for stored, rule in current_rules(kinds={"red_region_event"})
+        for stored, rule in current_rules(kinds={kind})
         for w in core.evaluate(rule, table)
     ]
     if not found:
@@ -833,6 +866,7 @@ __all__ = [
     "level_of_regions",
     "publish",
     "raise_event",
+    "raise_overrun",
     "save_rule_version",
     "unread_for",
     "warnings_for",

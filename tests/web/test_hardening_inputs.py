@@ -45,6 +45,7 @@ APPS = {
     "enterprises",
     "warnings",
     "budget",
+    "projects",
 }
 
 #: Every GET page: its path arguments (``{key}`` from the ``ids`` fixture) and the query
@@ -87,6 +88,12 @@ PAGES = {
     "budget:overview": ({}, ["year", "city", "format"]),
     "budget:region": ({"adcode": "140100"}, ["year", "as_of"]),
     "budget:report": ({"adcode": "140100"}, ["year", "month", "format"]),
+    "projects:list": ({}, ["status", "city", "level", "page"]),
+    "projects:new": ({}, []),
+    "projects:template": ({}, []),
+    "projects:detail": ({"project_id": "{project}"}, []),
+    "projects:opinion": ({"project_id": "{project}"}, []),
+    "projects:calculation": ({"project_id": "{project}"}, []),
 }
 #: Every POST-only action and the fields it reads.
 ACTIONS = {
@@ -102,6 +109,14 @@ ACTIONS = {
         ["reason_code", "adjusts", "amount", "year", "reason"],
     ),
     "budget:decide": ({"request_id": "{adjustment}"}, ["decision", "note"]),
+    "projects:assess": ({"project_id": "{filed}"}, []),
+    "projects:decide": ({"project_id": "{filed}"}, ["outcome", "reasons", "conditions"]),
+    "projects:withdraw": ({"project_id": "{filed}"}, ["note"]),
+    "projects:revise": ({"project_id": "{filed}"}, ["file"]),
+    "projects:acceptance": (
+        {"project_id": "{project}"},
+        ["year", "actual_co2_wan_t", "actual_energy_tce", "note"],
+    ),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {
@@ -115,6 +130,9 @@ VALID = {
     "amount": "1.5",
     "year": "2021",
     "reason": "测试",
+    "outcome": "reject",
+    "reasons": "测试",
+    "actual_co2_wan_t": "1",
 }
 
 
@@ -151,6 +169,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
             file_name="活动数据.xlsx", region_id="140100", created_by=users.get(username="admin")
         )
         warning, adjustment = _warning_and_adjustment(users)
+        filed, project = _projects(users)
         yield {
             "admin": users.get(username="admin"),
             "ids": {
@@ -162,9 +181,36 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
                 "job": job.pk,
                 "warning": warning.pk,
                 "adjustment": adjustment.pk,
+                "filed": filed.pk,
+                "project": project.pk,
             },
         }
         transaction.set_rollback(True)
+
+
+def _projects(users):
+    """Two projects of a demo enterprise filed by the analyst: one filed only, one assessed and
+    approved by the reviewer (it has an opinion and a calculation)."""
+    from carbonctl.web.enterprises.models import Enterprise
+    from carbonctl.web.projects import services as projects
+
+    owner = Enterprise.objects.order_by("credit_code").first()
+    data = {
+        "name": "测试项目",
+        "owner": owner.credit_code,
+        "region": owner.county_id,
+        "industry": "39",
+        "kind": "new",
+        "year": 2020,
+        "products": [],
+        "activities": [{"category": "electricity", "item": "电力", "amount": 1e6, "unit": "kWh"}],
+    }
+    analyst, reviewer = users.get(username="analyst"), users.get(username="reviewer")
+    filed = projects.file_project(analyst, data)
+    project = projects.file_project(analyst, data)
+    projects.assess_project(reviewer, project)
+    projects.decide(reviewer, project, outcome="approve", reasons="测试")
+    return filed, project
 
 
 def _warning_and_adjustment(users):

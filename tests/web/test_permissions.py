@@ -40,6 +40,9 @@ EXPECTED = {
     permissions.can_view_warnings: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
     permissions.can_act_on_warnings: {ADMIN, ANALYST, CITY, COUNTY},
     permissions.can_manage_rules: {ADMIN},
+    # investment projects (issue 15): the owner's reporter sees and files its own (scope)
+    permissions.can_view_projects: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_file_project: {ADMIN, ANALYST, CITY, COUNTY, REPORTER},
 }
 
 
@@ -55,7 +58,8 @@ def test_anonymous_visitors_have_no_capability(capability):
 
 
 def test_every_capability_has_its_function_and_roles_as_enum_members():
-    assert len(EXPECTED) == len(Capability) - 1  # SPLIT_CITY_TARGET takes a region, below
+    # SPLIT_CITY_TARGET and REVIEW_PROJECT take a region (and a level), below
+    assert len(EXPECTED) == len(Capability) - 2
     for roles in ALLOWED.values():
         assert all(isinstance(role, Role) for role in roles)
 
@@ -67,6 +71,17 @@ def test_a_city_target_is_split_by_province_staff_or_that_city_only(province, ro
     other = permissions.can_split_city_target(user, "140200")
     assert own is (role in {ADMIN, ANALYST, CITY})
     assert other is (role in {ADMIN, ANALYST})
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_a_project_is_reviewed_by_the_province_or_its_city_at_city_level(province, role):
+    user = province["users"][role]
+    review = permissions.can_review_project
+    assert review(user, "140100", "province") is (role in {ADMIN, REVIEWER})
+    assert review(user, "140100", "city") is (role in {ADMIN, REVIEWER, CITY})  # Taiyuan's
+    assert review(user, "140200", "city") is (role in {ADMIN, REVIEWER})
+    assert review(user, "140100", "city", filer_id=user.pk) is False  # never one's own
+    assert review(AnonymousUser(), "140100", "city") is False
 
 
 def test_nobody_reviews_their_own_item(province):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "carbonctl.web.electricity",
     "carbonctl.web.budget",
     "carbonctl.web.warnings",
+    "carbonctl.web.projects",
 ]
 
 MIDDLEWARE = [

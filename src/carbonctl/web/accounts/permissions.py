@@ -40,6 +40,9 @@ class Capability(enum.StrEnum):
     VIEW_WARNINGS = "view_warnings"  # warnings in scope, the warning centre (预警中心)
     ACT_ON_WARNINGS = "act_on_warnings"  # acknowledge or resolve warnings in scope (预警处置)
     MANAGE_RULES = "manage_rules"  # edit the warning rules (预警规则管理)
+    VIEW_PROJECTS = "view_projects"  # investment projects in scope (固定资产投资项目)
+    FILE_PROJECT = "file_project"  # file a project for energy review (项目申报)
+    REVIEW_PROJECT = "review_project"  # assess, sign the opinion, record acceptance (节能审查)
 
 
 # Aggregates (see .aggregates): the whole province's, or one's own region's with the province's
@@ -82,12 +85,28 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
             {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL}
         ),
         Capability.MANAGE_RULES: frozenset({Role.PROVINCE_ADMIN}),
+        # an enterprise reporter sees and files the own enterprise's projects (scope decides)
+        Capability.VIEW_PROJECTS: _REGIONAL | {Role.ENTERPRISE_REPORTER, Role.REVIEWER},
+        Capability.FILE_PROJECT: frozenset(
+            {
+                Role.PROVINCE_ADMIN,
+                Role.PROVINCE_ANALYST,
+                Role.CITY_OFFICIAL,
+                Role.COUNTY_OFFICIAL,
+                Role.ENTERPRISE_REPORTER,
+            }
+        ),
+        Capability.REVIEW_PROJECT: _DECIDERS,
     }
 )
 
 #: Roles allowed a capability only for their own region (the region of their profile).
 OWN_REGION: Mapping[Capability, frozenset[Role]] = MappingProxyType(
-    {Capability.SPLIT_CITY_TARGET: frozenset({Role.CITY_OFFICIAL})}
+    {
+        Capability.SPLIT_CITY_TARGET: frozenset({Role.CITY_OFFICIAL}),
+        # a city's DRC reviews the projects of city level in its city (审查层级: 市级)
+        Capability.REVIEW_PROJECT: frozenset({Role.CITY_OFFICIAL}),
+    }
 )
 
 
@@ -201,3 +220,25 @@ def can_act_on_warnings(user) -> bool:
 
 def can_manage_rules(user) -> bool:
     return has(user, Capability.MANAGE_RULES)
+
+
+def can_view_projects(user) -> bool:
+    return has(user, Capability.VIEW_PROJECTS)
+
+
+def can_file_project(user) -> bool:
+    return has(user, Capability.FILE_PROJECT)
+
+
+def can_review_project(
+    user, city: str | None = None, level: str = "", filer_id: int | None = None
+) -> bool:
+    """Assess and decide on a project: the province's reviewers for any project, a city's
+    official for the city-level projects of that city (``city`` adcode, ``level`` the review
+    level); never on a project one filed (``filer_id``)."""
+    if filer_id is not None and filer_id == user.pk:
+        return False
+    role = role_of(user)
+    if role in ALLOWED[Capability.REVIEW_PROJECT]:
+        return True
+    return level == "city" and has(user, Capability.REVIEW_PROJECT, region=city)

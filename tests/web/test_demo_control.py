@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 
 from carbonctl.web.budget import services as budgets
 from carbonctl.web.budget.models import AdjustmentRequest, LedgerEntry
+from carbonctl.web.projects.models import Project
 from carbonctl.web.regions.models import Region
 from carbonctl.web.warnings.models import Notification, Warning
 
@@ -64,12 +65,22 @@ def test_every_region_has_its_2026_budget_and_the_ledger_adds_up(demo):
     province = budgets.show("140000", 2026)
     assert province["reserve_tco2"] > 0
     # the cities' demo projects count in the province's ledger too
-    assert province["committed_tco2"] == pytest.approx(
-        budgets.show("140400", 2026)["committed_tco2"]
-        + budgets.show("141000", 2026)["committed_tco2"]
-    )
-    assert province["committed_tco2"] > 0
-    assert budgets.show("140100", 2026)["pipeline_tco2"] == province["pipeline_tco2"] > 0
+    for year in (2026, 2027):
+        at_province = budgets.show("140000", year)
+        cities = [budgets.show(c.adcode, year) for c in Region.objects.filter(level="city")]
+        for kind in ("committed_tco2", "pipeline_tco2"):
+            assert at_province[kind] == pytest.approx(sum(c[kind] for c in cities)), (year, kind)
+    projects = Project.objects.exclude(ledger_tco2=None)
+    committed = projects.filter(status__in=["approved", "conditional", "accepted", "re_review"])
+    pipeline = projects.filter(status__in=["assessed", "held"])
+    assert committed.exists() and pipeline.exists()
+    for year in (2026, 2027):
+        assert budgets.show("140000", year)["committed_tco2"] == pytest.approx(
+            sum(p.ledger_tco2 for p in committed if p.year == year)
+        )
+        assert budgets.show("140000", year)["pipeline_tco2"] == pytest.approx(
+            sum(p.ledger_tco2 for p in pipeline if p.year == year)
+        )
     approved = AdjustmentRequest.objects.get()
     assert approved.entry.approver != approved.entry.author
 
@@ -119,7 +130,10 @@ def test_every_warning_explains_itself_in_chinese_with_numbers(demo):
     for warning in shown:
         assert re.search(r"[\u4e00-\u9fff]", warning.message), warning.message
         assert re.search(r"\d", warning.message), warning.message
-    assert Warning.objects.filter(rule_id_text="red_region_event", region_id="140800").exists()
+    held = Project.objects.get(status="held")
+    assert Warning.objects.filter(rule_id_text="red_region_event", subject=held.ref).exists()
+    overrun = Project.objects.get(status="re_review")
+    assert Warning.objects.get(rule_id_text="project_overrun", subject=overrun.ref).level == "red"
     assert Warning.objects.filter(rule_id_text="budget_exhaustion").exists()
 
 
@@ -133,3 +147,48 @@ def test_officials_are_notified_of_their_own_regions_only(demo):
     assert not Notification.objects.filter(user=users["public"]).exists()
     acknowledged = Warning.objects.filter(status=Warning.Status.ACKNOWLEDGED).get()
     assert acknowledged.region_id == "140100" and acknowledged.acknowledged_by == users["taiyuan"]
+
+
+def test_the_demo_projects_are_in_every_state_of_the_workflow(demo):
+    from carbonctl.demo.projects import STATES
+
+    assert demo["counts"]["projects"] == Project.objects.count() == 12
+    assert set(Project.objects.values_list("status", flat=True)) == set(STATES)
+    assert Project.objects.values("city_id").distinct().count() >= 8
+    held = Project.objects.get(status="held")
+    assert "red_region_event" in held.hold_reason and held.two_high
+    assert Project.objects.get(status="rejected").prohibited
+
+
+def test_a_reviewer_takes_a_demo_filing_to_a_signed_opinion(demo, client):
+    """Issue 15's "Done when": in the web app, a filed demo project is assessed and its opinion
+    signed by the reviewer; the city's budget page then shows the commitment."""
+    from carbonctl.web.demo import demo_logins
+
+    password = {login.username: login.password for login in demo_logins()}
+    assert client.login(username="reviewer", password=password["reviewer"])
+    project = Project.objects.get(status="submitted")
+    listed = client.get("/projects/?status=submitted").content.decode()
+    assert project.name in listed
+    assert client.post(f"/projects/{project.pk}/assess/").status_code == 302
+    project.refresh_from_db()
+    assert project.status == "assessed" and project.ledger_tco2 > 0
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "审查要点" in page and "对所在市目标和预算的影响" in page
+    response = client.post(
+        f"/projects/{project.pk}/decide/",
+        {"outcome": "approve", "reasons": "经审查，项目能效和排放符合要求，同意。"},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == "approved"
+    pdf = client.get(f"/projects/{project.pk}/opinion.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    budget = client.get(f"/budget/{project.city_id}/?year={project.year}").content.decode()
+    assert f"project:{project.ref}" in budget
+    shown = budgets.show(project.city_id, project.year)
+    entry = LedgerEntry.objects.filter(
+        region_id=project.city_id, kind="committed", source=f"project:{project.ref}"
+    ).get()
+    assert entry.amount_tco2 == pytest.approx(project.ledger_tco2)
+    assert shown["committed_tco2"] >= entry.amount_tco2

@@ -199,31 +199,6 @@ def load_outlook_tables(outlook: DemoOutlook) -> None:
     )
 
 
-#: The demo's approved and proposed projects in the budget ledger (synthetic; the project review
-#: of the next issue writes such entries): region, stage, annual tCO2 × operating share, source.
-DEMO_PROJECTS = (
-    (
-        "140400",
-        "committed",
-        1.2e6 * 0.5,
-        "project:DEMO-2026-001",
-        "演示：某焦化升级改造项目（已批，年排放120万吨×投产比例0.5）",
-    ),
-    (
-        "141000",
-        "committed",
-        0.8e6 * 0.75,
-        "project:DEMO-2026-002",
-        "演示：某电解铝配套项目（已批，年排放80万吨×投产比例0.75）",
-    ),
-    (
-        "140100",
-        "pipeline",
-        0.6e6,
-        "project:DEMO-2026-003",
-        "演示：某数据中心项目（在审，年排放60万吨）",
-    ),
-)
 #: Share of the province's annual budget held as the provincial reserve in the demo.
 DEMO_RESERVE_SHARE = 0.02
 
@@ -238,10 +213,11 @@ def load_demo_control() -> dict[str, int]:
     """Budgets and warnings for the demo (issue 14), by the demo users, in one transaction:
     the stored warning rules; the 14th and 15th plans' annual budgets for every region (intensity
     path) and the actual emissions of 2021–2026 (inventories; 2026 to June from the monthly
-    estimates); a provincial reserve, two approved projects and one under review; a GDP revision
-    requested by the analyst and approved by the administrator; the warnings of 2025 and of
-    2026 to June published (and a project filing in a red city raised as a workflow event);
-    one warning acknowledged by Taiyuan's official. Returns counts."""
+    estimates); a provincial reserve; a GDP revision requested by the analyst and approved by
+    the administrator; the warnings of 2025 and of 2026 to June published; the demo's twelve
+    investment projects taken through the review workflow to their states
+    (:func:`load_demo_projects`: the held one raises its event warning, the re-review one its
+    overrun warning); one warning acknowledged by Taiyuan's official. Returns counts."""
     from django.contrib.auth import get_user_model
 
     from carbonctl.web.budget import services as budgets
@@ -273,16 +249,6 @@ def load_demo_control() -> dict[str, int]:
             source="reserve:demo-2026",
             reason=f"演示：省级预留（重大项目）按全省年度预算的{DEMO_RESERVE_SHARE:.0%}",
         )
-        for region, stage, amount, source, reason in DEMO_PROJECTS:
-            budgets.record_project(  # in the city's ledger and the province's
-                analyst,
-                project=source.removeprefix("project:"),
-                region=region,
-                year=2026,
-                tco2=amount,
-                stage=stage,
-                reason=reason,
-            )
         request = budgets.request_adjustment(
             analyst,
             region="140600",
@@ -298,15 +264,8 @@ def load_demo_control() -> dict[str, int]:
                 warnings.evaluate(year, month), year=year, month=month, user=admin
             )
             published += run.warnings.count()
-        event = warnings.raise_event(
-            event="固定资产投资项目节能审查申请（演示）",
-            subject="DEMO-2026-004",
-            subject_name="演示：某新建焦化项目",
-            region="140800",
-            period="2026-06",
-            user=admin,
-        )
-        counts["warnings"] = published + len(event)
+        counts["projects"] = load_demo_projects(users)
+        counts["warnings"] = published + Warning.objects.filter(run__trigger="event").count()
         taiyuan = (
             Warning.objects.filter(region_id="140100", status=Warning.Status.OPEN)
             .exclude(level="green")
@@ -315,6 +274,73 @@ def load_demo_control() -> dict[str, int]:
         if taiyuan is not None:
             warnings.act(users["taiyuan"], taiyuan, "acknowledge", note="演示：已组织分析原因")
     return counts
+
+
+def load_demo_projects(users: dict) -> int:
+    """The demo's investment projects (:func:`carbonctl.demo.projects.demo_projects`, placed
+    among the platform's enterprises) taken through the workflow by the demo users on their
+    dates: filed by the province analyst; assessed, decided and checked by the reviewer (a
+    city-level project of Taiyuan by Taiyuan's official); withdrawn by the analyst. Each ends in
+    its designed state, or :class:`DemoDataError` says which did not. Returns how many."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from carbonctl.demo.projects import demo_projects
+    from carbonctl.demo.synthetic import DemoDataError
+    from carbonctl.web.projects import services as projects
+
+    analyst, reviewer = users["analyst"], users["reviewer"]
+    enterprises = pd.DataFrame(
+        Enterprise.objects.values_list("credit_code", "name_zh", "county_id", "sector"),
+        columns=["credit_code", "name_zh", "adcode", "sector"],
+    )
+    zone = ZoneInfo(settings.TIME_ZONE)
+    designed = demo_projects(enterprises)
+    for demo in designed:
+        filed = datetime.combine(datetime.fromisoformat(demo.filed_on).date(), time(9), zone)
+
+        def later(days: int, filed: datetime = filed) -> datetime:
+            return min(filed + timedelta(days=days), timezone.now())
+
+        project = projects.file_project(
+            analyst, demo.filing, file_name=f"{demo.ref}.json", now=filed
+        )
+        if demo.state == "submitted":
+            continue
+        projects.assess_project(reviewer, project, now=later(5))
+        if demo.state == "cancelled":
+            projects.withdraw(analyst, project, note=demo.reasons)
+        elif demo.outcome is not None:
+            decider = reviewer
+            if project.review_level == "city" and project.city_id == "140100":
+                decider = users["taiyuan"]
+            projects.decide(
+                decider,
+                project,
+                outcome=demo.outcome,
+                reasons=demo.reasons or "演示：经审查，项目符合节能审查和碳排放评价要求。",
+                conditions=demo.conditions,
+                now=later(20),
+            )
+        if demo.actual is not None:
+            projects.record_acceptance(
+                reviewer,
+                project,
+                year=project.year,
+                actual_co2_t=demo.actual["co2_t"],
+                actual_energy_tce=demo.actual["energy_tce"],
+                note=demo.actual["note"],
+                now=later(200),
+            )
+        project.refresh_from_db()
+        if project.status != demo.state:
+            raise DemoDataError(
+                f"demo project {demo.ref} ended {project.status}, designed {demo.state}"
+            )
+    return len(designed)
 
 
 def _load_gdp_projection(gdp: pd.DataFrame) -> None:

@@ -97,6 +97,7 @@ def test_a_filing_goes_to_a_signed_opinion_and_into_the_city_budget(page, provin
         page.click("#opinion-form button[type=submit]")
     assert page.locator("#status").inner_text() == "审查通过"
     assert "同意（审查通过）" in page.locator("#opinions").inner_text()
+    page.screenshot(path=str(tmp_path / "project-detail.png"), full_page=True)
     with page.expect_download() as pdf:
         page.click("#opinion-link")
     assert pdf.value.path().read_bytes().startswith(b"%PDF")
@@ -110,5 +111,5 @@ def test_a_filing_goes_to_a_signed_opinion_and_into_the_city_budget(page, provin
     project.refresh_from_db()
     shown = budgets.show("140100", 2026)
     assert shown["committed_tco2"] >= project.ledger_tco2 > 0
-    page.screenshot(path=str(tmp_path / "project.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "city-budget.png"), full_page=True)
     assert page.console_errors == []

@@ -174,7 +174,7 @@ def test_wrong_schema_names_file_and_column(tmp_path, table, column, expected):
 def test_meters_errors_name_row_and_column(tmp_path):
     path = tmp_path / "meters.csv"
     path.write_text(
-        "meter_id,county,industry\n1,140105,A02.2.19\n2,149999,B1\nx,140105,P2\n1,140212,A06\n",
+        "meter_id,county,industry\n1,140105,A02.2.19\n2,149999,B1\nx,140105,A02.2.HE\n1,140212,A06\n",
         encoding="utf-8",
     )
     with pytest.raises(InputErrors) as error:

@@ -48,7 +48,7 @@ from carbonctl.electricity.schema import (
     DISPATCH_FUELS,
     METER_COLUMNS,
     MONTH_COLUMNS,
-    model_sector_of,
+    meter_class,
 )
 from carbonctl.errors import InputError, InputErrors, UnknownNameError
 from carbonctl.frames import map_unique
@@ -163,7 +163,9 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     Every problem is reported at once with its file, row (the spreadsheet row, header = 1) and
     column: a missing column, a meter id that is not a whole number or repeats, a county that is
     not one of Shanxi's county-level adcodes, an industry outside the electricity-use
-    classification (or an aggregate such as 第二产业 that spans several model sectors).
+    classification. The industry may be a class at any level, by code or name (第一产业, 工业,
+    城乡居民生活用电, 黑色金属冶炼和压延加工业 …); it is kept as given, as its code
+    (:func:`carbonctl.electricity.schema.meter_class`).
     """
     label = name or (str(source) if not isinstance(source, pd.DataFrame) else "meters")
     if isinstance(source, pd.DataFrame):
@@ -184,12 +186,12 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
     codes = table["county"].astype(str).str.strip().str.removesuffix(".0")
     industries = table["industry"].astype(str).str.strip()
     counties = _county_codes()
-    sector_errors = {}
-    for code in industries.unique():  # a few dozen classes, whatever the number of meters
+    sector_errors, classes = {}, {}
+    for text in industries.unique():  # a few dozen classes, whatever the number of meters
         try:
-            model_sector_of(code)
+            classes[text] = meter_class(text)
         except UnknownNameError as exc:
-            sector_errors[code] = str(exc)
+            sector_errors[text] = str(exc)
     bad_id = ids.isna() | (ids != ids.round())
     bad_county = ~codes.isin(counties)
     bad_industry = industries.isin(list(sector_errors))
@@ -223,7 +225,8 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
                     file=label,
                     row=row,
                     column="industry",
-                    expected="an electricity-use class code (全社会用电分类)",
+                    expected="a class of the electricity-use classification (全社会用电分类) by "
+                    "code or name, at any level: 第一产业, 工业, 城镇居民, A02.2.19 …",
                 )
             )
     duplicated = ids.duplicated(keep="first") & ids.notna()
@@ -243,7 +246,7 @@ def read_meters(source: str | Path | pd.DataFrame, *, name: str | None = None) -
         {
             "meter_id": ids.astype("int64").to_numpy(),
             "county": codes.to_numpy(),
-            "industry": industries.to_numpy(),
+            "industry": industries.map(classes).to_numpy(),
         }
     )
 

@@ -43,10 +43,14 @@ __all__ = [
     "OUTPUT_PRODUCTS",
     "READING_COLUMNS",
     "THERMAL_FUELS",
+    "THREE_INDUSTRIES",
     "ModelSector",
+    "class_coverage",
+    "meter_class",
     "model_sector_of",
     "model_sectors",
     "model_sectors_table",
+    "modelled_as",
     "month_parts",
     "nonnegative_amounts",
     "parse_month",
@@ -160,6 +164,71 @@ def model_sector_of(industry: str) -> str:
         industry,
         [c for c in owner if parents.get(c, "").startswith(industry)][:5],
     )
+
+
+#: The three industries (三次产业) as electricity-use industries: 第一产业 = 农、林、牧、渔业,
+#: 第二产业 = 工业 + 建筑业, 第三产业 = the services (A04–A11). NBS 《三次产业划分规定》 (2012,
+#: revised 2018) puts 农、林、牧、渔专业及辅助性活动 in 第三产业; the electricity-use class A01
+#: includes it, so P1 ⊂ A01 in fact: a DESIGN PROPOSAL that treats them as equal (the auxiliary
+#: activities use little electricity).
+THREE_INDUSTRIES: Final = {
+    "P1": ("A01",),
+    "P2": ("A02", "A03"),
+    "P3": ("A04", "A05", "A06", "A07", "A08", "A09", "A10", "A11"),
+}
+
+
+def meter_class(text: object) -> str:
+    """The electricity-use class of a meter given by code, Chinese or English name or a usual
+    short form (第一产业, 工业, 城乡居民生活用电, 城镇居民 …), as its code. Raises
+    :class:`UnknownNameError` with the closest names for an unknown class, and for the
+    cross-cutting groups (四大高载能行业 …), which are views over classes, not a meter's class."""
+    code = refdata.sector_code("electricity_use", text)
+    if code in _groups():
+        parents = _parents()
+        raise UnknownNameError(
+            "electricity-use class for a meter (a cross-cutting group such as 四大高载能行业 "
+            "is not a class of its own)",
+            text,
+            [c for c, p in parents.items() if p == parents[code] and c not in _groups()][:5],
+        )
+    return code
+
+
+def _descendants(code: str) -> set[str]:
+    parents = _parents()
+    found = {code}
+    grew = True
+    while grew:
+        more = {c for c, p in parents.items() if p in found and c not in found}
+        grew = bool(more)
+        found |= more
+    for part in THREE_INDUSTRIES.get(code, ()):
+        found |= _descendants(part)
+    return found
+
+
+@cache
+def class_coverage(code: str) -> frozenset[str]:
+    """The model sectors a meter class covers: its own model sector when it lies inside one
+    (:func:`model_sector_of`), else every model sector whose classes lie under it (第二产业 → the
+    industry and construction sectors; 第三产业 through :data:`THREE_INDUSTRIES`; ALL → all)."""
+    code = meter_class(code)
+    try:
+        return frozenset({model_sector_of(code)})
+    except UnknownNameError:
+        pass
+    under = _descendants(code)
+    return frozenset(s.code for s in model_sectors() if any(c in under for c in s.includes))
+
+
+@cache
+def modelled_as(code: str) -> str:
+    """The unit a class is modelled at: its model sector when it covers one, else the class
+    itself as a coarse unit (its use is modelled for the model sectors it covers together)."""
+    code = meter_class(code)
+    covered = class_coverage(code)
+    return next(iter(covered)) if len(covered) == 1 else code
 
 
 def nonnegative_amounts(values: pd.Series, table: str, column: str) -> pd.Series:

@@ -73,6 +73,7 @@ from carbonctl.refdata.sectors import (
     SECTOR_SCHEMES,
     map_sectors,
     resolve_sector_scheme,
+    sector_code,
     sector_scheme,
 )
 
@@ -122,6 +123,7 @@ __all__ = [
     "resolve_factor_set",
     "resolve_sector_scheme",
     "roll_up",
+    "sector_code",
     "sector_scheme",
     "status_label",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 import pandas as pd
 
@@ -103,6 +104,30 @@ def _sector_code(scheme: str, table: pd.DataFrame, index: dict[str, str], text: 
     return code
 
 
+def sector_code(scheme: str, text: object) -> str:
+    """The code of a sector of ``scheme`` given by code, Chinese name (with or without its row
+    numbering, e.g. 二、工业 or 工业) or English name; :class:`UnknownNameError` with the closest
+    names otherwise."""
+    name = resolve_sector_scheme(scheme)
+    table = sector_scheme(name)
+    return _sector_code(name, table, _sector_index_of(name), text)
+
+
+@cache
+def _sector_index_of(scheme: str) -> dict[str, str]:
+    """The name index of ``scheme`` with its ``aliases`` (the short forms people write, such as
+    城乡居民生活用电 for B、城乡居民生活用电合计; semicolon-separated) where the table has them;
+    codes and full names win over aliases."""
+    table = sector_scheme(scheme)
+    index = _sector_index(table)
+    raw = load_table("electricity_use_classes") if scheme == "electricity_use" else None
+    if raw is not None and "aliases" in raw.columns:
+        for code, aliases in zip(raw["code"], raw["aliases"].fillna(""), strict=True):
+            for alias in filter(None, (a.strip() for a in str(aliases).split(";"))):
+                index.setdefault(normalise_name(alias), code)
+    return index
+
+
 def map_sectors(codes: str | Iterable[object], from_scheme: str, to_scheme: str) -> pd.DataFrame:
     """Map sector codes of one classification onto another (行业分类对照), weights kept.
 
@@ -121,7 +146,7 @@ def map_sectors(codes: str | Iterable[object], from_scheme: str, to_scheme: str)
     source_scheme = resolve_sector_scheme(from_scheme)
     target_scheme = resolve_sector_scheme(to_scheme)
     table = sector_scheme(source_scheme)
-    index = _sector_index(table)
+    index = _sector_index_of(source_scheme)
     given = [codes] if isinstance(codes, str) else list(codes)
     wanted = list(dict.fromkeys(_sector_code(source_scheme, table, index, c) for c in given))
     mappings = load_table("sector_mappings")

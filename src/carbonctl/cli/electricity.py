@@ -110,6 +110,44 @@ def electricity_aggregate(
         console.print(f"wrote {path}")
 
 
+@app.command("check-data")
+def electricity_check_data(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="Folder of the province's tables: annual, electricity, generation, output.",
+        ),
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Read and check a province's own tables (any level, ytd and Jan–Feb, 亿kWh …) and show
+    what they cover; exit 2 naming file, row and column of every bad row."""
+    from carbonctl.electricity.province import read_province_data
+
+    data = guard(lambda: read_province_data(folder))
+    coverage = data.coverage()
+    if as_json:
+        print(json.dumps(coverage, ensure_ascii=False))
+        return
+    table = Table(title=f"{folder} · 数据覆盖 coverage")
+    for column in ("table", "levels", "keys / sectors", "years", "months", "multi-month blocks"):
+        table.add_column(column)
+    for name, found in coverage.items():
+        if not isinstance(found, dict):
+            continue
+        table.add_row(
+            name,
+            ", ".join(found["levels"]),
+            ", ".join(found.get("keys", found.get("sectors", []))),
+            ", ".join(str(y) for y in found["years"]),
+            str(found.get("months", "")),
+            str(found.get("blocks", "")),
+        )
+    console.print(table)
+    console.print(f"sector detail of electricity use: {coverage['sector_detail']}")
+
+
 @app.command("synth")
 def electricity_synth(
     out: Annotated[Path, typer.Option(help="Folder for meters, readings and dispatch.")],

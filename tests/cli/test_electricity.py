@@ -324,3 +324,80 @@ def test_backtest_on_a_folder_needs_its_truth(electricity_tables, electricity_hi
     assert own.exit_code == 0, own.output
     demo = runner.invoke(app, [*args, "--demo"])
     assert json.loads(own.stdout) == json.loads(demo.stdout)
+
+
+def test_backtest_on_a_province_folder_has_the_annual_contract(tmp_path):
+    """`demo-data` writes the demo as a province publishes it; `backtest --data` on it gives the
+    annual estimates (full year, January–June, January–September) with the naive baselines
+    beside them, and empty monthly keys (no monthly inventories)."""
+    folder = tmp_path / "province"
+    written = runner.invoke(app, ["electricity", "demo-data", "--out", str(folder)])
+    assert written.exit_code == 0, written.output
+    report = tmp_path / "annual.md"
+    args = ["electricity", "backtest", "--data", str(folder), "--json", "--report", str(report)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["levels"] == {} and payload["months"] == 0
+    province = payload["annual"]["province"]
+    years = [str(y) for y in range(2016, 2026)]  # every inventory year with the year before
+    for key in ("estimates", "estimates_h1", "estimates_q3"):
+        assert sorted(province[key]) == years, key
+    assert set(payload["baselines"]["province"]) == {
+        "persistence",
+        "electricity_ratio",
+        "thermal_ratio",
+    }
+    baselines = payload["baselines"]["province"]
+    assert 0 < province["mape"] < min(baselines["electricity_ratio"], baselines["thermal_ratio"])
+    assert "年度碳排放估算回测" in report.read_text(encoding="utf-8")
+
+
+def test_backtest_on_a_bad_province_folder_exits_2_naming_the_cell(tmp_path):
+    folder = tmp_path / "province"
+    runner.invoke(app, ["electricity", "demo-data", "--out", str(folder)])
+    path = folder / "用电量.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if ",第一产业," in line)
+    lines[row] = lines[row].replace("第一产业", "第一产品")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["electricity", "backtest", "--data", str(folder), "--json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "用电量.csv" in result.stderr and f"row {row + 1}" in result.stderr
+    assert "第一产业" in result.stderr  # the closest match is named
+
+
+def test_nowcast_on_a_county_folder_matches_the_model_tables(tmp_path, electricity_history):
+    """A province folder with county × class detail (monthly, 万千瓦时, output by city) feeds the
+    monthly model: the nowcast equals the one on the model's own tables up to the rounding of
+    the published figures; a province-level folder is refused, saying what the model needs."""
+    from carbonctl.demo.province import write_province_folder
+
+    county = tmp_path / "county"
+    write_province_folder(
+        electricity_history, county, level="county", detail="classes", jan_feb_together=False
+    )
+    args = [*NOWCAST, "--month", "2025-06", "--json"]
+    own = runner.invoke(app, [*args, "--data", str(county)])
+    assert own.exit_code == 0, own.output
+    demo = runner.invoke(app, [*args, "--demo"])
+
+    def totals(result):
+        rows = json.loads(result.stdout)["estimates"]
+        return {
+            (r["region"], r["period"]): r["tco2"]
+            for r in rows
+            if r["level"] != "county" and r["sector"] == "ALL"
+        }
+
+    found, expected = totals(own), totals(demo)
+    assert found.keys() == expected.keys() and len(found) == 24  # 12 regions × month and ytd
+    for key, value in expected.items():
+        assert found[key] == pytest.approx(value, rel=1e-3), key
+
+    province = tmp_path / "province"
+    write_province_folder(electricity_history, province, level="province", detail="three")
+    coarse = runner.invoke(app, [*args, "--data", str(province)])
+    assert coarse.exit_code == 2 and coarse.stdout == ""
+    assert "county inventories by model sector" in coarse.stderr
+    assert "backtest --data" in coarse.stderr

@@ -148,6 +148,49 @@ def electricity_check_data(
     console.print(f"sector detail of electricity use: {coverage['sector_detail']}")
 
 
+class Level(StrEnum):
+    province = "province"
+    city = "city"
+    county = "county"
+
+
+class Detail(StrEnum):
+    total = "total"
+    three = "three"
+    classes = "classes"
+
+
+@app.command("demo-data")
+def electricity_demo_data(
+    out: Annotated[Path, typer.Option(help="Folder to write the tables to.")],
+    level: Annotated[Level, typer.Option(help="Level of every table.")] = Level.province,
+    detail: Annotated[
+        Detail,
+        typer.Option(
+            help="Electricity use: total (全社会 only), three (三次产业, 工业, 城乡居民), classes."
+        ),
+    ] = Detail.three,
+    totals_only: Annotated[
+        bool, typer.Option("--totals-only", help="Inventories as totals, not by sector.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the demo history.")] = DEMO_SEED,
+) -> None:
+    """Write the demo history as a province publishes it (annual, 用电量, 发电量, 产品产量: Jan–Feb
+    year-to-date, 亿kWh, 万吨) for `backtest --data` and `check-data`. Synthetic figures."""
+    from carbonctl.demo.province import write_province_folder
+
+    history = _demo_history(seed)
+    written = write_province_folder(
+        history.inputs,
+        out,
+        level=level.value,
+        detail=detail.value,
+        annual_by_sector=not totals_only,
+    )
+    rows = ", ".join(f"{name} {n:,}" for name, n in written.items())
+    console.print(f"wrote {out} ({rows} rows; synthetic demo figures)", highlight=False)
+
+
 @app.command("synth")
 def electricity_synth(
     out: Annotated[Path, typer.Option(help="Folder for meters, readings and dispatch.")],
@@ -199,8 +242,9 @@ def electricity_synth(
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        help="Folder with the province's tables: counties, annual, monthly, generation, output "
-        "(.csv/.xlsx/.parquet)."
+        help="Folder with the province's tables: annual, electricity (用电量), generation, output "
+        "(.csv/.xlsx/.parquet; docs/methodology/electricity-province-data.md), or the model's "
+        "five tables (counties, annual, monthly, generation, output)."
     ),
 ]
 DemoFlag = Annotated[
@@ -231,6 +275,13 @@ def _model_inputs(data: Path | None, demo: bool, seed: int, *, truth: bool = Fal
     if demo:
         history = _demo_history(seed)
         return (history.inputs, history.truth) if truth else history.inputs
+    from carbonctl.electricity.province import is_province_folder
+
+    if is_province_folder(data):
+        from carbonctl.electricity.model import model_inputs
+        from carbonctl.electricity.province import model_tables, read_province_data
+
+        return guard(lambda: model_inputs(model_tables(read_province_data(data), str(data))))
     inputs = guard(lambda: read_model_inputs(data))
     if not truth:
         return inputs
@@ -308,37 +359,103 @@ def electricity_nowcast(
     console.print(out)
 
 
+def _province_view(inputs, folder: Path):
+    """The model's tables as a province publishes them (province level, electricity by the
+    three industries, Jan–Feb year-to-date, 亿kWh and 万吨), read back as a province folder."""
+    from carbonctl.demo.province import write_province_folder
+    from carbonctl.electricity.province import read_province_data
+
+    write_province_folder(inputs, folder, level="province", detail="three")
+    return read_province_data(folder)
+
+
+def _finite(value):
+    """``value`` with NaN replaced by None, through dicts (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 @app.command("backtest")
 def electricity_backtest(
-    first: Annotated[int, typer.Option(help="First year nowcast.")] = 2018,
-    last: Annotated[int, typer.Option(help="Last year nowcast.")] = 2025,
+    first: Annotated[int, typer.Option(help="First year nowcast (monthly backtest).")] = 2018,
+    last: Annotated[int, typer.Option(help="Last year nowcast (monthly backtest).")] = 2025,
     report: Annotated[Path | None, typer.Option(help="Write the report (Markdown).")] = None,
     data: DataDir = None,
     demo: DemoFlag = False,
     seed: Annotated[int, typer.Option(help="Seed of the demo history.")] = DEMO_SEED,
     as_json: JsonFlag = False,
 ) -> None:
-    """Rolling-origin backtest of the monthly nowcast: MAPE and bias by level and sector against
-    a monthly CO2 truth (the demo's is synthetic: it proves the machinery, not the accuracy)."""
-    from carbonctl.electricity.backtest import backtest
+    """Rolling-origin backtests. On a province's own tables (--data with annual, electricity,
+    generation, output): the annual estimate of every inventory year from that year's monthly
+    data and the inventories before it, with the January–June and January–September estimates
+    and the naive baselines (persistence, electricity ratio, thermal ratio) beside it. On the
+    model's five tables with a monthly truth, or --demo: the monthly nowcast's MAPE and bias
+    too, and the annual backtest on the tables as a province would publish them."""
+    import tempfile
 
-    inputs, truth = _model_inputs(data, demo, seed, truth=True)
-    with errors.status(f"回测 backtesting {first}–{last}…"):
-        result = guard(lambda: backtest(inputs, truth, years=range(first, last + 1)))
+    from carbonctl.electricity.annual import annual_backtest, annual_markdown
+    from carbonctl.electricity.backtest import backtest
+    from carbonctl.electricity.province import is_province_folder, read_province_data
+
+    monthly = None
+    with tempfile.TemporaryDirectory() as scratch:
+        if data is not None and is_province_folder(data):
+            province = guard(lambda: read_province_data(data))
+        else:
+            inputs, truth = _model_inputs(data, demo, seed, truth=True)
+            with errors.status(f"回测 backtesting {first}–{last}…"):
+                monthly = guard(lambda: backtest(inputs, truth, years=range(first, last + 1)))
+            province = guard(lambda: _province_view(inputs, Path(scratch)))
+        with errors.status("年度估算回测 backtesting the annual estimate…"):
+            annual = guard(lambda: annual_backtest(province))
+    figures = (
+        monthly.to_json() if monthly is not None else {"levels": {}, "sectors": {}, "months": 0}
+    )
+    figures = _finite({**figures, **annual})
     if report is not None:
-        report.write_text(result.to_markdown(), encoding="utf-8")
+        text = (monthly.to_markdown() + "\n\n" if monthly is not None else "") + annual_markdown(
+            annual
+        )
+        report.write_text(text, encoding="utf-8")
     if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print(json.dumps(figures, ensure_ascii=False))
         return
-    figures = result.to_json()
-    out = Table(title=f"回测 backtest {first}–{last}, {figures['months']} months per series")
-    for column in ("级别 level", "MAPE %", "bias %"):
+    if figures["levels"]:
+        out = Table(title=f"月度回测 monthly backtest {first}–{last}, {figures['months']} months")
+        for column in ("级别 level", "MAPE %", "bias %"):
+            out.add_column(column, justify="left" if column.startswith("级") else "right")
+        for level, values in figures["levels"].items():
+            out.add_row(level, f"{values['mape']:.2f}", f"{values['bias']:+.2f}")
+        console.print(out)
+    out = Table(title="年度估算回测 annual backtest (MAPE %; baselines beside)")
+    for column in (
+        "级别 level",
+        "years",
+        "MAPE %",
+        "bias %",
+        "persistence",
+        "electricity",
+        "thermal",
+    ):
         out.add_column(column, justify="left" if column.startswith("级") else "right")
-    for level, values in figures["levels"].items():
-        out.add_row(level, f"{values['mape']:.2f}", f"{values['bias']:+.2f}")
+    for level, values in figures["annual"].items():
+        base = figures["baselines"].get(level, {})
+        out.add_row(
+            level,
+            str(len(values["estimates"])),
+            *(_percent(values.get(k)) for k in ("mape", "bias")),
+            *(_percent(base.get(k)) for k in ("persistence", "electricity_ratio", "thermal_ratio")),
+        )
     console.print(out)
     if report is not None:
         console.print(f"wrote {report}")
+
+
+def _percent(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 @app.command("publish")

@@ -40,7 +40,7 @@ from carbonctl.electricity.province import (
 )
 from carbonctl.electricity.schema import class_coverage, model_sectors
 
-__all__ = ["EARLY", "AnnualEstimate", "annual_backtest", "estimate_year"]
+__all__ = ["EARLY", "AnnualEstimate", "annual_backtest", "annual_markdown", "estimate_year"]
 
 #: The early estimates a bureau wants: the year from January–June and January–September.
 EARLY: Final = {"estimates_h1": 6, "estimates_q3": 9}
@@ -252,10 +252,39 @@ def annual_backtest(data: ProvinceData) -> dict[str, dict]:
                     early = estimate_year(data, region, year, months)
                     if not math.isnan(early.estimate):
                         found[key][label] = early.estimate
-        found["mape"] = float(np.mean(np.abs(errors))) if errors else math.nan
-        found["bias"] = float(np.mean(errors)) if errors else math.nan
+        found["mape"] = 100.0 * float(np.mean(np.abs(errors))) if errors else math.nan
+        found["bias"] = 100.0 * float(np.mean(errors)) if errors else math.nan
         out["annual"][level] = found
     baselines = baseline_estimates(data)
     for level, group in baselines.groupby("level", sort=True):
-        out["baselines"][level] = {name: mape(group[name], group["actual"]) for name in BASELINES}
+        out["baselines"][level] = {
+            name: 100.0 * mape(group[name], group["actual"]) for name in BASELINES
+        }
     return out
+
+
+def annual_markdown(report: dict[str, dict]) -> str:
+    """The annual backtest (:func:`annual_backtest`) as a readable Markdown section."""
+    lines = [
+        "# 年度碳排放估算回测 Backtest of the annual estimate",
+        "",
+        "Rolling origin: each year is estimated from its own monthly data and the inventories "
+        "before it only. MAPE and bias in % of the inventory; baselines: persistence (last "
+        "inventory), CO2 moving with electricity use, CO2 moving with thermal generation.",
+        "",
+        "| level | years | MAPE % | bias % | persistence | electricity ratio | thermal ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def cell(value: float | None, sign: str = "") -> str:
+        return "–" if value is None or math.isnan(value) else f"{value:{sign}.2f}"
+
+    for level, found in report["annual"].items():
+        base = report["baselines"].get(level, {})
+        lines.append(
+            f"| {level} | {len(found['estimates'])} | {cell(found['mape'])} | "
+            f"{cell(found['bias'], '+')} | "
+            + " | ".join(cell(base.get(name)) for name in BASELINES)
+            + " |"
+        )
+    return "\n".join(lines) + "\n"

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from carbonctl import refdata
-from carbonctl.electricity.schema import meter_class, model_sectors
+from carbonctl.electricity.inputs import ModelInputs
+from carbonctl.electricity.schema import OUTPUT_PRODUCTS, meter_class, model_sectors, modelled_as
 from carbonctl.errors import InputError, InputErrors, UnitError, UnknownNameError
 from carbonctl.units import conversion_factor
 
@@ -46,7 +47,9 @@ __all__ = [
     "annual_totals",
     "baseline_estimates",
     "baseline_scores",
+    "is_province_folder",
     "mape",
+    "model_tables",
     "period_total",
     "read_province_data",
     "table_index",
@@ -158,7 +161,7 @@ class ProvinceData:
             else "total only"
             if detail <= {"ALL"}
             else "three industries"
-            if detail <= {"ALL", "A", "P1", "P2", "P3", "B", "B1", "B2"}
+            if detail <= {"ALL", "A", "A02", "P1", "P2", "P3", "B", "B1", "B2"}
             else "classes"
         )
         return out
@@ -349,16 +352,17 @@ def parse_period(text: str) -> tuple[int, int | None]:
 
 def _annual(table: pd.DataFrame, source: str) -> pd.DataFrame:
     errors = _Errors(source)
+    region_of, sector_of = _memoised(_region), _memoised(_annual_sector)
     rows = []
     for row, record in zip(table.index, table.to_dict("records"), strict=True):
         problems = len(errors.found)
         region = sector = None
         try:
-            region, level = _region(_text(record["region"]))
+            region, level = region_of(_text(record["region"]))
         except UnknownNameError as exc:
             errors.add(row, "region", str(exc), "a Shanxi province, city or county: adcode or name")
         try:
-            sector = _annual_sector(_text(record["sector"]))
+            sector = sector_of(_text(record["sector"]))
         except UnknownNameError as exc:
             errors.add(
                 row,
@@ -369,7 +373,7 @@ def _annual(table: pd.DataFrame, source: str) -> pd.DataFrame:
         year = pd.to_numeric(_text(record["year"]), errors="coerce")
         if pd.isna(year) or year != round(year) or not 1990 <= year <= 2100:
             errors.add(row, "year", f"year {record['year']!r}", "a year such as 2020")
-        tco2 = pd.to_numeric(_text(record["tco2"]).replace(",", ""), errors="coerce")
+        tco2 = _number(_text(record["tco2"]))
         if pd.isna(tco2) or not math.isfinite(tco2) or tco2 < 0:
             errors.add(row, "tco2", f"tco2 {record['tco2']!r}", "a number of tCO2 ≥ 0")
         if len(errors.found) == problems:
@@ -397,9 +401,10 @@ def _monthly_rows(table: pd.DataFrame, name: str, source: str) -> pd.DataFrame:
     basis, amount in the base unit, and where it came from."""
     errors = _Errors(source)
     key_column = KEY_OF[name]
-    resolve: Callable[[str], str] = (
+    resolve: Callable[[str], str] = _memoised(
         _electricity_sector if name == "electricity" else lambda text: _key(name, text)
     )
+    region_of, period_of = _memoised(_region), _memoised(parse_period)
     target = BASE_UNIT[name]
     factors: dict[str, float | None] = {}
     rows = []
@@ -408,7 +413,7 @@ def _monthly_rows(table: pd.DataFrame, name: str, source: str) -> pd.DataFrame:
         region = level = key = month = None
         year = 0
         try:
-            region, level = _region(_text(record["region"]))
+            region, level = region_of(_text(record["region"]))
         except UnknownNameError as exc:
             errors.add(row, "region", str(exc), "a Shanxi province, city or county: adcode or name")
         try:
@@ -416,7 +421,7 @@ def _monthly_rows(table: pd.DataFrame, name: str, source: str) -> pd.DataFrame:
         except UnknownNameError as exc:
             errors.add(row, key_column, str(exc), f"a {key_column} named in the docs")
         try:
-            year, month = parse_period(_text(record["period"]))
+            year, month = period_of(_text(record["period"]))
         except ValueError:
             errors.add(
                 row, "period", f"period {record['period']!r}", "YYYY-MM (a month) or YYYY (a year)"
@@ -441,7 +446,7 @@ def _monthly_rows(table: pd.DataFrame, name: str, source: str) -> pd.DataFrame:
         if factors[unit] is None:
             expected = f"a unit of {target} (亿kWh, 万千瓦时, 万吨 …)"
             errors.add(row, "unit", f"unit {unit!r}", expected)
-        amount = pd.to_numeric(_text(record["amount"]).replace(",", ""), errors="coerce")
+        amount = _number(_text(record["amount"]))
         if pd.isna(amount) or not math.isfinite(amount) or amount < 0:
             errors.add(row, "amount", f"amount {record['amount']!r}", "a number ≥ 0")
         if len(errors.found) == problems:
@@ -464,6 +469,33 @@ def _monthly_rows(table: pd.DataFrame, name: str, source: str) -> pd.DataFrame:
     )
 
 
+def _memoised(resolve: Callable[[str], T]) -> Callable[[str], T]:
+    """``resolve`` remembering its answer, or the error it raised, per text: a table repeats a
+    few dozen names over thousands of rows, and resolving one is a fuzzy search on failure."""
+    known: dict[str, tuple[bool, object]] = {}
+
+    def cached(text: str) -> T:
+        if text not in known:
+            try:
+                known[text] = (True, resolve(text))
+            except (UnknownNameError, ValueError) as exc:
+                known[text] = (False, exc)
+        ok, value = known[text]
+        if not ok:
+            raise value  # type: ignore[misc]
+        return value  # type: ignore[return-value]
+
+    return cached
+
+
+def _number(text: str) -> float:
+    """A cell as a float (thousands separators allowed), NaN when it is not a number."""
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return math.nan
+
+
 def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=1e-9)
 
@@ -473,16 +505,18 @@ def _blocks(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     (:data:`MONTHLY_COLUMNS`); contradictions are errors naming both rows."""
     out = []
     problems: list[InputError] = []
-    for (region, level, key, year), group in rows.groupby(
-        ["region", "level", "key", "year"], sort=True
-    ):
+    groups: dict[tuple, dict[str, list]] = {}
+    for r in rows.itertuples(index=False):
+        by_basis = groups.setdefault((r.region, r.level, r.key, r.year), {})
+        by_basis.setdefault(r.basis, []).append(r)
+    for (region, level, key, year), by_basis in sorted(groups.items()):
         months = {}
-        for r in group[group["basis"] == "month"].itertuples(index=False):
+        for r in by_basis.get("month", ()):
             if r.month in months and not _same(months[r.month][0], r.amount):
                 problems.append(_clash(source, r.row, months[r.month][1], f"{year}-{r.month:02d}"))
             months[int(r.month)] = (r.amount, r.row)
         ytd = {}
-        for r in group[group["basis"] == "ytd"].itertuples(index=False):
+        for r in by_basis.get("ytd", ()):
             if r.month in ytd and not _same(ytd[r.month][0], r.amount):
                 problems.append(_clash(source, r.row, ytd[r.month][1], f"1–{r.month}月累计"))
             ytd[int(r.month)] = (r.amount, r.row)
@@ -525,7 +559,7 @@ def _blocks(rows: pd.DataFrame, source: str) -> pd.DataFrame:
                 if missing == list(range(missing[0], missing[-1] + 1)):
                     blocks[(missing[0], len(missing))] = (max(rest, 0.0), where)
             previous_end, previous = end, (total, where)
-        for r in group[group["basis"] == "year"].itertuples(index=False):
+        for r in by_basis.get("year", ()):
             given_months = sum(a for (m, n), (a, _w) in blocks.items())
             covered_all = sum(n for (m, n) in blocks) == 12
             if covered_all and not _same(given_months, r.amount):
@@ -550,6 +584,12 @@ def _clash(source: str, row: str, other: str, what: str) -> InputError:
 
 def _empty_monthly() -> pd.DataFrame:
     return pd.DataFrame(columns=MONTHLY_COLUMNS)
+
+
+def is_province_folder(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a province's own tables (an electricity-use table under one of
+    its names), rather than the model's five-table layout (``monthly``, ``counties`` …)."""
+    return Path(folder).is_dir() and _find(Path(folder), "electricity") is not None
 
 
 def read_province_data(folder: str | Path) -> ProvinceData:
@@ -711,3 +751,92 @@ def baseline_scores(data: ProvinceData, *, through_month: int = 12) -> dict[str,
         level: {name: mape(group[name], group["actual"]) for name in BASELINES}
         for level, group in estimates.groupby("level", sort=True)
     }
+
+
+# --- the model's tables from a detailed province folder (issue 16 item 2) ------------------------
+
+#: Fuels of the province tables -> the model's generation fuels (the model uses thermal as one).
+MODEL_FUELS: Final = {"thermal": "coal", "wind": "wind", "solar": "solar", "hydro": "hydro"}
+
+
+def model_tables(data: ProvinceData, folder: str = "") -> ModelInputs:
+    """The monthly model's tables (:class:`~carbonctl.electricity.inputs.ModelInputs`) from a
+    province folder that has the detail the county × sector model needs: county inventories by
+    model sector, monthly electricity use of every county by classes that each lie inside one
+    model sector (single months), generation of the counties and output of the cities. Coarser
+    classes (工业, 第三产业, ALL) are left out where finer ones are given; thermal generation
+    counts as one thermal fuel. A folder without that detail raises :class:`InputError` saying
+    what is missing (the annual estimate, ``backtest --data``, works on any detail)."""
+    problems = []
+    annual = data.annual[data.annual["level"] == "county"]
+    sectors = {s.code for s in model_sectors()}
+    if annual.empty or not set(annual["sector"]) <= sectors:
+        problems.append("annual: county inventories by model sector")
+    power = data.electricity[(data.electricity["level"] == "county")]
+    modelled = {k: modelled_as(k) for k in power["key"].unique() if k != "ALL"}
+    fine = power[power["key"].map(lambda k: modelled.get(k) in sectors)]
+    if fine.empty:
+        problems.append(
+            "electricity: monthly use of each county by classes inside one model sector "
+            "(黑色金属冶炼和压延加工业, 城镇居民 …)"
+        )
+    elif (fine["months"] != 1).any():
+        block = fine[fine["months"] != 1].iloc[0]
+        problems.append(
+            f"electricity: single months (a block of {int(block['months'])} months from "
+            f"{int(block['year'])}-{int(block['first_month']):02d}, {block['rows']})"
+        )
+    if problems:
+        raise InputError(
+            "the monthly county × sector model needs " + "; ".join(problems),
+            file=folder or None,
+            expected="county detail for nowcast and publish; `electricity backtest --data` "
+            "estimates the year from data at any detail",
+        )
+
+    def month(table: pd.DataFrame) -> pd.Series:
+        return (
+            table["year"].astype(int).astype(str) + "-" + table["first_month"].map("{:02d}".format)
+        )
+
+    monthly = (
+        fine.assign(sector=fine["key"].map(modelled), month=month(fine))
+        .groupby(["region", "sector", "month"], as_index=False, sort=True)["amount"]
+        .sum()
+        .rename(columns={"region": "county", "amount": "kwh"})
+    )
+    regions = refdata.load_table("regions").set_index("adcode")
+    counties = sorted(set(annual["region"]) | set(monthly["county"]))
+    plants = data.generation[
+        (data.generation["level"] == "county")
+        & (data.generation["months"] == 1)
+        & data.generation["key"].isin(MODEL_FUELS)
+    ]
+    output = data.output[
+        (data.output["level"] == "city")
+        & (data.output["months"] == 1)
+        & data.output["key"].isin(OUTPUT_PRODUCTS)
+    ]
+    return ModelInputs(
+        counties=pd.DataFrame(
+            {"county": counties, "city": [str(regions.at[c, "parent_adcode"]) for c in counties]}
+        ),
+        annual=annual.rename(columns={"region": "county"})[["county", "sector", "year", "tco2"]],
+        monthly=monthly,
+        generation=pd.DataFrame(
+            {
+                "county": plants["region"],
+                "month": month(plants),
+                "fuel": plants["key"].map(MODEL_FUELS),
+                "mwh": plants["amount"] / 1000.0,
+            }
+        ),
+        output=pd.DataFrame(
+            {
+                "city": output["region"],
+                "month": month(output),
+                "product": output["key"],
+                "amount": output["amount"],
+            }
+        ),
+    )

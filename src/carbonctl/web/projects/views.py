@@ -276,6 +276,13 @@ def _step(request, project: Project, step, *, status: int = 422, **forms):
     )
 
 
+def _invalid(request, project: Project, **forms) -> HttpResponse:
+    """The project page again with a form's errors beside its fields (422)."""
+    return render(
+        request, "projects/detail.html", _detail_context(request, project, **forms), status=422
+    )
+
+
 @login_required
 @require_POST
 def assess(request, project_id: int):
@@ -293,12 +300,7 @@ def decide(request, project_id: int):
         return _refused(request, project, "may not review this project")
     form = OpinionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "projects/detail.html",
-            _detail_context(request, project, opinion_form=form),
-            status=422,
-        )
+        return _invalid(request, project, opinion_form=form)
     data = form.cleaned_data
     return _step(
         request,
@@ -324,12 +326,7 @@ def revise(request, project_id: int):
         return _refused(request, project, "may not revise this project")
     form = FilingForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(
-            request,
-            "projects/detail.html",
-            _detail_context(request, project, revise_form=form),
-            status=422,
-        )
+        return _invalid(request, project, revise_form=form)
     upload = form.cleaned_data["file"]
     name = Path(upload.name).name
 
@@ -358,12 +355,7 @@ def acceptance(request, project_id: int):
         return _refused(request, project, "may not review this project")
     form = AcceptanceForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "projects/detail.html",
-            _detail_context(request, project, acceptance_form=form),
-            status=422,
-        )
+        return _invalid(request, project, acceptance_form=form)
     data = form.cleaned_data
     return _step(
         request,

@@ -108,3 +108,24 @@ def test_an_all_only_inventory_uses_the_blend(tmp_path):
     assert set(found.drivers) == {"ALL"} and not math.isnan(found.estimate)
     report = annual_backtest(data)
     assert not math.isnan(report["annual"]["province"]["mape"])
+
+
+def test_intervals_come_from_earlier_errors_and_widen_on_coarse_data(tmp_path):
+    """With the sectors' own drivers the structural estimate is exact on this process, so its
+    interval has no width; the same province with a total-only inventory moves with one blend of
+    drivers, misses, and gets a wide interval that still holds the inventory. Fewer than three
+    earlier errors give no interval."""
+    totals = write_province(tmp_path, drift=0.0, seed=3)
+    fine = read_province_data(tmp_path)
+    early = estimate_year(fine, "140000", 2018)  # errors of 2016 and 2017 only
+    assert math.isnan(early.lo) and math.isnan(early.hi)
+    exact = estimate_year(fine, "140000", 2022)
+    assert exact.hi - exact.lo == pytest.approx(0.0, abs=1e-6 * exact.estimate)
+    lines = ["region,year,sector,tco2"] + [f"山西,{y},ALL,{t:.3f}" for y, t in totals.items()]
+    (tmp_path / "annual.csv").write_text("\n".join(lines) + "\n")
+    coarse = estimate_year(read_province_data(tmp_path), "140000", 2022)
+    assert coarse.hi - coarse.lo > 0.01 * coarse.estimate
+    assert coarse.lo <= totals[2022] <= coarse.hi
+    report = annual_backtest(read_province_data(tmp_path))["annual"]["province"]
+    assert sorted(report["intervals"]) == ["2019", "2020", "2021", "2022"]
+    assert 0.0 <= report["coverage"] <= 1.0

@@ -18,6 +18,9 @@ origin) — 0.5 with no history.
 **Drift.** Drivers miss slow changes (efficiency, fuel switching). The mean log error of the
 estimates of the earlier years (rolling origin: only years before Y), shrunk by n / (n + 2) for
 n earlier errors, corrects the estimate of Y. Nothing is fitted on Y itself.
+
+**Interval.** From the earlier years' log errors around that correction: Student t at
+:data:`INTERVAL`, widened by √(1 + 1/n); coarse data miss by more and get wider intervals.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t
 
 from carbonctl.electricity.province import (
     BASELINES,
@@ -52,6 +56,9 @@ OUTPUT_DRIVER: Final = {
     "A02.2.20": "aluminium",
 }
 POWER: Final = "A02.3"
+#: Coverage of the annual estimate's interval, and the fewest earlier errors that give one.
+INTERVAL: Final = 0.9
+MIN_ERRORS: Final = 3
 #: Candidate blend weights of thermal generation for an ALL-only inventory.
 WEIGHTS: Final = tuple(np.round(np.linspace(0.0, 1.0, 11), 2))
 
@@ -66,6 +73,10 @@ class AnnualEstimate:
     raw: float
     estimate: float
     drivers: dict[str, str]
+    #: The :data:`INTERVAL` interval from the earlier years' errors after the drift correction
+    #: (Student t, widened by √(1 + 1/n)); NaN with fewer than :data:`MIN_ERRORS` of them.
+    lo: float = math.nan
+    hi: float = math.nan
 
 
 def _ratio(table: pd.DataFrame, region: str, key: str, year: int, months: int) -> float | None:
@@ -222,7 +233,15 @@ def estimate_year(data: ProvinceData, region: str, year: int, months: int = 12) 
             errors.append(math.log(actual / past_raw))
     n = len(errors)
     drift = float(np.mean(errors)) * n / (n + 2) if n else 0.0
-    return AnnualEstimate(region, year, raw, raw * math.exp(drift), drivers)
+    estimate = raw * math.exp(drift)
+    lo = hi = math.nan
+    if n >= MIN_ERRORS:
+        # the spread of what the corrected estimates of earlier years missed by: coarse data
+        # (a total moved with one blend) miss by more, and their intervals are wider
+        spread = math.sqrt(float(np.mean(np.square(np.asarray(errors) - drift))))
+        half = float(t.ppf(0.5 + INTERVAL / 2, n - 1)) * spread * math.sqrt(1 + 1 / n)
+        lo, hi = estimate * math.exp(-half), estimate * math.exp(half)
+    return AnnualEstimate(region, year, raw, estimate, drivers, lo, hi)
 
 
 def annual_backtest(data: ProvinceData) -> dict[str, dict]:
@@ -235,8 +254,8 @@ def annual_backtest(data: ProvinceData) -> dict[str, dict]:
     regions = annual[["region", "level"]].drop_duplicates()
     out: dict[str, dict] = {"annual": {}, "baselines": {}}
     for level, group in regions.groupby("level", sort=True):
-        found: dict[str, dict[str, float]] = {"estimates": {}, **{k: {} for k in EARLY}}
-        errors = []
+        found: dict[str, dict] = {"estimates": {}, **{k: {} for k in EARLY}, "intervals": {}}
+        errors, inside = [], []
         for region in group["region"]:
             years = sorted(int(y) for y in annual.loc[annual["region"] == region, "year"].unique())
             for year in years:
@@ -248,12 +267,16 @@ def annual_backtest(data: ProvinceData) -> dict[str, dict]:
                 if not math.isnan(full.estimate):
                     found["estimates"][label] = full.estimate
                     errors.append(full.estimate / actual - 1.0)
+                if not math.isnan(full.lo):
+                    found["intervals"][label] = [full.lo, full.hi]
+                    inside.append(full.lo <= actual <= full.hi)
                 for key, months in EARLY.items():
                     early = estimate_year(data, region, year, months)
                     if not math.isnan(early.estimate):
                         found[key][label] = early.estimate
         found["mape"] = 100.0 * float(np.mean(np.abs(errors))) if errors else math.nan
         found["bias"] = 100.0 * float(np.mean(errors)) if errors else math.nan
+        found["coverage"] = float(np.mean(inside)) if inside else math.nan
         out["annual"][level] = found
     baselines = baseline_estimates(data)
     for level, group in baselines.groupby("level", sort=True):

@@ -82,7 +82,7 @@ FLAG_KINDS: Final = ("duplicate", "negative", "spike", "gap")
 #: Readings per partition (range of meters) when :func:`aggregate` chooses their number: about
 #: 1 GiB of peak memory on DuckDB with two threads, whatever the size of the data
 #: (docs/methodology/electricity-pipeline.md, "At any scale").
-PARTITION_ROWS: Final = 8_000_000
+PARTITION_ROWS: Final = 6_000_000
 
 
 @dataclass(frozen=True)
@@ -500,9 +500,13 @@ def _partition_cell_days(
     raw: ir.Table, keyed: ir.Table, calendar: ir.Table, *, daily: bool
 ) -> ir.Table:
     """One range of meters -> cell × day sums (what :func:`_cell_days` returns)."""
-    days, per_meter = (_daily_meter_days if daily else _meter_days)(raw, keyed)
-    filled = days.union(_missing_days(days, per_meter, calendar))
+    days = (_daily_meter_days if daily else _meter_days)(raw, keyed)
+    filled = days.select(*_DAY_VALUES).union(_missing_days(days, calendar))
     return _cell_days(filled)
+
+
+#: A meter day's columns in :func:`_cell_days`'s input.
+_DAY_VALUES: Final = ("meter_id", "cell", "day", "wh", "n_readings", *FLAG_KINDS)
 
 
 def _slots(raw: ir.Table) -> ir.Table:
@@ -529,28 +533,25 @@ def _cleaned(slots: ir.Table) -> dict[str, ir.Value]:
     }
 
 
-def _daily_meter_days(raw: ir.Table, keyed: ir.Table) -> tuple[ir.Table, ir.Table]:
+def _daily_meter_days(raw: ir.Table, keyed: ir.Table) -> ir.Table:
     """Rules 1–5 when every reading is at one time of day, so a slot is a meter day: each
     meter expects one slot a day and no day is short; the per-meter figures come from the slots
-    in one aggregation, and the slots meet them (and the meter's cell) in one join."""
+    in one aggregation, and the slots meet them (and the meter's cell) in one join. One row per
+    meter and day with the cleaned Wh, the flag counts and the meter's figures."""
     slots = _slots(raw)
     slots = slots.mutate(day=slots.ts.date())
-    per_meter = (
-        slots.group_by("meter_id")
-        .agg(
-            med=_median(slots.wh),
-            first=slots.day.min(),
-            last=slots.day.max(),
-            n_days=slots.count(),
-        )
-        .mutate(expect=ibis.literal(1, "int64"))
+    per_meter = slots.group_by("meter_id").agg(
+        med=_median(slots.wh),
+        first=slots.day.min(),
+        last=slots.day.max(),
+        n_days=slots.count(),
     )
-    per_meter = per_meter.mutate(med=per_meter.med.coalesce(0))
+    per_meter = per_meter.mutate(med=per_meter.med.coalesce(0), expect=ibis.literal(1, "int64"))
     per_meter = per_meter.left_join(keyed, "meter_id").drop("meter_id_right")
-    joined = slots.join(per_meter.select("meter_id", "med", "cell"), "meter_id")
+    joined = slots.join(per_meter, "meter_id")
     rules = _cleaned(joined)
     zero = ibis.literal(0, "int64")
-    days = joined.select(
+    return joined.select(
         "meter_id",
         "cell",
         "day",
@@ -560,14 +561,19 @@ def _daily_meter_days(raw: ir.Table, keyed: ir.Table) -> tuple[ir.Table, ir.Tabl
         negative=rules["neg"],
         spike=rules["spike"],
         gap=zero,
+        **_meter_figures(joined),
     )
-    return days, per_meter
 
 
-def _meter_days(raw: ir.Table, keyed: ir.Table) -> tuple[ir.Table, ir.Table]:
-    """Readings -> one row per meter and day (cleaned Wh and flag counts, rules 1–5, with the
-    meter's cell), and one row per meter (median, expected slots a day, first and last day,
-    days with readings, cell)."""
+def _meter_figures(table: ir.Table) -> dict[str, ir.Value]:
+    """The meter's figures that ride along with its days (see :func:`_missing_days`)."""
+    return {name: table[name] for name in ("med", "expect", "first", "last", "n_days")}
+
+
+def _meter_days(raw: ir.Table, keyed: ir.Table) -> ir.Table:
+    """Readings -> one row per meter and day: cleaned Wh and flag counts (rules 1–5), the
+    meter's cell and its figures (median, expected slots a day, first and last day, days with
+    readings)."""
     slots = _slots(raw)
     medians = slots.group_by("meter_id").agg(med=_median(slots.wh))
     joined = slots.left_join(medians, "meter_id").drop("meter_id_right")
@@ -589,13 +595,12 @@ def _meter_days(raw: ir.Table, keyed: ir.Table) -> tuple[ir.Table, ir.Table]:
         first=days.day.min(),
         last=days.day.max(),
         n_days=days.count(),
-        med=days.med.max(),
     )
     per_meter = per_meter.left_join(keyed, "meter_id").drop("meter_id_right")
-    days = days.drop("med").join(per_meter, "meter_id")
+    days = days.join(per_meter, "meter_id")
     edge = (days.day == days.first) | (days.day == days.last)
     short = ibis.ifelse(edge, 0, days.expect - days.slots)
-    result = days.select(
+    return days.select(
         "meter_id",
         "cell",
         "day",
@@ -605,8 +610,8 @@ def _meter_days(raw: ir.Table, keyed: ir.Table) -> tuple[ir.Table, ir.Table]:
         negative=days.negative,
         spike=days.spike,
         gap=short,
+        **_meter_figures(days),
     )
-    return result, per_meter
 
 
 class _SmallTables:
@@ -659,16 +664,26 @@ def _calendar(span: tuple[dt.date, dt.date]) -> pd.DataFrame:
     return calendar
 
 
-def _missing_days(days: ir.Table, meters: ir.Table, calendar: ir.Table) -> ir.Table:
+def _missing_days(days: ir.Table, calendar: ir.Table) -> ir.Table:
     """Whole days missing between a meter's first and last reading, imputed at median ×
     expected slots. Only meters whose span holds more days than they have readings on are
-    expanded over the calendar, so the work follows the gaps, not the data."""
-    first, last = meters.first.epoch_days(), meters.last.epoch_days()
-    gappy = meters.filter(last - first + 1 > meters.n_days).mutate(lo=first, hi=last)
+    expanded over the calendar, so the work follows the gaps, not the data. The meter's
+    figures come with its days (``med, expect, first, last, n_days``), so the per-meter table
+    is used once (referenced twice, DuckDB computed it, median included, twice)."""
+    first, last = days.first.epoch_days(), days.last.epoch_days()
+    gappy_days = days.filter(last - first + 1 > days.n_days)
+    gappy = gappy_days.select(
+        "meter_id",
+        "cell",
+        "med",
+        "expect",
+        lo=gappy_days.first.epoch_days(),
+        hi=gappy_days.last.epoch_days(),
+    ).distinct()
     candidates = gappy.join(
         calendar, (calendar.cal_ordinal >= gappy.lo) & (calendar.cal_ordinal <= gappy.hi)
     )
-    seen = days.select("meter_id", seen_day=days.day).semi_join(gappy, "meter_id")
+    seen = gappy_days.select("meter_id", seen_day=gappy_days.day)
     missing = candidates.anti_join(
         seen, [candidates.meter_id == seen.meter_id, candidates.cal_day == seen.seen_day]
     )

@@ -518,7 +518,10 @@ def _slots(raw: ir.Table) -> ir.Table:
 
 def _median(wh: ir.IntegerColumn) -> ir.IntegerScalar:
     """A meter's median reading (rules 3–4) over its non-negative slots, floored to Wh."""
-    return wh.median(where=wh >= 0).floor().cast("int64")
+    # nulls rather than ``where=``: Ibis compiles a filtered median on Spark to a percentile
+    # whose fraction is not a constant, which Spark refuses; both engines skip nulls
+    valid = ibis.ifelse(wh >= 0, wh, ibis.null("int64"))
+    return valid.median().floor().cast("int64")
 
 
 def _cleaned(slots: ir.Table) -> dict[str, ir.Value]:

@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt $(ASSETS)
 	@scripts/ensure-python.sh $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all,test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all,test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -370,7 +370,7 @@ def test_backtest_on_a_bad_province_folder_exits_2_naming_the_cell(tmp_path):
 def test_nowcast_on_a_county_folder_matches_the_model_tables(tmp_path, electricity_history):
     """A province folder with county × class detail (monthly, 万千瓦时, output by city) feeds the
     monthly model: the nowcast equals the one on the model's own tables up to the rounding of
-    the published figures; a province-level folder is refused, saying what the model needs."""
+    the published figures. A province-level folder gets the annual-ratio nowcast, saying why."""
     from carbonctl.demo.province import write_province_folder
 
     county = tmp_path / "county"
@@ -398,6 +398,15 @@ def test_nowcast_on_a_county_folder_matches_the_model_tables(tmp_path, electrici
     province = tmp_path / "province"
     write_province_folder(electricity_history, province, level="province", detail="three")
     coarse = runner.invoke(app, [*args, "--data", str(province)])
-    assert coarse.exit_code == 2 and coarse.stdout == ""
-    assert "county inventories by model sector" in coarse.stderr
-    assert "backtest --data" in coarse.stderr
+    assert coarse.exit_code == 0, coarse.output
+    payload = json.loads(coarse.stdout)
+    assert payload["model"] == "annual_ratio" and payload["through_year"] == 2024
+    assert "county inventories by model sector" in payload["note"]
+    rows = {r["kind"]: r for r in payload["estimates"]}
+    assert set(rows) == {"month", "ytd"} and rows["ytd"]["period"] == "2025-01..06"
+    for kind, row in rows.items():  # near the detailed model, with an honestly wider interval
+        detailed = expected[("140000", row["period"])]
+        assert row["tco2"] == pytest.approx(detailed, rel=0.05), kind
+        assert row["lo"] < row["tco2"] < row["hi"]
+    metered = runner.invoke(app, [*args, "--data", str(province), "--monthly", str(county)])
+    assert metered.exit_code == 2 and "county × sector model" in metered.stderr

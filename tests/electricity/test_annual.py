@@ -129,3 +129,19 @@ def test_intervals_come_from_earlier_errors_and_widen_on_coarse_data(tmp_path):
     report = annual_backtest(read_province_data(tmp_path))["annual"]["province"]
     assert sorted(report["intervals"]) == ["2019", "2020", "2021", "2022"]
     assert 0.0 <= report["coverage"] <= 1.0
+
+
+def test_year_to_date_moves_with_the_drivers_within_the_year(tmp_path):
+    """Each driver is spread evenly over the months here, and CO2 moves with it: months 1…N
+    hold N/12 of the year. January alone is not given (January–February come as one figure)."""
+    from carbonctl.electricity.annual import coarse_nowcast, year_to_date
+
+    totals = write_province(tmp_path, drift=0.0)
+    data = read_province_data(tmp_path)
+    assert year_to_date(data, "140000", 2020, 6).estimate == pytest.approx(totals[2020] / 2)
+    assert math.isnan(year_to_date(data, "140000", 2020, 1).estimate)
+    table = coarse_nowcast(data, "2020-03").set_index("kind")
+    assert table.at["ytd", "period"] == "2020-01..03"
+    assert table.at["ytd", "tco2"] == pytest.approx(totals[2020] * 3 / 12)
+    assert table.at["month", "tco2"] == pytest.approx(totals[2020] / 12)
+    assert list(coarse_nowcast(data, "2020-02")["kind"]) == ["ytd"]  # no January to subtract

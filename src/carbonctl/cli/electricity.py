@@ -294,6 +294,50 @@ def _model_inputs(data: Path | None, demo: bool, seed: int, *, truth: bool = Fal
     return inputs, guard(lambda: read_small_table(found[0]))
 
 
+def _coarse_nowcast(data: Path | None, demo: bool, month: str, *, metered):
+    """(JSON head, table) of the annual-ratio nowcast when ``--data`` is a province folder
+    without the county × sector detail of the monthly model; None otherwise."""
+    from carbonctl.electricity.province import (
+        CoarseDataError,
+        is_province_folder,
+        model_tables,
+        read_province_data,
+    )
+
+    if demo or data is None or not is_province_folder(data):
+        return None
+    province = guard(lambda: read_province_data(data))
+    try:
+        model_tables(province, str(data))
+    except CoarseDataError as exc:
+        reason = exc.detail
+    else:
+        return None
+    if any(m is not None for m in metered):
+        fail("--monthly and --generation feed the county × sector model: " + reason)
+    from carbonctl.electricity.annual import INTERVAL, coarse_nowcast
+    from carbonctl.electricity.schema import parse_month
+
+    year, number = guard(lambda: parse_month(month))
+    checked = f"{year}-{number:02d}"
+    table = guard(lambda: coarse_nowcast(province, checked))
+    if table.empty:
+        fail(
+            f"{data}: no estimate of {checked}: the folder needs last year's inventory and the "
+            "months 1…N of this year and last year for some driver (January alone is not "
+            "given when January–February come as one figure)"
+        )
+    years = province.annual["year"]
+    payload = {
+        "month": checked,
+        "through_year": int(years[years < int(checked[:4])].max()),
+        "interval": INTERVAL,
+        "model": "annual_ratio",
+        "note": "coarse data: " + reason,
+    }
+    return payload, table
+
+
 @app.command("nowcast")
 def electricity_nowcast(
     month: Annotated[str, typer.Option(help="The month to estimate, YYYY-MM.")],
@@ -315,36 +359,41 @@ def electricity_nowcast(
     from carbonctl.electricity.assessment import nowcast_month
     from carbonctl.electricity.pipeline import read_small_table
 
-    inputs = _model_inputs(data, demo, seed)
-    result = guard(
-        lambda: nowcast_month(
-            inputs,
-            month,
-            metered=read_small_table(monthly) if monthly is not None else None,
-            metered_generation=read_small_table(generation) if generation is not None else None,
-        )
-    )
-    table = result.table
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "month": result.month,
-                    "through_year": result.through_year,
-                    "interval": result.interval,
-                    "estimates": table.to_dict(orient="records"),
-                },
-                ensure_ascii=False,
+    coarse = _coarse_nowcast(data, demo, month, metered=(monthly, generation))
+    if coarse is not None:
+        payload, table = coarse
+        interval = payload["interval"]
+        through_year = payload["through_year"]
+    else:
+        inputs = _model_inputs(data, demo, seed)
+        result = guard(
+            lambda: nowcast_month(
+                inputs,
+                month,
+                metered=read_small_table(monthly) if monthly is not None else None,
+                metered_generation=(
+                    read_small_table(generation) if generation is not None else None
+                ),
             )
         )
+        table, interval, through_year = result.table, result.interval, result.through_year
+        payload = {
+            "month": result.month,
+            "through_year": through_year,
+            "interval": interval,
+            "model": "county_sector",
+        }
+    if as_json:
+        records = [_finite(r) for r in table.to_dict(orient="records")]
+        print(json.dumps({**payload, "estimates": records}, ensure_ascii=False))
         return
     from carbonctl import refdata
 
     names = refdata.load_table("regions").set_index("adcode")["name_zh"].to_dict()
     shown = table[(table["level"] != "county") & (table["sector"] == "ALL")]
     out = Table(
-        title=f"碳排放即时估算 CO2 nowcast {result.month} (万吨 10⁴ t, "
-        f"{result.interval:.0%} 区间; 清单 inventory {result.through_year})"
+        title=f"碳排放即时估算 CO2 nowcast {month} (万吨 10⁴ t, "
+        f"{interval:.0%} 区间; 清单 inventory {through_year})"
     )
     for column in ("地区 region", "口径 kind", "估算 estimate", "下限 low", "上限 high"):
         out.add_column(column, justify="right" if column[0] in "估下上" else "left")

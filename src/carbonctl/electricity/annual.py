@@ -44,7 +44,15 @@ from carbonctl.electricity.province import (
 )
 from carbonctl.electricity.schema import class_coverage, model_sectors
 
-__all__ = ["EARLY", "AnnualEstimate", "annual_backtest", "annual_markdown", "estimate_year"]
+__all__ = [
+    "EARLY",
+    "AnnualEstimate",
+    "annual_backtest",
+    "annual_markdown",
+    "coarse_nowcast",
+    "estimate_year",
+    "year_to_date",
+]
 
 #: The early estimates a bureau wants: the year from January–June and January–September.
 EARLY: Final = {"estimates_h1": 6, "estimates_q3": 9}
@@ -79,9 +87,13 @@ class AnnualEstimate:
     hi: float = math.nan
 
 
-def _ratio(table: pd.DataFrame, region: str, key: str, year: int, months: int) -> float | None:
+def _ratio(
+    table: pd.DataFrame, region: str, key: str, year: int, months: int, base: int | None = None
+) -> float | None:
+    """Months 1…``months`` of ``year`` over months 1…``base`` (default the same) of the year
+    before."""
     now = period_total(table, region, key, year, months)
-    then = period_total(table, region, key, year - 1, months)
+    then = period_total(table, region, key, year - 1, base or months)
     if now is None or not then:
         return None
     return now / then
@@ -101,44 +113,51 @@ def _electricity_keys(sector: str) -> list[str]:
 
 
 def _electricity_ratio(
-    data: ProvinceData, region: str, keys: Iterable[str], year: int, months: int
+    data: ProvinceData,
+    region: str,
+    keys: Iterable[str],
+    year: int,
+    months: int,
+    base: int | None = None,
 ) -> tuple[float | None, str]:
     keys = list(keys)
     if len(keys) > 1 and all(k != "ALL" for k in keys):  # several own classes: summed
         now = [period_total(data.electricity, region, k, year, months) for k in keys]
-        then = [period_total(data.electricity, region, k, year - 1, months) for k in keys]
+        then = [period_total(data.electricity, region, k, year - 1, base or months) for k in keys]
         if all(v is not None for v in now + then) and sum(then):
             return sum(now) / sum(then), "+".join(keys)
     for key in keys:
-        ratio = _ratio(data.electricity, region, key, year, months)
+        ratio = _ratio(data.electricity, region, key, year, months, base)
         if ratio is not None:
             return ratio, f"electricity:{key}"
     return None, ""
 
 
 def _sector_ratio(
-    data: ProvinceData, region: str, sector: str, year: int, months: int
+    data: ProvinceData, region: str, sector: str, year: int, months: int, base: int | None = None
 ) -> tuple[float | None, str]:
     if sector == POWER:
-        ratio = _ratio(data.generation, region, "thermal", year, months)
+        ratio = _ratio(data.generation, region, "thermal", year, months, base)
         if ratio is not None:
             return ratio, "thermal"
     if sector in OUTPUT_DRIVER:
-        ratio = _ratio(data.output, region, OUTPUT_DRIVER[sector], year, months)
+        ratio = _ratio(data.output, region, OUTPUT_DRIVER[sector], year, months, base)
         if ratio is not None:
             return ratio, f"output:{OUTPUT_DRIVER[sector]}"
     keys = _electricity_keys(sector)
     own = next(s for s in model_sectors() if s.code == sector).includes
     if len(own) > 1:
-        ratio, name = _electricity_ratio(data, region, own, year, months)
+        ratio, name = _electricity_ratio(data, region, own, year, months, base)
         if ratio is not None:
             return ratio, name
-    return _electricity_ratio(data, region, keys, year, months)
+    return _electricity_ratio(data, region, keys, year, months, base)
 
 
-def _blend(data: ProvinceData, region: str, year: int, months: int, w: float) -> float | None:
-    thermal = _ratio(data.generation, region, "thermal", year, months)
-    power = _ratio(data.electricity, region, "ALL", year, months)
+def _blend(
+    data: ProvinceData, region: str, year: int, months: int, w: float, base: int | None = None
+) -> float | None:
+    thermal = _ratio(data.generation, region, "thermal", year, months, base)
+    power = _ratio(data.electricity, region, "ALL", year, months, base)
     if thermal is None and power is None:
         return None
     if thermal is None:
@@ -163,7 +182,7 @@ def _inventory(data: ProvinceData, region: str, year: int) -> dict[str, float]:
 
 
 def _raw(
-    data: ProvinceData, region: str, year: int, months: int, w: float
+    data: ProvinceData, region: str, year: int, months: int, w: float, base: int | None = None
 ) -> tuple[float | None, dict[str, str]]:
     """The structural estimate before drift; None without last year's inventory or drivers."""
     last = _inventory(data, region, year - 1)
@@ -173,7 +192,7 @@ def _raw(
     if sectors and set(sectors) <= {s.code for s in model_sectors()}:
         estimate, drivers = 0.0, {}
         for sector, tco2 in sectors.items():
-            ratio, name = _sector_ratio(data, region, sector, year, months)
+            ratio, name = _sector_ratio(data, region, sector, year, months, base)
             if ratio is None:
                 return None, {}
             estimate += tco2 * ratio
@@ -181,7 +200,7 @@ def _raw(
         return estimate, drivers
     if "ALL" not in last:
         return None, {}
-    ratio = _blend(data, region, year, months, w)
+    ratio = _blend(data, region, year, months, w, base)
     if ratio is None:
         return None, {}
     return last["ALL"] * ratio, {"ALL": f"thermal^{w:g}·electricity"}
@@ -241,6 +260,28 @@ def estimate_year(data: ProvinceData, region: str, year: int, months: int = 12) 
         spread = math.sqrt(float(np.mean(np.square(np.asarray(errors) - drift))))
         half = float(t.ppf(0.5 + INTERVAL / 2, n - 1)) * spread * math.sqrt(1 + 1 / n)
         lo, hi = estimate * math.exp(-half), estimate * math.exp(half)
+    return AnnualEstimate(region, year, raw, estimate, drivers, lo, hi)
+
+
+def year_to_date(data: ProvinceData, region: str, year: int, month: int) -> AnnualEstimate:
+    """CO2 of ``region`` in months 1…``month`` of ``year`` (年初至今): last year's inventory
+    moved, sector by sector, with each driver's months 1…``month`` of ``year`` over the whole
+    of last year (CO2 taken to move with its driver within the year too), with the drift and
+    the relative interval of :func:`estimate_year` from the same months."""
+    whole = estimate_year(data, region, year, month)
+    if math.isnan(whole.raw):
+        return AnnualEstimate(region, year, math.nan, math.nan, {})
+    earlier = sorted(
+        int(y)
+        for y in data.annual.loc[data.annual["region"] == region, "year"].unique()
+        if int(y) < year
+    )
+    raw, drivers = _raw(data, region, year, month, _weight(data, region, earlier, month), 12)
+    if raw is None:
+        return AnnualEstimate(region, year, math.nan, math.nan, {})
+    scale = whole.estimate / whole.raw
+    estimate = raw * scale
+    lo, hi = (estimate * whole.lo / whole.estimate, estimate * whole.hi / whole.estimate)
     return AnnualEstimate(region, year, raw, estimate, drivers, lo, hi)
 
 
@@ -311,3 +352,41 @@ def annual_markdown(report: dict[str, dict]) -> str:
             + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def coarse_nowcast(data: ProvinceData, month: str) -> pd.DataFrame:
+    """The nowcast of ``month`` (YYYY-MM) from a folder without county × sector detail: for every
+    region with an inventory, its year to date (:func:`year_to_date`) and the month as the
+    difference of two years to date, where the data give both (a January–February block gives
+    February's year to date, not January's). Columns as the monthly model's table: level,
+    region, sector (``ALL``), period, kind (month, ytd), kwh (all electricity use, NaN when not
+    given), tco2, lo, hi. The month's interval is the year to date's, in tonnes: the two
+    estimates share their inventory and drift, so the month's error is at most that wide.
+    """
+    year, number = int(month[:4]), int(month[5:7])
+    rows = []
+    regions = data.annual[["region", "level"]].drop_duplicates().sort_values("region")
+    for region, level in regions.itertuples(index=False):
+        ytd = year_to_date(data, region, year, number)
+        if math.isnan(ytd.estimate):
+            continue
+        kwh = period_total(data.electricity, region, "ALL", year, number)
+        period = f"{month[:4]}-01..{number:02d}"
+        used = math.nan if kwh is None else kwh
+        rows.append((level, region, "ALL", period, "ytd", used, ytd.estimate, ytd.lo, ytd.hi))
+        before = year_to_date(data, region, year, number - 1) if number > 1 else None
+        if number == 1 or (before is not None and not math.isnan(before.estimate)):
+            value = ytd.estimate - (before.estimate if before is not None else 0.0)
+            half = (ytd.hi - ytd.lo) / 2
+            earlier = period_total(data.electricity, region, "ALL", year, number - 1)
+            used = (
+                math.nan
+                if kwh is None or (number > 1 and earlier is None)
+                else kwh - (earlier or 0)
+            )
+            rows.append(
+                (level, region, "ALL", month, "month", used, value, value - half, value + half)
+            )
+    return pd.DataFrame(
+        rows, columns=["level", "region", "sector", "period", "kind", "kwh", "tco2", "lo", "hi"]
+    )

@@ -43,6 +43,7 @@ __all__ = [
     "BASELINES",
     "FILES",
     "MONTHLY_COLUMNS",
+    "CoarseDataError",
     "ProvinceData",
     "annual_totals",
     "baseline_estimates",
@@ -759,6 +760,10 @@ def baseline_scores(data: ProvinceData, *, through_month: int = 12) -> dict[str,
 MODEL_FUELS: Final = {"thermal": "coal", "wind": "wind", "solar": "solar", "hydro": "hydro"}
 
 
+class CoarseDataError(InputError):
+    """A province folder without the detail of the monthly county × sector model."""
+
+
 def model_tables(data: ProvinceData, folder: str = "") -> ModelInputs:
     """The monthly model's tables (:class:`~carbonctl.electricity.inputs.ModelInputs`) from a
     province folder that has the detail the county × sector model needs: county inventories by
@@ -766,7 +771,7 @@ def model_tables(data: ProvinceData, folder: str = "") -> ModelInputs:
     model sector (single months), generation of the counties and output of the cities. Coarser
     classes (工业, 第三产业, ALL) are left out where finer ones are given; thermal generation
     counts as one thermal fuel. A folder without that detail raises :class:`InputError` saying
-    what is missing (the annual estimate, ``backtest --data``, works on any detail)."""
+    what is missing as :class:`CoarseDataError` (the annual estimate works on any detail)."""
     problems = []
     annual = data.annual[data.annual["level"] == "county"]
     sectors = {s.code for s in model_sectors()}
@@ -787,7 +792,7 @@ def model_tables(data: ProvinceData, folder: str = "") -> ModelInputs:
             f"{int(block['year'])}-{int(block['first_month']):02d}, {block['rows']})"
         )
     if problems:
-        raise InputError(
+        raise CoarseDataError(
             "the monthly county × sector model needs " + "; ".join(problems),
             file=folder or None,
             expected="county detail for nowcast and publish; `electricity backtest --data` "

@@ -476,3 +476,22 @@ def test_dispatch_is_deterministic_and_round_trips_through_parquet(dispatch, tmp
     pd.testing.assert_frame_equal(table.to_pandas(), small)
     with pytest.raises(UnknownNameError, match="dispatch fuel 'nuclear'"):
         synth.write_dispatch(small.assign(fuel="nuclear"), tmp_path / "bad.parquet")
+
+
+def test_daily_generation_spreads_each_month_without_piling_it_onto_a_few_days(
+    tmp_path, electricity_history
+):
+    """The monthly totals have no outages, so no day of a coal unit's county × month may carry
+    more than a few days' even share (a unit's maintenance outage in the hourly dispatch once piled
+    a month's generation onto the days it ran: the December 2025 jump on the platform)."""
+    from carbonctl.demo.meters import daily_generation
+
+    days = daily_generation(
+        electricity_history.generation, "2025-10-01", "2025-12-31", seed=7, folder=tmp_path
+    )
+    days["month"] = pd.to_datetime(days["day"]).dt.strftime("%Y-%m")
+    coal = days[days["fuel"].isin(["coal", "coal_gangue"])]  # base load (wind and sun vary)
+    share = coal["mwh"] / coal.groupby(["county", "fuel", "month"])["mwh"].transform("sum")
+    assert share.max() < 3 / 30
+    total = coal.groupby("day")["mwh"].sum()
+    assert (total / total.shift(1) - 1).abs().max() < 0.25

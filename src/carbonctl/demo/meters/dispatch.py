@@ -100,9 +100,11 @@ def synth_dispatch(
     end: str | dt.date,
     *,
     seed: int = 0,
+    maintenance: bool = True,
 ) -> pd.DataFrame:
     """Hourly plant dispatch (调度数据) ``unit_id, county, hour, mwh, fuel`` of the units of
-    :func:`synth_units` from ``start`` to ``end`` (inclusive).
+    :func:`synth_units` from ``start`` to ``end`` (inclusive); ``maintenance=False`` leaves out
+    the thermal units' yearly outages (for shapes spread over monthly totals that have none).
 
     Coal dominates; thermal units follow the heating season and the day's load with a yearly
     maintenance outage, solar follows the sun's elevation and daily cloud, wind a persistent
@@ -115,7 +117,10 @@ def synth_dispatch(
     mwh = [
         unit.capacity_mw
         * _capacity_factor(
-            unit.fuel, hours, np.random.default_rng([seed, _DISPATCH, int(unit.county), number])
+            unit.fuel,
+            hours,
+            np.random.default_rng([seed, _DISPATCH, int(unit.county), number]),
+            maintenance=maintenance,
         )
         for number, unit in enumerate(units.itertuples(index=False))
     ]
@@ -133,7 +138,9 @@ def _county_fuels(rng: np.random.Generator) -> list[str]:
     return [str(first), *(str(fuel) for fuel in others)]
 
 
-def _capacity_factor(fuel: str, hours: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _capacity_factor(
+    fuel: str, hours: np.ndarray, rng: np.random.Generator, *, maintenance: bool = True
+) -> np.ndarray:
     """Output over capacity, 0–1, for each hour."""
     if fuel == "wind":
         return _wind(hours, rng)
@@ -144,7 +151,8 @@ def _capacity_factor(fuel: str, hours: np.ndarray, rng: np.random.Generator) -> 
     typical = _dispatch_shape(fuel, _reference_year()).mean()
     factor = CAPACITY_FACTORS[fuel] * _dispatch_shape(fuel, hours) / typical * daily
     if fuel in schema.THERMAL_FUELS - {"gas"}:
-        return np.clip(factor, MIN_STABLE_LOAD, 1.0) * _maintenance(hours, rng)
+        running = _maintenance(hours, rng) if maintenance else 1.0
+        return np.clip(factor, MIN_STABLE_LOAD, 1.0) * running
     return np.clip(factor, 0.0, 1.0)
 
 
@@ -237,11 +245,14 @@ def daily_generation(
     """Daily generation (county, day, fuel, mwh) that adds up to a monthly generation table
     (county, month, fuel, mwh): hourly dispatch is synthesised, summed to days by the
     pipeline, and its daily shares within each county × fuel × month spread the month's
-    total; a fuel the dispatch lacks is spread evenly over the month."""
+    total; a fuel the dispatch lacks is spread evenly over the month. The dispatch has no
+    maintenance outages here: the monthly totals have none, and spread over the days a unit
+    ran, an outage piled a month's generation onto a few days (the 10 % jump of the province's
+    daily CO2 on 30–31 December 2025 on the platform's demo, issue 17)."""
     monthly = monthly[(monthly["month"] >= start[:7]) & (monthly["month"] <= end[:7])]
     monthly = monthly[monthly["mwh"] > 0]
     counties = sorted(monthly["county"].unique())
-    hourly = synth_dispatch(counties, start, end, seed=seed)
+    hourly = synth_dispatch(counties, start, end, seed=seed, maintenance=False)
     day = aggregate_dispatch(write_dispatch(hourly, folder / "dispatch.parquet"), period="day")
     day["month"] = map_unique([day["day"]], month_label)
     keys = ["county", "fuel", "month"]

@@ -262,3 +262,16 @@ def test_templates_mark_every_chinese_literal(template):
     unmarked = re.sub(r"\{%\s*translate\s.*?%\}", "", unmarked)
     unmarked = re.sub(r"\{#.*?#\}", "", unmarked)
     assert CJK.findall(unmarked) == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading"), [("", "页面不存在或无权查看"), ("/en", "does not exist")]
+)
+def test_a_missing_page_is_a_page_of_the_platform_in_the_users_language(client, prefix, heading):
+    """Not Django's bare English "Not Found": the platform's page with its menu, in the
+    language of the address, for anyone (the public included); the status stays 404."""
+    response = client.get(f"{prefix}/no-such-page/")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert heading in text and 'id="not-found"' in text
+    assert "Not Found</h1>" not in text

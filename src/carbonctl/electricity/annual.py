@@ -37,8 +37,7 @@ from scipy.stats import t
 from carbonctl.electricity.province import (
     BASELINES,
     ProvinceData,
-    baseline_estimates,
-    mape,
+    baseline_scores,
     period_total,
     table_index,
 )
@@ -85,6 +84,8 @@ class AnnualEstimate:
     #: (Student t, widened by √(1 + 1/n)); NaN with fewer than :data:`MIN_ERRORS` of them.
     lo: float = math.nan
     hi: float = math.nan
+    #: The blend weight of thermal generation used (matters for total-only inventories).
+    weight: float = 0.5
 
 
 def _ratio(
@@ -231,18 +232,20 @@ def _weight(data: ProvinceData, region: str, years: list[int], months: int) -> f
     return best
 
 
+def _years_before(data: ProvinceData, region: str, year: int) -> list[int]:
+    """The years before ``year`` with an inventory of ``region``, in order."""
+    years = table_index(data.annual, "inventories", _inventories)
+    return sorted(y for r, y in years if r == region and y < year)
+
+
 def estimate_year(data: ProvinceData, region: str, year: int, months: int = 12) -> AnnualEstimate:
     """The estimate of ``region``'s CO2 in ``year`` from months 1…``months`` of ``year`` and the
     inventories before ``year`` only (rolling origin: nothing of ``year``'s inventory is used)."""
-    earlier = sorted(
-        int(y)
-        for y in data.annual.loc[data.annual["region"] == region, "year"].unique()
-        if int(y) < year
-    )
+    earlier = _years_before(data, region, year)
     w = _weight(data, region, earlier, months)
     raw, drivers = _raw(data, region, year, months, w)
     if raw is None:
-        return AnnualEstimate(region, year, math.nan, math.nan, drivers)
+        return AnnualEstimate(region, year, math.nan, math.nan, drivers, weight=w)
     errors = []
     for past in earlier:
         past_w = _weight(data, region, [y for y in earlier if y < past], months)
@@ -260,7 +263,7 @@ def estimate_year(data: ProvinceData, region: str, year: int, months: int = 12) 
         spread = math.sqrt(float(np.mean(np.square(np.asarray(errors) - drift))))
         half = float(t.ppf(0.5 + INTERVAL / 2, n - 1)) * spread * math.sqrt(1 + 1 / n)
         lo, hi = estimate * math.exp(-half), estimate * math.exp(half)
-    return AnnualEstimate(region, year, raw, estimate, drivers, lo, hi)
+    return AnnualEstimate(region, year, raw, estimate, drivers, lo, hi, w)
 
 
 def year_to_date(data: ProvinceData, region: str, year: int, month: int) -> AnnualEstimate:
@@ -271,12 +274,7 @@ def year_to_date(data: ProvinceData, region: str, year: int, month: int) -> Annu
     whole = estimate_year(data, region, year, month)
     if math.isnan(whole.raw):
         return AnnualEstimate(region, year, math.nan, math.nan, {})
-    earlier = sorted(
-        int(y)
-        for y in data.annual.loc[data.annual["region"] == region, "year"].unique()
-        if int(y) < year
-    )
-    raw, drivers = _raw(data, region, year, month, _weight(data, region, earlier, month), 12)
+    raw, drivers = _raw(data, region, year, month, whole.weight, 12)
     if raw is None:
         return AnnualEstimate(region, year, math.nan, math.nan, {})
     scale = whole.estimate / whole.raw
@@ -319,11 +317,10 @@ def annual_backtest(data: ProvinceData) -> dict[str, dict]:
         found["bias"] = 100.0 * float(np.mean(errors)) if errors else math.nan
         found["coverage"] = float(np.mean(inside)) if inside else math.nan
         out["annual"][level] = found
-    baselines = baseline_estimates(data)
-    for level, group in baselines.groupby("level", sort=True):
-        out["baselines"][level] = {
-            name: 100.0 * mape(group[name], group["actual"]) for name in BASELINES
-        }
+    out["baselines"] = {
+        level: {name: 100.0 * score for name, score in scores.items()}
+        for level, scores in baseline_scores(data).items()
+    }
     return out
 
 

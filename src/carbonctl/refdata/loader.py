@@ -27,6 +27,10 @@ TABLES: dict[str, tuple[str, str]] = {
     "process_materials": ("process_materials.csv", "process materials and how each is computed"),
     "gwp": ("gwp.csv", "100-year GWPs (SAR, AR4, AR5, AR6)"),
     "regions": ("regions.csv", "China, its provinces, Shanxi's cities and counties (adcodes)"),
+    "labels": (
+        "labels.csv",
+        "Chinese and English labels of keys without a registry of their own (carbonctl.labels)",
+    ),
     "ceads_layout": ("ceads_layout.csv", "CEADs 17 fuels x 47 sectors and key-industry mapping"),
     "ceads_shanxi_key_industries": (
         "ceads_shanxi_key_industries.csv",

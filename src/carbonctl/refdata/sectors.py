@@ -35,6 +35,7 @@ SECTOR_COLUMNS = [
 ]
 _CEADS_STATUS = (
     "CONFIRMED (sector names read from the CEADs inventory workbooks, ceads_layout.csv); "
+    "name_zh UNCONFIRMED (recalled, labels.csv); "
     "key_industry DESIGN PROPOSAL (mapping proposed by the research)"
 )
 _INVERSE = {"part_of": "consists_of", "consists_of": "part_of"}
@@ -65,12 +66,13 @@ def sector_scheme(name: str) -> pd.DataFrame:
     if scheme == "ceads":
         layout = load_table("ceads_layout")
         sectors = layout[layout["kind"] == "sector"]
+        names = load_table("labels").query("kind == 'sector_ceads'").set_index("key")["name_zh"]
         return pd.DataFrame(
             {
                 "code": sectors["name"],
                 "level": "sector",
                 "parent": "",
-                "name_zh": "",
+                "name_zh": sectors["name"].map(names).fillna(""),
                 "name_en": sectors["name"],
                 "key_industry": sectors["platform_key_industry_mapping"],
                 "status": _CEADS_STATUS,

@@ -96,8 +96,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% load display %}: quantities for people (carbonctl.display)
-            "libraries": {"display": "carbonctl.web.display"},
+            # {% load display %}: quantities for people; {% load labels %}: names of keys
+            "libraries": {"display": "carbonctl.web.display", "labels": "carbonctl.web.labels"},
         },
     }
 ]

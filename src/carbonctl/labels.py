@@ -12,6 +12,7 @@ can list every key that must not reach a page (:func:`internal_keys`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
@@ -22,7 +23,17 @@ import pandas as pd
 from carbonctl.errors import UnknownNameError
 from carbonctl.refdata import load_table, sector_scheme
 
-__all__ = ["LABEL_KINDS", "LANGUAGES", "internal_keys", "label", "label_table", "labels"]
+__all__ = [
+    "LABEL_KINDS",
+    "LANGUAGES",
+    "factor_label",
+    "internal_keys",
+    "item_label",
+    "label",
+    "label_table",
+    "labels",
+    "status_text",
+]
 
 #: Languages labels come in: Chinese (the default) and English.
 LANGUAGES = ("zh", "en")
@@ -46,11 +57,23 @@ def _fuels() -> pd.DataFrame:
     return pd.concat([by_id, by_ceads[["key", "name_zh", "name_en"]]])
 
 
+def _materials() -> pd.DataFrame:
+    return load_table("process_materials").rename(columns={"material_id": "key"})[
+        ["key", "name_zh", "name_en"]
+    ]
+
+
 def _sectors(scheme: str) -> Callable[[], pd.DataFrame]:
     def table() -> pd.DataFrame:
         return sector_scheme(scheme).rename(columns={"code": "key"})[["key", "name_zh", "name_en"]]
 
     return table
+
+
+def _model_sectors() -> pd.DataFrame:
+    from carbonctl.electricity.schema import model_sectors_table
+
+    return model_sectors_table().rename(columns={"code": "key"})[["key", "name_zh", "name_en"]]
 
 
 def _methods() -> pd.DataFrame:
@@ -84,9 +107,11 @@ def _plans() -> pd.DataFrame:
 _SOURCES: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "region": ("行政区划 regions by adcode (regions.csv)", _regions),
     "fuel": ("能源品种 fuels by id and CEADs code (fuels.csv)", _fuels),
+    "material": ("工业过程原料 process materials (process_materials.csv)", _materials),
     "sector_ceads": ("CEADs 47 部门 CEADs sectors (labels.csv)", lambda: _own("sector_ceads")),
     "sector_gbt4754": ("国民经济行业分类 GB/T 4754-2017", _sectors("gbt4754_2017")),
     "sector_electricity": ("全社会用电分类 electricity-use classes", _sectors("electricity_use")),
+    "model_sector": ("电碳模型部门 electricity–carbon model sectors", _model_sectors),
     "key_industry": ("重点行业 key industries (labels.csv)", lambda: _own("key_industry")),
     "category": ("排放源类别 emission categories (labels.csv)", lambda: _own("category")),
     "method": ("分配方法 allocation methods (targets.methods.METHODS)", _methods),
@@ -95,6 +120,9 @@ _SOURCES: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "status": ("数据状态 reference-data statuses (labels.csv)", lambda: _own("status")),
     "level": ("预警等级 warning levels (labels.csv)", lambda: _own("level")),
     "basis": ("核算口径 accounting basis (labels.csv)", lambda: _own("basis")),
+    "grid_scope": ("电网因子范围 grid-factor scopes (labels.csv)", lambda: _own("grid_scope")),
+    "region_level": ("区划级别 region levels (labels.csv)", lambda: _own("region_level")),
+    "sector_level": ("行业分类层级 sector levels (labels.csv)", lambda: _own("sector_level")),
 }
 
 #: Kind of key -> what it is.
@@ -123,6 +151,33 @@ def labels(kind: str, lang: str | None = "zh") -> Mapping[str, str]:
     """Key -> name of every key of ``kind`` in ``lang`` (``zh`` or ``en``)."""
     column = f"name_{_language(lang)}"
     return MappingProxyType(label_table(kind)[column].to_dict())
+
+
+def item_label(item_id: object, item: object = "", lang: str | None = "zh") -> str:
+    """The name of an activity row's item: a fuel's or a process material's by its id, else the
+    item as the user wrote it."""
+    for kind in ("fuel", "material"):
+        if str(item_id) in labels(kind, lang):
+            return label(kind, item_id, lang)
+    return str(item or item_id or "")
+
+
+def factor_label(factor_id: object, lang: str | None = "zh") -> str:
+    """An accounted row's factor (``fuel:coke``, ``process:limestone_flux``) by the name of its
+    fuel or material; another factor (a grid factor's id) as it is."""
+    text = "" if factor_id is None else str(factor_id)
+    key = text.rpartition(":")[2]
+    name = item_label(key, "", lang)
+    return name if name != key else text
+
+
+_STATUS_WORDS = re.compile(r"\b(CONFIRMED|SECONDARY|UNCONFIRMED|DESIGN PROPOSAL|INFERRED)\b")
+
+
+def status_text(text: object, lang: str | None = "zh") -> str:
+    """A reference value's status text with each status word in ``lang``:
+    ``"SECONDARY (2x); grid_region UNCONFIRMED"`` -> ``"二手来源 (2x); grid_region 未核实"``."""
+    return _STATUS_WORDS.sub(lambda m: label("status", m.group(1), lang), str(text or ""))
 
 
 def label(kind: str, key: object, lang: str | None = "zh") -> str:

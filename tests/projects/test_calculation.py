@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from carbonctl import labels
 from carbonctl.errors import InputError
 from carbonctl.io import safe_cell
 from carbonctl.projects import (
@@ -196,7 +197,7 @@ def test_activities_sheet_shows_raw_material_coefficients_and_factor_sources(met
     assert sources[0].startswith("申报实测值")  # NCV, CC and OF measured in the row
     assert "公告2025年第47号" in sources[2]  # the MEE/NBS grid factor row
     statuses = column(sheet, "factor status")
-    assert statuses[2] == methanol.rows["factor_status"].iloc[2]
+    assert statuses[2] == labels.status_text(methanol.rows["factor_status"].iloc[2])  # in words
     assert column(sheet, "provisional")[2] == "是"
     assert "2023 used" in column(sheet, "note")[2]
     assert methanol_row[:3] == ("项目（建成后）", "工业过程", "甲醇")
@@ -213,14 +214,14 @@ def test_rules_sheet_names_each_rules_source_and_status(methanol):
         by_rule.setdefault(row[0].split(" ")[0], []).append(row)
     province = by_rule["省级节能审查"][0]
     assert province[2] == 10_000.0 and province[4] == pytest.approx(338_320.0)
-    assert "NDRC Order 2023 No.2" in province[6] and province[7] == "CONFIRMED"
+    assert "NDRC Order 2023 No.2" in province[6] and province[7] == "已核实"
     level = by_rule["审查层级"][0]
     assert level[5] == "省级节能审查"
     two_high = by_rule["两高"][0]
     assert two_high[2] == "2614 有机化学原料制造" and two_high[5].startswith("是")
-    assert "鲁发改工业〔2021〕387号" in two_high[6] and "UNCONFIRMED" in two_high[7]
+    assert "鲁发改工业〔2021〕387号" in two_high[6] and "未核实" in two_high[7]
     coal_rate = by_rule["等价值供电煤耗"][0]
-    assert coal_rate[7].startswith("UNCONFIRMED") and coal_rate[5] == "采用申报值"
+    assert coal_rate[7].startswith("未核实") and coal_rate[5] == "采用申报值"
     assert by_rule["碳排放评价章节"][0][2] == "2025-09-01"
     assert "NDRC Order 2025 No.31" in by_rule["碳排放评价章节"][0][6]
     assert by_rule["原料用能"][0][4] == pytest.approx(480_000.0)
@@ -241,7 +242,7 @@ def test_rules_sheet_of_a_prohibited_coking_plant(make_filing):
     rows = [r for r in by_key(calculation_sheets(result))["rules"].rows if r[0].startswith("禁止")]
     assert len(rows) == 1
     assert rows[0][2] == "炼焦：全部产品" and rows[0][5].startswith("是")
-    assert "晋政办发〔2024〕53号" in rows[0][6] and "ban CONFIRMED" in rows[0][7]
+    assert "晋政办发〔2024〕53号" in rows[0][6] and "ban 已核实" in rows[0][7]
 
 
 def test_benchmark_sheet_grades_the_product_and_cites_its_levels(methanol):
@@ -255,8 +256,8 @@ def test_benchmark_sheet_grades_the_product_and_cites_its_levels(methanol):
     # (338,320 + 480,000) × 1000 / 600,000 = 1,363.87 kgce/t
     assert values["按申报能耗折算 computed"] == pytest.approx(1363.8666666666, rel=1e-9)
     assert values["单位产品CO2 CO2 per unit"] == pytest.approx(1_692_325.115264 / 600_000)
-    assert values["来源 source"] == entry.levels.source
-    assert values["状态 status"] == entry.levels.status
+    assert values["来源 source"] == labels.status_text(entry.levels.source)
+    assert values["状态 status"] == labels.status_text(entry.levels.status)
 
 
 def test_a_product_without_benchmark_gives_no_benchmark_row(make_filing):
@@ -335,7 +336,7 @@ def test_summary_carries_the_json_figures_and_hints(methanol):
     assert values["两高项目"].startswith("是") and values["禁止新增产能"] == "否"
     assert values["审查决定"] == "有条件通过"
     hints = [r[1] for r in sheet.rows if str(r[0]).startswith("审查提示")]
-    assert hints == contract["decision_hints"]
+    assert hints == [labels.status_text(h) for h in contract["decision_hints"]]
 
 
 # --- the workbook ---------------------------------------------------------------------------------

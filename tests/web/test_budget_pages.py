@@ -244,7 +244,7 @@ def test_region_page_shows_the_core_record_and_its_ledger(client, budgets):
     assert cumulative["exhaustion_month"] == figures["exhaustion"].month
     kinds = [e.kind for e in page.context["entries"]]
     assert kinds.count("budget") == 1 and "committed" in kinds and "actual" in kinds
-    assert "rule:test" in html and "project:P-1" in html  # the ledger's sources and authors
+    assert "分解规则 · test" in html and "项目 · P-1" in html  # the ledger's sources, in words
 
 
 def test_negative_headroom_is_red_with_its_words(client, budgets):

@@ -89,7 +89,7 @@ def test_excel_export_of_the_sector_table(client, saved):
     login(client, "analyst")
     export = client.get("/electricity/", {"region": "140200", "month": "2025-06", "format": "xlsx"})
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "部门 sector" and rows[1][0] == "ALL" and len(rows) == 16
+    assert rows[0][0] == "部门 sector" and rows[1][0] == "全部门" and len(rows) == 16
 
 
 def test_city_official_sees_only_the_own_city(client, saved):

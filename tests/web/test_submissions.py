@@ -52,7 +52,7 @@ def test_upload_accounts_rows_and_waits_for_review(client, province):
     assert {r.factor_id for r in results} == {"fuel:coke", "shanxi_2023"}
     assert AuditEntry.objects.filter(action="create", object_type="submissions.Submission").exists()
     page = client.get(f"/submissions/{submission.pk}/")
-    assert "fuel:coke" in page.content.decode() and "SECONDARY" in page.content.decode()
+    assert "焦炭" in page.content.decode() and "二手来源" in page.content.decode()  # in words
 
 
 def test_a_bad_upload_shows_row_errors_and_writes_nothing(client, province):
@@ -222,7 +222,7 @@ def test_excel_export_of_a_submission(client, province):
     response.close()
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "行号 row" and len(rows) == 3
-    assert rows[1][12] == "fuel:coke"
+    assert rows[1][12] == "焦炭"  # the factor by its fuel's name
 
 
 def test_lists_export_to_excel_and_the_enterprise_page_lists_its_submissions(client, province):
@@ -234,7 +234,7 @@ def test_lists_export_to_excel_and_the_enterprise_page_lists_its_submissions(cli
     post_upload(client, province["taiyuan"], GOOD)
     export = client.get("/submissions/", {"format": "xlsx"})
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][5] == "pending"
+    assert len(rows) == 2 and rows[1][6] == "待审核"  # the status in words, after the credit code
     page = client.get(f"/enterprises/{province['taiyuan'].pk}/")
     assert "report.csv" in page.content.decode()
     regions = client.get("/regions/", {"format": "xlsx"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from carbonctl import refdata
+from carbonctl import labels, refdata
 from carbonctl.accounting.purchased import KGCE_PER_KWH_EQUIVALENT, KGCE_PER_MJ_HEAT
 from carbonctl.errors import InputError
 from carbonctl.io.cells import safe_cell
@@ -912,7 +912,23 @@ def calculation_sheets(
         sheets.append(_impact(assessment, impact))
     if decision is not None:
         sheets.append(_decision(decision))
-    return tuple(sheets)
+    return tuple(_in_words(sheet) for sheet in sheets)
+
+
+_FACTOR_ID = re.compile(r"^(fuel|process):\w+$")
+
+
+def _in_words(sheet: Sheet) -> Sheet:
+    """``sheet`` with reference statuses (CONFIRMED …) and factor ids (``fuel:diesel``) in
+    Chinese words, as the reviewer reads them (carbonctl.labels)."""
+
+    def word(cell: object) -> object:
+        if not isinstance(cell, str):
+            return cell
+        return labels.factor_label(cell) if _FACTOR_ID.match(cell) else labels.status_text(cell)
+
+    rows = tuple(tuple(word(cell) for cell in row) for row in sheet.rows)
+    return replace(sheet, rows=rows)
 
 
 # --- the workbook ---------------------------------------------------------------------------------

@@ -75,6 +75,12 @@ class LedgerEntry(models.Model):
         verbose_name = _("预算台账条目")
         verbose_name_plural = _("预算台账条目")
 
+    @property
+    def source_display(self) -> str:
+        """Where the entry comes from, in words (``project:XM-1`` -> 项目 XM-1, ``rule:…:plan:15th``
+        -> 规则 … · “十五五”规划): the stored reference stays the trace, the page shows words."""
+        return source_words(self.source)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("ledger entries cannot be changed; record a new entry")
@@ -82,6 +88,37 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("ledger entries cannot be deleted; record a new entry")
+
+
+#: The first part of a ledger entry's source -> its name.
+SOURCE_KINDS = {
+    "rule": _("分解规则"),
+    "intensity-path": _("强度下降路径"),
+    "inventory": _("排放清单"),
+    "electricity": _("电碳快速评估"),
+    "reserve": _("省级预留"),
+    "adjustment-request": _("调整申请"),
+    "project": _("项目"),
+    "allocation": _("目标分解方案"),
+}
+
+
+def source_words(source: str) -> str:
+    """A ledger source (``kind:detail`` parts) in words; plans by their name, unknown parts as
+    they are."""
+    from carbonctl.web.labels import label
+
+    words, parts = [], str(source or "").split(":")
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        if part == "plan" and index + 1 < len(parts):
+            words.append(label("plan", parts[index + 1]))
+            index += 2
+            continue
+        words.append(str(SOURCE_KINDS.get(part, part)))
+        index += 1
+    return " · ".join(w for w in words if w)
 
 
 class AdjustmentRequest(models.Model):

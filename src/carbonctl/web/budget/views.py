@@ -172,7 +172,7 @@ def overview(request):
     if asked["format"] == "xlsx":
         return xlsx_response(
             f"budget-{year}.xlsx",
-            f"budget {year}",
+            f"预算 {year}",
             EXPORT_HEADER,
             [_export_row(r) for r in rows],
         )

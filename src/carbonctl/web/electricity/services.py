@@ -18,6 +18,7 @@ from carbonctl.electricity.schema import model_sectors
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.electricity.models import Assessment, Bulletin, DailyFigure, Estimate
+from carbonctl.web.labels import label
 
 BATCH = 2000
 ALL = "ALL"
@@ -141,7 +142,8 @@ def current_assessment() -> Assessment | None:
 
 
 def sector_names() -> dict[str, str]:
-    return {s.code: s.name_zh for s in model_sectors()}
+    """Code -> name of the model's sectors, in the user's language."""
+    return {s.code: label("model_sector", s.code) for s in model_sectors()}
 
 
 def monthly_series(assessment: Assessment, region: str, sector: str = ALL) -> dict:

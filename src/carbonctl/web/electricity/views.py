@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from carbonctl import refdata
 from carbonctl.display import to_display
@@ -60,10 +61,11 @@ def page(request):
         return xlsx_response(
             f"electricity-carbon-{region.adcode}-{month}.xlsx",
             month,
-            ["部门 sector", "名称 name", "估算 tCO2", "下限 low", "上限 high", "kWh", "同比 %"],
+            ["部门 sector", "估算 tCO2", "下限 low", "上限 high", "用电量 kWh", "同比 %"],
             [
                 [
-                    *(r[k] for k in ("sector", "name", "tco2", "lo", "hi", "kwh")),
+                    str(_("全部门")) if r["sector"] == services.ALL else r["name"],
+                    *(r[k] for k in ("tco2", "lo", "hi", "kwh")),
                     to_display(r["growth"], "%"),
                 ]
                 for r in table

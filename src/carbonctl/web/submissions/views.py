@@ -18,6 +18,7 @@ from carbonctl.web.accounts.scope import submission_or_404, submissions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response, xlsx_stream_response
 from carbonctl.web.forms import format_field, query
+from carbonctl.web.labels import factor_filter, item_label, label, status_text
 from carbonctl.web.submissions import services
 from carbonctl.web.submissions.api import import_job_or_404
 from carbonctl.web.submissions.forms import UploadForm
@@ -81,7 +82,9 @@ def submission_list(request):
                 return redirect("submissions:detail", submitted.pk)
         else:
             status = 422
-    visible = submissions_for(request.user).select_related("reviewed_by")
+    visible = submissions_for(request.user).select_related(
+        "reviewed_by", "uploaded_by", "region", "enterprise", "factor_set"
+    )
     page, chosen = _page(request, visible, SUBMISSIONS_PER_PAGE)
     if request.method == "GET" and chosen["format"] == "xlsx":
         return xlsx_response(
@@ -106,12 +109,14 @@ SUBMISSION_HEADER = [
     "文件 file",
     "地区 region",
     "企业 enterprise",
+    "统一社会信用代码 credit code",
     "版本 version",
     "状态 status",
     "排放因子集 factor set",
     "行数 rows",
     "排放量 tCO2",
     "报送时间 uploaded",
+    "报送人 uploaded by",
     "审核人 reviewer",
     "审核时间 reviewed",
     "审核意见 review note",
@@ -122,14 +127,16 @@ def _submission_row(s: Submission) -> list[object]:
     return [
         s.pk,
         s.file_name,
-        s.region_id,
+        s.region.name,
+        s.enterprise.name if s.enterprise else "",
         s.enterprise.credit_code if s.enterprise else "",
         s.version,
-        s.status,
+        s.get_status_display(),
         s.factor_set.code,
         s.rows,
         s.total_tco2,
         s.uploaded_at.isoformat(),
+        s.uploaded_by.get_username() if s.uploaded_by_id else "",
         s.reviewed_by.get_username() if s.reviewed_by_id else "",
         s.reviewed_at.isoformat() if s.reviewed_at else "",
         s.review_note,
@@ -215,6 +222,7 @@ def submission_export(request, submission_id: int):
             "period",
             "category",
             "item",
+            "item_id",
             "amount",
             "unit",
             "tco2",
@@ -229,7 +237,26 @@ def submission_export(request, submission_id: int):
         .iterator(chunk_size=5000)
     )
     return xlsx_stream_response(
-        f"submission-{submission.pk}-v{submission.version}.xlsx", "submission", header, rows
+        f"submission-{submission.pk}-v{submission.version}.xlsx",
+        "submission",
+        header,
+        (_labelled_row(row) for row in rows),
+    )
+
+
+def _labelled_row(row: tuple) -> tuple:
+    """An exported activity row with its category, fuel, factor status and note in words."""
+    (row_id, subject, period, category, item, item_id, *numbers, factor_id, status, note) = row
+    return (
+        row_id,
+        subject,
+        period,
+        label("category", category),
+        item_label(item_id, item),
+        *numbers,
+        factor_filter(factor_id),
+        status_text(status),
+        status_text(note),
     )
 
 

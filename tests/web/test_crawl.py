@@ -1,0 +1,69 @@
+"""Every role, both languages: the crawl from the home page through every menu-reachable link and
+export finds no dead link and no internal key (issue 17's "Done when").
+
+The demo here is the control demo (inventories 2024–2025, the electricity demo, the outlook, the
+budgets, warnings and projects), with the demo users of every role."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from .conftest import kept_for_the_module, settle_constraints
+from .crawl import crawl, internal_keys_in, parse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "analyst", "reviewer", "taiyuan", "xiaodian", "reporter", "public", None]
+
+
+@pytest.fixture(scope="session")
+def control_dataset(build_once):
+    from carbonctl.demo.synthetic import build_dataset
+
+    return build_once("control_demo_dataset", lambda: build_dataset(years=range(2024, 2026)))
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, control_dataset, demo_electricity, demo_outlook):
+    from carbonctl.web import demo
+
+    with kept_for_the_module(django_db_blocker):
+        demo.load_demo(control_dataset)
+        demo.load_demo_electricity(demo=demo_electricity)
+        demo.load_demo_outlook(demo_outlook)
+        demo.load_demo_control()
+        settle_constraints()
+        yield
+
+
+def test_the_scanner_finds_keys_and_not_labels():
+    text, links = parse(
+        '<p title="per_capita">人均法</p><b>Beverage Production</b><script>"gdp"</script>'
+        '<a href="/x/?a=1">钢铁 steel</a>'
+    )
+    assert links == ["/x/?a=1"]
+    assert internal_keys_in(text, "zh") == ["per_capita", "Beverage Production", "钢铁 steel"]
+    # in English "equal reduction" is the label of `equal`, and CEADs names are names
+    assert internal_keys_in("equal reduction; Beverage Production; gasoline", "en") == []
+    assert internal_keys_in("method: per_capita", "en") == ["per_capita"]
+    # the English half of a bilingual label is not a key; a user's name is data
+    text = "实际 actual\n审核人: reviewer\nscope: city"
+    assert internal_keys_in(text, "zh", data=("reviewer",)) == ["city"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("username", ROLES, ids=[r or "anonymous" for r in ROLES])
+def test_no_dead_link_and_no_internal_key(demo, client, username, lang):
+    if username:
+        client.force_login(get_user_model().objects.get(username=username))
+    usernames = tuple(get_user_model().objects.values_list("username", flat=True))
+    found = crawl(client, "/en/" if lang == "en" else "/", lang, data=usernames)
+    assert found.pages > 0
+    print(f"\n{username} {lang}: {found.pages} pages, {found.exports} exports")
+    for target, keys in found.keys:
+        print("KEYS", target, keys)
+    for source, target, status in found.dead:
+        print("DEAD", status, target, "from", source)
+    assert found.dead == [], found.dead
+    assert found.keys == [], found.keys

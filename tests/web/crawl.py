@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
+from django.utils.translation import override
 
 from carbonctl import labels as core
 from carbonctl.web.labels import page_keys
@@ -166,7 +167,10 @@ def _pattern_of(path: str, query: str) -> str | None:
     """Which view a link opens, with the names of its query parameters: two links to the same
     view with the same parameters show the same page for other data, one is enough."""
     try:
-        match = resolve(path[3:] if path.startswith("/en/") else path)
+        # the URLs without a language prefix are the Chinese ones, whichever language a
+        # request activated last
+        with override("zh-hans"):
+            match = resolve(path[3:] if path.startswith("/en/") else path)
     except Resolver404:
         return None
     params = sorted({k for k, _ in parse_qsl(query)} - PAGING)

@@ -22,6 +22,7 @@ import pandas as pd
 from carbonctl.display import format_quantity
 from carbonctl.electricity.schema import model_sectors
 from carbonctl.errors import CarbonctlError
+from carbonctl.labels import label
 
 __all__ = ["MIN_SHARE", "Bulletin", "BulletinError", "city_bulletin"]
 
@@ -274,8 +275,9 @@ def _texts(b: Bulletin) -> tuple[list[str], list[str]]:
         f"1–{m}月累计{_wan(b.ytd_tco2)}万吨，同比{_pct(b.ytd_growth)}。"
         f"当月用电量{_yi_kwh(b.kwh)}亿千瓦时，同比{_pct(b.kwh_growth)}。",
     ]
+    city_en = label("region", b.city, "en")
     en = [
-        f"{b.city_name} {b.month}: estimated CO2 {_wan(b.tco2)} × 10⁴ t (90% interval "
+        f"{city_en} {b.month}: estimated CO2 {_wan(b.tco2)} × 10⁴ t (90% interval "
         f"{_wan(b.lo)}–{_wan(b.hi)}), {_pct(b.growth)} year on year; January–{m} "
         f"{_wan(b.ytd_tco2)} × 10⁴ t, {_pct(b.ytd_growth)}. Electricity use "
         f"{_yi_kwh(b.kwh)} × 10⁸ kWh, {_pct(b.kwh_growth)}.",
@@ -287,7 +289,9 @@ def _texts(b: Bulletin) -> tuple[list[str], list[str]]:
         )
         en.append(
             "Fastest-growing sectors: "
-            + ", ".join(f"{r.code} ({_pct(r.growth)})" for r in sectors)
+            + ", ".join(
+                f"{label('model_sector', r.code, 'en')} ({_pct(r.growth)})" for r in sectors
+            )
             + "."
         )
     counties = b.fastest("counties")
@@ -299,7 +303,7 @@ def _texts(b: Bulletin) -> tuple[list[str], list[str]]:
         )
         en.append(
             "Fastest-growing counties: "
-            + ", ".join(f"{r.code} ({_pct(r.growth)})" for r in counties)
+            + ", ".join(f"{label('region', r.code, 'en')} ({_pct(r.growth)})" for r in counties)
             + "."
         )
     rising = [r for r in sectors if r.growth > 0.1]
@@ -310,7 +314,9 @@ def _texts(b: Bulletin) -> tuple[list[str], list[str]]:
             + "当月排放同比增长超过10%，建议核实产能变化并纳入预警研判。"
         )
         en.append(
-            "Note: " + ", ".join(r.code for r in rising) + " grew by more than 10% "
+            "Note: "
+            + ", ".join(label("model_sector", r.code, "en") for r in rising)
+            + " grew by more than 10% "
             "year on year; check capacity changes and consider them for early warning."
         )
     return zh, en

@@ -127,6 +127,9 @@ DETAILS = {
     "year": (_("年份"), ""),
 }
 
+#: Details whose value is a key of a label kind (carbonctl.labels): shown by the key's name.
+DETAIL_KINDS = {"region_level": "level", "region": "region"}
+
 #: Leading label of a source status (refdata) -> its words.
 SOURCE_STATUS = {
     "CONFIRMED": _("已核实"),

@@ -40,6 +40,8 @@ from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import public_message, query
+from carbonctl.web.labels import label as label_of
+from carbonctl.web.labels import status_text
 from carbonctl.web.regions.models import Region
 from carbonctl.web.warnings import labels, services
 from carbonctl.web.warnings.forms import (
@@ -229,6 +231,10 @@ def _details(w: Warning) -> list[dict]:
             shown = f"{value:.4g}"
         elif value is None or value == "":
             shown = "–"
+        elif key in labels.DETAIL_KINDS:
+            shown = label_of(labels.DETAIL_KINDS[key], value)
+        elif key.endswith("status"):
+            shown = status_text(value)
         else:
             shown = str(value)
         out.append({"label": str(label), "value": shown, "number": isinstance(value, int | float)})

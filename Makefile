@@ -59,7 +59,7 @@ test: lint
 	$(PYTEST) --ignore=$(BROWSER)
 	$(BIN)/python -m pytest $(BROWSER)
 	@echo "--- the database tests again, on a private PostgreSQL server ---"
-	scripts/with-postgres.sh $(PYTEST) tests/web --ignore=$(BROWSER) -m "not own_database"
+	scripts/with-postgres.sh $(PYTEST) tests/web --ignore=$(BROWSER) -m "not own_database and not pages"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounting.py

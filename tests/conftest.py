@@ -183,6 +183,7 @@ FIRST = [
     "tests/web/test_demo.py",
     "tests/web/test_demo_outlook.py",
     # long
+    "tests/web/test_crawl.py",
     "tests/electricity/test_engine_parity.py",
     "tests/web/test_imports_concurrency.py",
     "tests/electricity/test_backtest.py",

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from .conftest import kept_for_the_module, settle_constraints
 from .crawl import crawl, internal_keys_in, parse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 ROLES = ["admin", "analyst", "reviewer", "taiyuan", "xiaodian", "reporter", "public", None]
 
@@ -60,10 +60,5 @@ def test_no_dead_link_and_no_internal_key(demo, client, username, lang):
     usernames = tuple(get_user_model().objects.values_list("username", flat=True))
     found = crawl(client, "/en/" if lang == "en" else "/", lang, data=usernames)
     assert found.pages > 0
-    print(f"\n{username} {lang}: {found.pages} pages, {found.exports} exports")
-    for target, keys in found.keys:
-        print("KEYS", target, keys)
-    for source, target, status in found.dead:
-        print("DEAD", status, target, "from", source)
     assert found.dead == [], found.dead
     assert found.keys == [], found.keys

@@ -235,3 +235,13 @@ def test_publish_command_on_a_fresh_database(tmp_path, electricity_tables):
         check=False,
     )
     assert bad.returncode == 2 and "2015" in bad.stderr
+
+
+def test_english_page_names_counties_and_sectors_in_english(client, saved):
+    login(client, "xiaodian")
+    page = client.get("/en/electricity/", {"region": "140105"})
+    assert page.context["chart"]["counties"][0]["label"] == "Xiaodian District"
+    html = page.content.decode()
+    assert "Ferrous metal smelting and pressing" in html and "黑色金属冶炼" not in html
+    chinese = client.get("/electricity/", {"region": "140105"})
+    assert chinese.context["chart"]["counties"][0]["label"] == "小店区"

@@ -222,7 +222,10 @@ def county_growth(assessment: Assessment, month: str, counties: Iterable[str]) -
     now = dict(base.filter(month=month).values_list("region_id", "tco2"))
     before = dict(base.filter(month=previous_month).values_list("region_id", "tco2"))
     growth = year_on_year({code: now[code] for code in wanted if code in now}, before).dropna()
-    return [{"name": code, "value": to_display(g, "%", 2)} for code, g in growth.items()]
+    return [
+        {"name": code, "label": label("region", code), "value": to_display(g, "%", 2)}
+        for code, g in growth.items()
+    ]
 
 
 def bulletin_of(record: Bulletin) -> CoreBulletin:

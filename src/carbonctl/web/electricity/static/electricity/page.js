@@ -58,7 +58,9 @@
       .then((geojson) => {
         const wanted = new Set(data.counties.map((c) => c.name));
         const features = geojson.features.filter((f) => wanted.has(f.properties.name));
+        // names in the page's language from the data; the map file's Chinese names otherwise
         const labels = Object.fromEntries(features.map((f) => [f.properties.name, f.properties.label]));
+        data.counties.forEach((c) => { if (c.label) labels[c.name] = c.label; });
         echarts.registerMap("counties", { type: "FeatureCollection", features });
         const values = data.counties.map((c) => c.value);
         const span = Math.max(...values.map(Math.abs), 1);

@@ -107,7 +107,7 @@ def test_a_filing_goes_to_a_signed_opinion_and_into_the_city_budget(page, provin
 
     with page.expect_navigation():
         page.click("#budget-link")
-    assert f"project:{project.ref}" in page.content()
+    assert f"项目 · {project.ref}" in page.content()  # the ledger entry names the project
     project.refresh_from_db()
     shown = budgets.show("140100", 2026)
     assert shown["committed_tco2"] >= project.ledger_tco2 > 0

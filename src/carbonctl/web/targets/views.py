@@ -58,8 +58,7 @@ def _or_default(value: object, default: object) -> object:
 
 
 def _workbench_form(data) -> WorkbenchForm:
-    """The workbench's form bound to the query, with the plan's figures where the user gave none
-    (shown in %, as typed)."""
+    """The workbench's form bound to the query and validated (its errors are shown)."""
     form = WorkbenchForm(data)
     form.is_valid()
     return form

@@ -132,3 +132,37 @@ def test_evaluate_with_an_inconsistent_ahp_matrix_exits_2(tmp_path):
     result = run("evaluate", table, "--method", "ahp-topsis", "--weights", matrix, "--json")
     assert result.exit_code == 2
     assert "CR" in result.stderr
+
+
+def test_allocate_with_bounds_meets_the_target_within_them():
+    result = run(
+        "allocate",
+        DOCS / "allocation_input.csv",
+        "--method",
+        "gdp",
+        "--target",
+        "0.17",
+        "--floor",
+        "0.05",
+        "--ceiling",
+        "0.25",
+        "--json",
+    )
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["achieved"] == pytest.approx(0.17, abs=1e-9)
+    assert all(0.05 - 1e-12 <= r["reduction"] <= 0.25 + 1e-12 for r in summary["regions"].values())
+
+
+def test_allocate_with_bounds_that_cannot_meet_the_target_is_exit_2():
+    result = run(
+        "allocate",
+        DOCS / "allocation_input.csv",
+        "--method",
+        "equal",
+        "--target",
+        "0.17",
+        "--floor",
+        "0.3",
+    )
+    assert result.exit_code == 2 and "lower the floor" in result.stderr

@@ -211,32 +211,39 @@ def test_the_quantity_filter(value, argument, shown):
     [
         ({"target": "nan"}, "target"),
         ({"target": "inf"}, "target"),
+        ({"target": "0"}, "target"),
+        ({"target": "100"}, "target"),
         ({"growth": "-inf"}, "growth"),
-        ({"base_year": "inf"}, "base_year"),
-        ({"base_year": "2020.5"}, "base_year"),
+        ({"floor": "nan"}, "floor"),
+        ({"floor": "30", "ceiling": "20"}, "ceiling"),
+        ({"plan": "13th"}, "plan"),
         ({"format": "pdf"}, "format"),
     ],
 )
-def test_the_workbench_query_refuses_non_finite_numbers(data, bad):
-    from carbonctl.web.targets.forms import WorkbenchQuery
+def test_the_workbench_form_refuses_non_finite_and_out_of_range_numbers(data, bad):
+    from carbonctl.web.targets.forms import WorkbenchForm
 
-    form = WorkbenchQuery(data)
+    form = WorkbenchForm(data)
     assert not form.is_valid() and set(form.errors) == {bad}
 
 
 def test_the_targets_queries_accept_good_values():
-    from carbonctl.web.targets.forms import AssessmentQuery, TreeQuery, WorkbenchQuery
+    from carbonctl.web.targets.forms import AssessmentQuery, TreeQuery, WorkbenchForm
 
-    workbench = WorkbenchQuery({"target": "0.17", "growth": "0.05", "base_year": "2020"})
-    assert workbench.is_valid() and workbench.cleaned_data["base_year"] == 2020
-    assert TreeQuery({"plan": "14th FYP", "year": "2025"}).is_valid()
+    workbench = WorkbenchForm({"plan": "14th", "target": "17", "growth": "5", "floor": "0"})
+    assert workbench.is_valid()
+    cleaned = workbench.cleaned_data
+    # typed in %, kept as fractions
+    assert (cleaned["target"], cleaned["growth"], cleaned["floor"]) == (0.17, 0.05, 0.0)
+    assert cleaned["plan"] == "14th" and cleaned["ceiling"] is None
+    assert TreeQuery({"plan": "14th", "year": "2025"}).is_valid()
     assert AssessmentQuery({"year": "2020", "format": "pdf"}).is_valid()
 
 
 @pytest.mark.parametrize(
     ("path", "data", "bad"),
     [
-        ("/targets/allocation/", {"base_year": "inf"}, "base_year"),
+        ("/targets/allocation/", {"growth": "inf"}, "growth"),
         ("/targets/allocation/", {"target": "nan"}, "target"),
         ("/targets/", {"year": "nan"}, "year"),
         ("/targets/assessment/", {"year": "abc"}, "year"),

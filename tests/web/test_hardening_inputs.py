@@ -68,7 +68,7 @@ PAGES = {
     "factors:sectors-scheme": ({"scheme": "ceads"}, ["format"]),
     "factors:set": ({"code": "GB/T 32150-2015"}, ["format"]),
     "targets:tree": ({}, ["plan", "year"]),
-    "targets:workbench": ({}, ["target", "growth", "base_year", "format"]),
+    "targets:workbench": ({}, ["plan", "target", "growth", "floor", "ceiling", "format"]),
     "targets:proposal": ({"proposal_id": "{proposal}"}, []),
     "targets:assessment": ({}, ["year", "format"]),
     "electricity:page": ({}, ["region", "sector", "month", "format"]),
@@ -98,7 +98,7 @@ PAGES = {
 #: Every POST-only action and the fields it reads.
 ACTIONS = {
     "inventories:publish": ({}, ["year"]),
-    "targets:propose": ({}, ["method", "target", "base_year", "growth", "plan"]),
+    "targets:propose": ({}, ["method", "target", "growth", "floor", "ceiling", "plan"]),
     "targets:review": ({"proposal_id": "{proposal}"}, ["decision"]),
     "targets:decompose": ({"target_id": "{target}"}, ["method"]),
     "submissions:review": ({"submission_id": "{submission}"}, ["decision", "note"]),
@@ -121,10 +121,9 @@ ACTIONS = {
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {
     "method": "equal",
-    "target": "0.18",
-    "base_year": "2019",
-    "growth": "0.05",
-    "plan": "p",
+    "target": "18",
+    "growth": "5",
+    "plan": "14th",
     "action": "acknowledge",
     "reason_code": "gdp_revision",
     "amount": "1.5",
@@ -319,11 +318,14 @@ def test_hostile_path_values_never_give_a_server_error(client, data, name):
 
 def test_the_message_names_the_parameter(client, data):
     client.force_login(data["admin"])
-    response = client.get("/targets/allocation/", {"base_year": "inf"})
+    response = client.get("/targets/allocation/", {"target": "inf"})
     assert response.status_code == 400
-    assert "base_year" in response.content.decode()
+    assert (
+        "全省碳排放强度下降目标（%）</a>：请输入大于 0、小于 100 的百分数"
+        in response.content.decode()
+    )
     huge = client.get("/targets/allocation/", {"growth": "1e308"})
-    assert huge.status_code == 400 and "growth" in huge.content.decode()
+    assert huge.status_code == 400 and "规划期GDP年均增速（假设，%）</a>：" in huge.content.decode()
 
 
 def test_a_proposal_with_a_bad_number_is_refused_without_a_write(client, data):
@@ -331,7 +333,7 @@ def test_a_proposal_with_a_bad_number_is_refused_without_a_write(client, data):
 
     client.force_login(data["admin"])
     before = Proposal.objects.count()
-    for field, value in (("target", "nan"), ("base_year", "1e308"), ("plan", "x" * 300)):
+    for field, value in (("target", "nan"), ("growth", "1e308"), ("plan", "x" * 300)):
         response = client.post("/targets/allocation/propose/", {**VALID, field: value})
         assert response.status_code == 400 and field in response.content.decode()
     assert Proposal.objects.count() == before
@@ -353,7 +355,7 @@ API = {
     "/api/v1/targets/methods": [],
     "/api/v1/targets/targets": ["plan"],
     "/api/v1/targets/targets/{adcode}": [],
-    "/api/v1/targets/allocation": ["target", "base_year", "growth"],
+    "/api/v1/targets/allocation": ["plan", "target", "base_year", "growth"],
     "/api/v1/targets/assessment": ["year"],
     "/api/v1/electricity/estimates/{adcode}": ["month", "sector"],
     "/api/v1/electricity/signals": ["month"],
@@ -559,7 +561,8 @@ def test_an_error_of_the_workbench_shows_no_server_path(client, data, monkeypatc
     def broken(*args, **kwargs):
         raise RefdataError(f"{installed}: missing columns ['gdp']")
 
-    monkeypatch.setattr(services, "comparison", broken)
+    monkeypatch.setattr(services, "workbench", broken)
+    monkeypatch.setattr(services, "city_years", lambda dataset: [2020, 2025])
     client.force_login(data["admin"])
     page = client.get("/targets/allocation/").content.decode()
     api = client.get("/api/v1/targets/allocation").json()["detail"]

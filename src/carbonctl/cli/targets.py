@@ -62,16 +62,26 @@ def allocate(
     value_column: Annotated[
         str, typer.Option(help="Shapley: the coalition-value column of a game table.")
     ] = "v",
+    floor: Annotated[
+        float | None,
+        typer.Option(help="Lowest reduction of any region, e.g. 0 (no region's intensity rises)."),
+    ] = None,
+    ceiling: Annotated[
+        float | None, typer.Option(help="Highest reduction of any region, e.g. 0.25.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Split a provincial intensity target among regions (目标分解) by one method.
 
+    With --floor/--ceiling every region's reduction stays within the bounds and the province
+    target is still met exactly: regions outside are clamped, the rest share the remainder.
     Shapley takes either a game table (one row per coalition, in_<region> columns and a value
     column) or regions with ``abatement`` and ``mac`` (the abatement cost-saving game)."""
     from carbonctl.targets import (
         DEA_INPUT_COLUMNS,
         METHODS,
         allocation_summary,
+        bounded,
         read_allocation_input,
     )
     from carbonctl.targets import allocate as run
@@ -98,7 +108,10 @@ def allocate(
             options = {"indicators": directions}
         elif "weights" in METHODS[name].options:
             options = {"weights": _weights(weights), "directions": directions}
-        return allocation_summary(run(name, table, target, **options))
+        result = run(name, table, target, **options)
+        if floor is not None or ceiling is not None:
+            result = bounded(result, table, floor=floor, ceiling=ceiling)
+        return allocation_summary(result)
 
     summary = guard(work)
     if as_json:

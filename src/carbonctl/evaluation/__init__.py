@@ -29,6 +29,8 @@ from carbonctl.evaluation.platform import (
     RADAR_SCALE,
     assess_platform,
     assessment_table,
+    assessment_years,
+    radar_average,
     radar_scores,
 )
 from carbonctl.evaluation.topsis import rank_scores, topsis
@@ -61,6 +63,7 @@ __all__ = [
     "ahp_weights",
     "assess_platform",
     "assessment_table",
+    "assessment_years",
     "burden_indicators",
     "city_index_system",
     "combine_weights",
@@ -71,6 +74,7 @@ __all__ = [
     "load_index_system",
     "normalise",
     "platform_index_system",
+    "radar_average",
     "radar_scores",
     "rank_scores",
     "read_evaluation_input",

@@ -53,6 +53,8 @@ class Indicator:
 
     ``weight`` is the overall weight the system fixes (None: derive from data, e.g. 熵权法);
     ``weight_status`` is ``CONFIRMED`` or ``UNCONFIRMED`` as the source table says.
+    ``unit`` is the unit of the values (``fraction`` for shares and changes); ``unit_zh`` and
+    ``unit_en`` say it in words for pages (a fraction is shown in %), with ``decimals``.
     """
 
     name: str
@@ -65,6 +67,14 @@ class Indicator:
     name_zh: str = ""
     name_en: str = ""
     unit: str = ""
+    unit_zh: str = ""
+    unit_en: str = ""
+    decimals: int | None = None
+
+    @property
+    def is_fraction(self) -> bool:
+        """The values are fractions (shares, changes), shown in %."""
+        return self.unit == "fraction"
 
 
 @dataclass(frozen=True)
@@ -115,10 +125,12 @@ def load_index_system(path: str | Path, name: str | None = None) -> IndicatorSys
     """Read an indicator system from a CSV (UTF-8).
 
     Required columns: ``indicator``, ``direction`` (``+``/``-``). Optional: ``criterion``,
-    ``element``, ``source``, ``status``, and either ``weight`` (overall weight) or the
-    hierarchical ``criterion_weight``, ``element_weight``, ``indicator_weight_within_element``,
-    from which the overall weight is w = w_criterion · w_element · w_within (``equal`` within an
-    element = 1 / number of indicators in that element).
+    ``element``, ``source``, ``status``, the names and units in words (``name_zh``,
+    ``name_en``, ``unit``, ``unit_zh``, ``unit_en``, ``decimals`` shown), and either ``weight``
+    (overall weight) or the hierarchical ``criterion_weight``, ``element_weight``,
+    ``indicator_weight_within_element``, from which the overall weight is
+    w = w_criterion · w_element · w_within (``equal`` within an element = 1 / number of
+    indicators in that element).
     """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     return _system_from_frame(frame, name or Path(path).stem, str(path))
@@ -167,6 +179,7 @@ def _system_from_frame(frame: pd.DataFrame, name: str, source_file: str) -> Indi
             )
         seen.add(indicator)
         weight: float | None = None
+        decimals: int | None = None
         status = record.get("status", "")
         try:
             if has_hierarchy and group_sizes is not None:
@@ -180,6 +193,19 @@ def _system_from_frame(frame: pd.DataFrame, name: str, source_file: str) -> Indi
                 weight = float(record["weight"])
         except ValueError as exc:
             errors.append(InputError(f"weight is not a number: {exc}", file=source_file, row=row))
+        if record.get("decimals", "").strip():
+            try:
+                decimals = int(record["decimals"])
+            except ValueError:
+                errors.append(
+                    InputError(
+                        f"decimals {record['decimals']!r} is not a whole number",
+                        file=source_file,
+                        row=row,
+                        column="decimals",
+                        expected="the number of decimals shown, e.g. 3",
+                    )
+                )
         indicators.append(
             Indicator(
                 name=indicator,
@@ -192,6 +218,9 @@ def _system_from_frame(frame: pd.DataFrame, name: str, source_file: str) -> Indi
                 name_zh=record.get("name_zh", ""),
                 name_en=record.get("name_en", ""),
                 unit=record.get("unit", ""),
+                unit_zh=record.get("unit_zh", ""),
+                unit_en=record.get("unit_en", ""),
+                decimals=decimals,
             )
         )
     system = IndicatorSystem(name=name, indicators=tuple(indicators))

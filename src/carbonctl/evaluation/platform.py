@@ -12,7 +12,14 @@ from carbonctl.evaluation.weights import normalise
 from carbonctl.indicators.intensity import year_on_year_change
 from carbonctl.indicators.regional import complete_figures, regional_indicators
 
-__all__ = ["RADAR_SCALE", "assess_platform", "assessment_table", "radar_scores"]
+__all__ = [
+    "RADAR_SCALE",
+    "assess_platform",
+    "assessment_table",
+    "assessment_years",
+    "radar_average",
+    "radar_scores",
+]
 
 #: Radar charts show indicators on 0..100 (100 = the best city of the year).
 RADAR_SCALE = 100.0
@@ -48,6 +55,19 @@ def assessment_table(
     return now.sort_values("region").reset_index(drop=True)
 
 
+def assessment_years(figures: pd.DataFrame) -> list[int]:
+    """The years :func:`assessment_table` can assess, oldest first: those in which some region
+    has complete figures (population, GDP, CO2) in the year and in the year before (the
+    intensity change needs both)."""
+    usable = figures[
+        figures["co2_tco2"].notna()
+        & (figures["gdp_constant"].fillna(0) != 0)
+        & (figures["population"].fillna(0) != 0)
+    ]
+    pairs = set(zip(usable["region"].astype(str), usable["year"].astype(int), strict=True))
+    return sorted({year for region, year in pairs if (region, year - 1) in pairs})
+
+
 def assess_platform(table: pd.DataFrame, system: IndicatorSystem | None = None) -> Evaluation:
     """Entropy-TOPSIS evaluation (熵权-TOPSIS) of :func:`assessment_table` over ``system``
     (default :func:`~carbonctl.evaluation.indicators.platform_index_system`)."""
@@ -63,3 +83,9 @@ def radar_scores(table: pd.DataFrame, system: IndicatorSystem | None = None) -> 
     names = list(system.names)
     scaled = normalise(table[names], negative=list(system.negative), shift=0.0) * RADAR_SCALE
     return scaled.round(1)
+
+
+def radar_average(scores: pd.DataFrame) -> pd.Series:
+    """The cities' mean of each radar score (:func:`radar_scores`), rounded to 0.1: the outline
+    each city is drawn against (各市平均)."""
+    return scores.mean().round(1)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from carbonctl.errors import CarbonctlError, InputError
 from carbonctl.evaluation.indicators import burden_indicators
+from carbonctl.targets.bounds import bounded
 from carbonctl.targets.methods import METHODS, allocate, workbench_methods
 
 __all__ = [
@@ -37,6 +38,7 @@ COMPARISON_COLUMNS = (
     "label_en",
     "region",
     *FIGURES,
+    "bound",
     *METHOD_FIGURES,
     "error",
 )
@@ -66,7 +68,14 @@ def method_options(
     return {name: given[name] for name in needed}
 
 
-def _method_rows(method: str, table: pd.DataFrame, target: float, **options: Any) -> pd.DataFrame:
+def _method_rows(
+    method: str,
+    table: pd.DataFrame,
+    target: float,
+    floor: float | None = None,
+    ceiling: float | None = None,
+    **options: Any,
+) -> pd.DataFrame:
     entry = METHODS.get(method)
     labels = {
         "method": method,
@@ -75,13 +84,25 @@ def _method_rows(method: str, table: pd.DataFrame, target: float, **options: Any
     }
     try:
         result = allocate(method, table, target, **method_options(method, **options))
+        if floor is not None or ceiling is not None:
+            result = bounded(result, table, floor=floor, ceiling=ceiling)
     except CarbonctlError as exc:
         blank = dict.fromkeys((*FIGURES, *METHOD_FIGURES), np.nan)
         return pd.DataFrame(
-            {**labels, "region": table["region"].astype(str).to_numpy(), **blank, "error": str(exc)}
+            {
+                **labels,
+                "region": table["region"].astype(str).to_numpy(),
+                **blank,
+                "bound": None,
+                "error": str(exc),
+            }
         )
     figures = {"achieved": result.achieved, **result.fairness}
+    clamped = result.parameters.get("clamped", {})
     rows = result.regions[["region", *FIGURES]].assign(**labels, **figures, error=None)
+    rows["bound"] = pd.Series(
+        [clamped.get(str(r)) for r in rows["region"]], index=rows.index, dtype=object
+    )
     return rows
 
 
@@ -92,18 +113,25 @@ def compare(
     *,
     indicators: Mapping[str, str] | None = None,
     weights: Mapping[str, float] | None = None,
+    floor: float | None = None,
+    ceiling: float | None = None,
 ) -> pd.DataFrame:
     """Every method in ``methods`` (default: those the workbench runs on platform data,
     :func:`~carbonctl.targets.methods.workbench_methods`) on the same table and target.
 
     Returns :data:`COMPARISON_COLUMNS`, one row per region × method in the order given: the
     region's reduction r_i, base and target intensity and cap; the method's achieved province
-    reduction and fairness figures; ``error`` (None, or why the method cannot serve the table —
-    e.g. infeasible, an unknown method — with its figures left missing).
+    reduction and fairness figures; ``bound`` ("floor", "ceiling" or missing: the region was
+    clamped to a bound); ``error`` (None, or why the method cannot serve the table — e.g.
+    infeasible, an unknown method — with its figures left missing).
+
+    ``floor`` and ``ceiling`` (fractions) bound every region's reduction, the province target
+    still met exactly (:func:`~carbonctl.targets.bounds.bounded`).
     """
     chosen = list(workbench_methods() if methods is None else methods)
     frames = [
-        _method_rows(m, table, target, indicators=indicators, weights=weights) for m in chosen
+        _method_rows(m, table, target, floor, ceiling, indicators=indicators, weights=weights)
+        for m in chosen
     ]
     if not frames:
         return pd.DataFrame(columns=list(COMPARISON_COLUMNS))

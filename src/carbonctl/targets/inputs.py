@@ -24,6 +24,7 @@ __all__ = [
     "BASE_COLUMNS",
     "DEA_INPUT_COLUMNS",
     "FIGURE_COLUMNS",
+    "INPUT_NAMES",
     "allocation_table",
     "check_target",
     "read_allocation_input",
@@ -35,6 +36,16 @@ __all__ = [
 BASE_COLUMNS: tuple[str, ...] = ("region", "population", "gdp_base", "gdp_target", "co2_base")
 #: Inputs of ZSG-DEA that are not contracted (labour, capital stock, energy).
 DEA_INPUT_COLUMNS: tuple[str, ...] = ("labor", "capital", "energy")
+
+#: What a method may need beyond the base columns, in words, for a page that says why a method
+#: cannot run on the data at hand and what would let it: table columns and options a person sets.
+INPUT_NAMES: dict[str, tuple[str, str]] = {
+    "labor": ("从业人员（万人）", "employment (10^4 persons)"),
+    "capital": ("资本存量（亿元，可比价）", "capital stock (10^8 yuan, constant prices)"),
+    "energy": ("能源消费量（万吨标准煤）", "energy consumption (10^4 tce)"),
+    "mac": ("边际减排成本（元/吨二氧化碳）", "marginal abatement cost (yuan per tCO2)"),
+    "weights": ("由人设定的各指标权重", "indicator weights set by a person"),
+}
 
 #: What :func:`allocation_table` takes, one row per region: population, GDP at constant
 #: base-year prices, CO2 (tCO2) and CO2 from coal (tCO2, optional).

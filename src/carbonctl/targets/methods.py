@@ -28,6 +28,8 @@ from carbonctl.targets.zsg_dea import zsg_dea
 __all__ = [
     "INDICATOR_COLUMNS",
     "METHODS",
+    "SHAPLEY",
+    "Analysis",
     "Method",
     "allocate",
     "county_methods",
@@ -47,6 +49,7 @@ class Method:
     - ``name``: the name :func:`allocate` takes (``per_capita``); :attr:`cli_name` is the CLI's
       spelling (``per-capita``).
     - ``label_zh``, ``label_en``: what people read.
+    - ``explain_zh``, ``explain_en``: what the method does, in one line for the page.
     - ``inputs``: the table columns it needs (:data:`INDICATOR_COLUMNS` where the user names
       indicator columns).
     - ``options``: keyword arguments it needs besides the table and target (``weights``,
@@ -58,6 +61,8 @@ class Method:
     name: str
     label_zh: str
     label_en: str
+    explain_zh: str
+    explain_en: str
     run: Callable[..., Allocation]
     inputs: tuple[str, ...]
     options: tuple[str, ...] = ()
@@ -78,14 +83,53 @@ _INDEX_INPUTS = (*BASE_COLUMNS, INDICATOR_COLUMNS)
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        Method("equal", "同比例分解", "equal reduction", equal, BASE_COLUMNS),
-        Method("grandfather", "历史法", "grandfathering", grandfather, BASE_COLUMNS),
-        Method("per_capita", "人均法", "equal per capita", per_capita, BASE_COLUMNS),
-        Method("gdp", "GDP份额法", "GDP share", gdp, BASE_COLUMNS),
+        Method(
+            "equal",
+            "同比例分解",
+            "equal reduction",
+            "各地强度下降率相同，校准到全省目标恰好完成。",
+            "Every region cuts its intensity by the same rate, calibrated so that the province "
+            "meets its target exactly.",
+            equal,
+            BASE_COLUMNS,
+        ),
+        Method(
+            "grandfather",
+            "历史法",
+            "grandfathering",
+            "目标年排放配额按基准年排放量占比分配：贴近现状，但对已先行减排的地区不利。",
+            "Target-year caps in proportion to base-year emissions: close to today, but hard on "
+            "regions that cut early.",
+            grandfather,
+            BASE_COLUMNS,
+        ),
+        Method(
+            "per_capita",
+            "人均法",
+            "equal per capita",
+            "配额按常住人口占比分配，人均排放相同：人口多、排放少的地区压力小。",
+            "Caps in proportion to population (the same emissions per person): populous, "
+            "low-emitting regions are asked for less.",
+            per_capita,
+            BASE_COLUMNS,
+        ),
+        Method(
+            "gdp",
+            "GDP份额法",
+            "GDP share",
+            "配额按规划末年GDP占比分配，各地碳强度趋同：高碳地区降幅最大，低碳地区强度可能上升。",
+            "Caps in proportion to projected GDP (the same intensity everywhere): carbon-heavy "
+            "regions cut most, low-carbon ones may even rise.",
+            gdp,
+            BASE_COLUMNS,
+        ),
         Method(
             "index",
             "综合指数法",
             "weighted index",
+            "下降率与减排责任指数成正比，指数由人工设定权重的指标（人均GDP、碳强度等）合成。",
+            "Reductions in proportion to a burden index of indicators (GDP per person, "
+            "intensity …) with weights a person sets.",
             index,
             _INDEX_INPUTS,
             options=("weights",),
@@ -95,6 +139,9 @@ METHODS: dict[str, Method] = {
             "entropy_index",
             "熵权指数法",
             "entropy-weighted index",
+            "同综合指数法，指标权重由熵权法从各地数据差异中算出（能力、潜力、责任）。",
+            "As the weighted index, with the weights computed from the data by the entropy "
+            "method (capability, potential, responsibility).",
             entropy_index,
             _INDEX_INPUTS,
             options=("indicators",),
@@ -103,12 +150,45 @@ METHODS: dict[str, Method] = {
             "zsg_dea",
             "零和收益DEA",
             "ZSG-DEA",
+            "总量不变，按投入产出效率（从业人员、资本、能源→GDP）反复调剂配额，直到各地都有效率。",
+            "Redistributes caps at a fixed total by input–output efficiency (labour, capital, "
+            "energy → GDP) until every region is efficient.",
             zsg_dea,
             (*BASE_COLUMNS, *DEA_INPUT_COLUMNS),
             on_platform=False,
         ),
     )
 }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A view of an allocation that is not itself one, described like a :class:`Method` (labels,
+    one-line explanation, the table columns it needs) so that pages name it and say what it
+    needs; :func:`allocate` does not dispatch to it."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    explain_zh: str
+    explain_en: str
+    inputs: tuple[str, ...]
+    options: tuple[str, ...] = ()
+
+
+#: The cooperative-game view beside the methods (合作博弈): the abatement cost saved when regions
+#: trade their reductions, shared by the Shapley value
+#: (:func:`carbonctl.targets.shapley.allocation_shapley`); it needs each region's marginal
+#: abatement cost (``mac``).
+SHAPLEY = Analysis(
+    "shapley",
+    "沙普利值法",
+    "Shapley value",
+    "若各地可相互调剂减排任务，节约的减排总成本按各地的平均边际贡献（沙普利值）分摊。",
+    "If regions may trade their reductions, the abatement cost saved is shared by each "
+    "region's average marginal contribution (the Shapley value).",
+    (*BASE_COLUMNS, "mac"),
+)
 
 
 def method_names() -> tuple[str, ...]:

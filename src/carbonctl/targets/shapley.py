@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 
 from carbonctl.errors import CarbonctlError, InputError, InputErrors
+from carbonctl.targets.result import Allocation
 
 __all__ = [
     "MAX_PLAYERS",
     "TooManyPlayersError",
     "abatement_cost_game",
+    "allocation_shapley",
     "shapley",
 ]
 
@@ -143,6 +145,58 @@ def shapley(game: pd.DataFrame, value_column: str = "v") -> pd.DataFrame:
             "share": [float(p / grand) if grand else float("nan") for p in phi],
         }
     )
+
+
+def allocation_shapley(table: pd.DataFrame, allocation: Allocation) -> pd.DataFrame:
+    """The abatement cost-saving game (:func:`abatement_cost_game`) of an allocation and its
+    Shapley value (合作减排的成本节约分摊).
+
+    Region i's abatement is what its reduction asks of it against its base-year intensity,
+    a_i = (C0_i / G0_i) × G_T,i × r_i (in the unit of ``co2_base``); ``table`` must carry
+    ``mac``, the marginal abatement cost at a_i (e.g. yuan per tCO2). Returns ``region,
+    abatement, mac, shapley_value, share``; the values sum to the saving of the grand coalition
+    (in the unit of ``mac`` × ``co2_base``). A region with no abatement (r_i <= 0) or a missing
+    or non-positive MAC is an :class:`InputErrors` naming it.
+    """
+    regions = allocation.regions.reset_index(drop=True)
+    if "mac" not in table.columns:
+        raise InputErrors(
+            [
+                InputError(
+                    "the table has no marginal abatement cost",
+                    column="mac",
+                    expected="a column 'mac' with each region's marginal abatement cost",
+                )
+            ]
+        )
+    gt = table["gdp_target"].to_numpy(dtype=float)
+    abatement = (
+        regions["intensity_base"].to_numpy(dtype=float)
+        * gt
+        * regions["reduction"].to_numpy(dtype=float)
+    )
+    mac = pd.to_numeric(table["mac"], errors="coerce").to_numpy(dtype=float)
+    problems = [
+        InputError(
+            f"region {region!r} has {what}",
+            row=position + 2,
+            column=column,
+            expected=expected,
+        )
+        for position, (region, a, m) in enumerate(
+            zip(regions["region"].astype(str), abatement, mac, strict=True)
+        )
+        for what, column, expected, bad in (
+            ("no abatement to trade", "reduction", "a reduction above 0", not a > 0),
+            ("no usable marginal abatement cost", "mac", "a cost above 0", not m > 0),
+        )
+        if bad
+    ]
+    if problems:
+        raise InputErrors(problems)
+    players = pd.DataFrame({"region": regions["region"].astype(str), "abatement": abatement})
+    values = shapley(abatement_cost_game(players.assign(mac=mac)))
+    return players.assign(mac=mac).merge(values, on="region")
 
 
 def shapley_summary(table: pd.DataFrame, value_column: str = "v", *, where: str = "") -> dict:

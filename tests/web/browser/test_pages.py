@@ -89,13 +89,54 @@ def test_allocation_workbench_bars_and_map(page, login, small_demo_dataset):
 
     demo.load_demo(small_demo_dataset)
     login("analyst", "demo-analyst-2024")
-    page.goto("/targets/allocation/?target=0.17&base_year=2020")
+    page.goto("/targets/allocation/?plan=14th&target=17")
     page.wait_for_function("() => window.chartsReady === true", timeout=20000)
     regions = page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('map')).getOption().series[0].data.length"
     )
     assert regions == 11
+    # the bars carry the methods' names and the table's numbers (% with one decimal)
+    names = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('bars')).getOption()"
+        ".series.map(s => s.name)"
+    )
+    assert names == ["同比例分解", "历史法", "人均法", "GDP份额法", "熵权指数法"]
+    first = page.inner_text("#allocation tbody tr:first-child td:nth-child(2)")
+    bars = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('bars')).getOption().series[0].data[0]"
+    )
+    assert first.startswith(f"{bars:.1f}%")
+    # the map's picker switches to another method by name
+    page.select_option("#map-method", label="GDP份额法")
+    title = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('map')).getOption().title[0].text"
+    )
+    assert title.endswith("GDP份额法")
     assert hover_charts(page) == 2
+    assert page.console_errors == []
+
+
+def test_assessment_radar_shows_the_chosen_city_against_the_average(
+    page, login, small_demo_dataset
+):
+    from carbonctl.web import demo
+
+    demo.load_demo(small_demo_dataset)
+    login("analyst", "demo-analyst-2024")
+    page.goto("/targets/assessment/")
+    page.wait_for_function("() => window.chartsReady === true", timeout=20000)
+
+    def shown():
+        return page.evaluate(
+            "echarts.getInstanceByDom(document.getElementById('radar')).getOption()"
+            ".series[0].data.map(d => d.name)"
+        )
+
+    first = page.inner_text("#ranking tbody tr:first-child th")
+    assert shown() == ["各市平均", first]  # two outlines, never eleven
+    page.select_option("#radar-city", label="太原市")
+    assert shown() == ["各市平均", "太原市"]
+    assert hover_charts(page) == 1
     assert page.console_errors == []
 
 

@@ -39,6 +39,8 @@ class MethodOut(Schema):
     name: str
     label_zh: str
     label_en: str
+    explain_zh: str
+    explain_en: str
     inputs: list[str]
     options: list[str]
     on_platform: bool
@@ -51,6 +53,7 @@ class ComparisonRow(Schema):
     intensity_base: float | None
     intensity_target: float | None
     cap_tco2: float | None
+    bound: str | None
     achieved: float | None
     gini_per_capita_cap: float | None
     max_min_per_capita_cap: float | None
@@ -125,6 +128,8 @@ def methods(request):
             "name": m.name,
             "label_zh": m.label_zh,
             "label_en": m.label_en,
+            "explain_zh": m.explain_zh,
+            "explain_en": m.explain_en,
             "inputs": list(m.inputs),
             "options": list(m.options),
             "on_platform": m.on_platform,
@@ -153,15 +158,21 @@ def region_targets(request, adcode: Adcode):
 @router.get("/allocation", response={200: ComparisonOut, **ERRORS})
 def allocation(
     request,
+    plan: Name | None = None,
     target: Fraction | None = None,
     base_year: Year | None = None,
     growth: GrowthRate | None = None,
 ):
     """The workbench's methods side by side on the current data (one row per city × method;
-    a method that cannot serve the data has its reason in ``error``). Province roles only."""
+    a method that cannot serve the data has its reason in ``error``). ``plan`` is a key of the
+    plan registry (default ``15th``), whose base year and national target are the defaults;
+    rates are fractions. Province roles only."""
     _province_only(request, "targets.workbench")
     dataset = _dataset()
-    chosen = services.plan_choice(target=target, base_year=base_year, growth=growth)
+    try:
+        chosen = services.plan_choice(plan=plan, target=target, base_year=base_year, growth=growth)
+    except CarbonctlError as exc:
+        return Status(422, invalid_input(public_message(exc), input_problems(exc)))
     try:
         long = services.comparison(dataset, chosen["base_year"], chosen["growth"], chosen["target"])
     except CarbonctlError as exc:

@@ -8,6 +8,7 @@ import pandas as pd
 from django.db.models import Sum
 
 from carbonctl import refdata
+from carbonctl.budget.plans import DEFAULT_PLAN, find_plan
 from carbonctl.errors import CarbonctlError
 from carbonctl.evaluation import (
     Evaluation,
@@ -15,19 +16,22 @@ from carbonctl.evaluation import (
     assess_platform,
     assessment_table,
     platform_index_system,
+    radar_average,
     radar_scores,
 )
-from carbonctl.indicators import coal_fuel_names, default_target
+from carbonctl.evaluation import assessment_years as assessable_years
+from carbonctl.indicators import coal_fuel_names
 from carbonctl.targets import (
     FIGURE_COLUMNS,
+    Workbench,
     allocate,
     allocation_table,
-    compare,
+    bounded,
     county_methods,
     method_options,
-    pivot,
-    workbench_methods,
+    runnable_methods,
 )
+from carbonctl.targets import workbench as run_workbench
 from carbonctl.web.inventories.models import (
     Dataset,
     InventoryCell,
@@ -35,34 +39,47 @@ from carbonctl.web.inventories.models import (
     RegionCell,
     RegionTotal,
 )
-from carbonctl.web.regions.models import Region
 
 #: The starting assumption for the plan period's annual GDP growth (规划期GDP年均增速): a scenario
 #: the user changes on the workbench, not a statistic.
 DEFAULT_GROWTH = 0.05
 
 
-def plan_defaults() -> dict[str, object]:
-    """What the workbench and the target pages start from: the current five-year plan's cited
-    national target (:func:`carbonctl.indicators.default_target`; the 15th plan, base year 2025,
-    CO2 intensity −17 %)."""
-    plan = default_target()
+def plan_defaults(plan: str | None = None) -> dict[str, object]:
+    """What the workbench and the target pages start from: a five-year plan of the registry
+    (refdata five_year_plans.csv; default the current one, the 15th: base year 2025, national
+    CO2 intensity −17 %), its key, base year and national target, and the growth assumption.
+    An unknown plan is an :class:`~carbonctl.errors.UnknownNameError` listing the known ones."""
+    chosen = find_plan(plan or DEFAULT_PLAN)
     return {
-        "plan": plan.plan,
-        "base_year": plan.base_year,
-        "target": plan.intensity_reduction,
+        "plan": chosen.plan,
+        "base_year": chosen.base_year,
+        "target": chosen.co2_intensity_target,
         "growth": DEFAULT_GROWTH,
     }
 
 
 def plan_choice(
-    *, target: float | None = None, base_year: int | None = None, growth: float | None = None
+    *,
+    plan: str | None = None,
+    target: float | None = None,
+    base_year: int | None = None,
+    growth: float | None = None,
 ) -> dict[str, object]:
     """The plan, target, base year and growth a workbench run uses: what the user gave, the
-    :func:`plan_defaults` for the rest (the page and the API read the same way)."""
+    chosen plan's :func:`plan_defaults` for the rest (the page and the API read the same
+    way; the page takes the base year from the plan, the API may ask for another)."""
     given = {"target": target, "base_year": base_year, "growth": growth}
-    defaults = plan_defaults()
+    defaults = plan_defaults(plan)
     return {k: defaults[k] if given.get(k) is None else given[k] for k in defaults}
+
+
+def city_years(dataset: Dataset) -> list[int]:
+    """The years in which the dataset holds city figures, oldest first."""
+    years = MacroFigure.objects.filter(dataset=dataset, region__level="city").values_list(
+        "year", flat=True
+    )
+    return sorted(set(years))
 
 
 def region_figures(
@@ -113,16 +130,53 @@ def region_table(
     return allocation_table(figures, annual_growth, where=where)
 
 
+def city_history(dataset: Dataset) -> pd.DataFrame:
+    """Every year's city figures (:func:`region_figures`): the history the workbench's record
+    five-year intensity fall is computed from."""
+    return region_figures(dataset, city_years(dataset), level="city")
+
+
+def workbench(
+    dataset: Dataset,
+    base_year: int,
+    growth: float,
+    target: float,
+    *,
+    floor: float | None = None,
+    ceiling: float | None = None,
+) -> Workbench:
+    """The workbench on the cities' table of ``base_year`` (:func:`carbonctl.targets.workbench`):
+    every method the platform's figures serve, within the bounds, with the flags against the
+    dataset's own history."""
+    return run_workbench(
+        city_table(dataset, base_year, growth),
+        target,
+        history=city_history(dataset),
+        floor=floor,
+        ceiling=ceiling,
+    )
+
+
 def comparison(dataset: Dataset, base_year: int, growth: float, target: float) -> pd.DataFrame:
-    """Every workbench method on the cities' table (:func:`carbonctl.targets.compare`, long)."""
-    return compare(city_table(dataset, base_year, growth), target, workbench_methods())
+    """Every method the cities' table serves, side by side (the workbench's long table)."""
+    return workbench(dataset, base_year, growth, target).comparison
 
 
 def propose(
-    user, dataset: Dataset, *, method: str, target: float, base_year: int, growth: float, plan: str
+    user,
+    dataset: Dataset,
+    *,
+    method: str,
+    target: float,
+    base_year: int,
+    growth: float,
+    plan: str,
+    floor: float | None = None,
+    ceiling: float | None = None,
 ):
     """Record an allocation proposal, recomputed here from the data (never taken from the
-    browser), with its audit entry. Province administrators and analysts propose."""
+    browser), within the bounds if given, with its audit entry (which names the bounds).
+    Province administrators and analysts propose."""
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
@@ -133,10 +187,17 @@ def propose(
 
     if not can_propose_allocation(user):
         raise PermissionDenied("only province administrators and analysts propose allocations")
-    if method not in workbench_methods():
-        raise CarbonctlError(f"unknown method {method!r}")
     table = city_table(dataset, base_year, growth)
+    if method not in runnable_methods(table):
+        raise CarbonctlError(f"unknown method {method!r}")
     allocation = allocate(method, table, target, **method_options(method))
+    if floor is not None or ceiling is not None:
+        allocation = bounded(allocation, table, floor=floor, ceiling=ceiling)
+    bounds = "".join(
+        f", {name} {value:.1%}"
+        for name, value in (("floor", floor), ("ceiling", ceiling))
+        if value is not None
+    )
     reductions = {str(r.region): float(r.reduction) for r in allocation.regions.itertuples()}
     with transaction.atomic():
         proposal = Proposal.objects.create(
@@ -154,7 +215,7 @@ def propose(
             AuditEntry.Action.CREATE,
             proposal,
             after=snapshot(proposal),
-            summary=f"{method} allocation of {target:.1%} for {plan}",
+            summary=f"{method} allocation of {target:.1%} for {plan}{bounds}",
         )
     return proposal
 
@@ -263,38 +324,27 @@ def assess(dataset: Dataset, year: int) -> tuple[pd.DataFrame, Evaluation]:
     return table, assess_platform(table)
 
 
-def city_names() -> dict[str, str]:
-    """City adcode -> Chinese name."""
-    return dict(Region.objects.filter(level="city").values_list("adcode", "name_zh"))
-
-
-def proposal_rows(proposal) -> list[dict]:
-    """A proposal's reductions as rows of city name and reduction, in the proposal's order."""
-    names = city_names()
-    return [{"name": names.get(k, k), "reduction": v} for k, v in proposal.reductions.items()]
-
-
-def named_reductions(comparison: pd.DataFrame) -> pd.DataFrame:
-    """The comparison pivoted to region × method (:func:`carbonctl.targets.pivot`) with each
-    city's name as the second column: what the workbench shows and exports."""
-    table = pivot(comparison).reset_index()
-    table.insert(1, "name", table["region"].map(city_names()).fillna(table["region"]))
-    return table
+def assessment_years(dataset: Dataset) -> list[int]:
+    """The years the assessment can rank (:func:`carbonctl.evaluation.assessment_years`: the city
+    figures of the year and of the year before), oldest first."""
+    return assessable_years(city_history(dataset))
 
 
 def ranking(dataset: Dataset, year: int) -> tuple[pd.DataFrame, Evaluation]:
-    """The cities' assessment of ``year`` ranked (rank, region, name, score and the
-    indicators), and the evaluation it comes from."""
+    """The cities' assessment of ``year`` ranked (rank, region, score and the indicators), and
+    the evaluation it comes from."""
     table, result = assess(dataset, year)
     ranked = result.regions.merge(table, on="region").sort_values("rank")
-    ranked["name"] = ranked["region"].map(city_names()).fillna(ranked["region"])
     ranked["rank"] = ranked["rank"].astype(int)
-    return ranked, result
+    return ranked.reset_index(drop=True), result
 
 
-def radar_values(ranking: pd.DataFrame) -> list[list[float]]:
-    """Each city's indicators scaled 0-100 across the cities, 100 = best (for radar charts)."""
-    return radar_scores(ranking).to_numpy().tolist()
+def radar(ranking: pd.DataFrame) -> tuple[list[list[float]], list[float]]:
+    """Each city's indicators scaled 0-100 across the cities (100 = the best city of the year),
+    in the ranking's order, and the cities' average of each (the outline a city is drawn
+    against)."""
+    scores = radar_scores(ranking)
+    return scores.to_numpy().tolist(), radar_average(scores).tolist()
 
 
 def decompose_city(

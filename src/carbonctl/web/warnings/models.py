@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +44,12 @@ class WarningRule(models.Model):
         ]
         verbose_name = _("预警规则")
         verbose_name_plural = _("预警规则")
+
+    @property
+    def name(self) -> str:
+        """The rule's name in the active language (its record's ``name_en`` in English)."""
+        english = (get_language() or "").startswith("en") and (self.record or {}).get("name_en")
+        return str(english or self.name_zh)
 
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.rule_id} v{self.version})"

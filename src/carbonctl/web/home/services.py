@@ -383,9 +383,12 @@ _SEVERITY = Case(
 
 
 def subject_of(warning: Warning) -> str:
-    """A warning's subject in the active language: a region's name, else the stored name."""
+    """A warning's subject in the active language: a region's or an enterprise's name, else
+    the stored name (a project's, as filed)."""
     if warning.subject_kind == Warning.SubjectKind.REGION and warning.subject.isdigit():
         return label("region", warning.subject)
+    if warning.enterprise_id is not None:
+        return warning.enterprise.name
     return warning.subject_name or warning.subject
 
 
@@ -405,6 +408,7 @@ def open_warnings(user, limit: int) -> list[dict]:
     rows = (
         warnings.warnings_for(user)
         .filter(status=Warning.Status.OPEN, level__in=[Warning.Level.RED, Warning.Level.YELLOW])
+        .select_related("enterprise")
         .annotate(severity=_SEVERITY)
         .order_by("-severity", "-period", "subject", "pk")
     )
@@ -511,6 +515,32 @@ def _chart_labels() -> dict[str, str]:
     }
 
 
+def this_year(series: dict, nowcast: dict | None) -> dict | None:
+    """The months of the electricity page's monthly series in the latest nowcast's year (one
+    year against the same months of the year before, as the chart says)."""
+    if nowcast is None:
+        return None
+    keep = [i for i, month in enumerate(series["months"]) if month[:4] == nowcast["month"][:4]]
+    return {
+        key: [series[key][i] for i in keep] for key in ("months", "tco2", "lo", "hi", "previous")
+    }
+
+
+def comparison_text(comparison: dict | None) -> dict | None:
+    """An official's comparison figures (the province's total and average, its intensity) as
+    people read them (万吨 with separators, intensity with three decimals)."""
+    if not comparison:
+        return None
+    return {
+        "level": comparison["level"],
+        "province": format_quantity(comparison["province_tco2"], "万吨", 1, grouping=True),
+        "average": format_quantity(comparison["average_tco2"], "万吨", 1, grouping=True),
+        "intensity": floatformat(comparison["province_intensity"], 3)
+        if comparison["province_intensity"] is not None
+        else None,
+    }
+
+
 def region_home(user, focus: Region, year: int | None = None) -> dict:
     """The home page of a province role or an official: the focus region's stat panels,
     its regions below graded by the barometer, what needs attention and the latest nowcast."""
@@ -567,13 +597,14 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
     assessment = electricity.current_assessment() if can_view_electricity(user) else None
     if assessment is not None:
         nowcast = electricity.latest_nowcast(assessment, focus.adcode)
-        series = electricity.monthly_series(assessment, focus.adcode)
+        series = this_year(electricity.monthly_series(assessment, focus.adcode), nowcast)
         stats.append(nowcast_stat(nowcast, _url("electricity:page", region=focus.adcode)))
     regions, level, parent = shown_regions(focus)
     rows = region_rows(dataset, year, regions, grades)
     map_shown = focus.level != Region.Level.COUNTY and any(r["tco2"] is not None for r in rows)
     chart = {
         "map": {
+            "level": level,
             "url": reverse("inventories:map", args=[level]),
             "regions": rows,
             "colours": {"red": "#c0392b", "yellow": "#f1c40f", "green": "#2e8b57", "": "#b0b8bf"},
@@ -589,6 +620,7 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
         "dataset": dataset,
         "year": year,
         "data": data,
+        "comparison": comparison_text(data["comparison"]) if data else None,
         "stats": stats,
         "period": period,
         "rows": rows,

@@ -11,6 +11,7 @@
   const data = JSON.parse(source.textContent);
   const words = data.labels;
   const big = document.body.classList.contains("screen");
+  const english = document.documentElement.lang.startsWith("en");
   const theme = big ? "dark" : null;
   const font = big ? 15 : 12;
   const base = big ? { backgroundColor: "transparent", textStyle: { fontSize: font } } : {};
@@ -63,7 +64,8 @@
               nameProperty: "name",
               selectedMode: false,
               label: {
-                show: true,
+                // county names in English are too long to fit: the tooltip names them
+                show: data.map.level === "city" || !english,
                 fontSize: big ? 14 : 11,
                 color: "#1f2933",
                 formatter: (p) => (byCode[p.name] || {}).name || "",

@@ -119,9 +119,7 @@ def test_every_role_s_home_page_draws_without_errors_or_horizontal_scroll(
     assert len(seen["home-county_official-zh"]["charts"]) == 2
     assert seen["home-enterprise_reporter-zh"]["charts"] == []
     assert seen["home-public-zh"]["charts"] == seen["home-anonymous-zh"]["charts"] == []
-    assert sorted(p.name for p in screenshots.glob("home-*.png")) == sorted(
-        f"{n}.png" for n in seen
-    )
+    assert all((screenshots / f"{name}.png").stat().st_size > 0 for name in seen)
 
 
 def test_the_map_opens_a_region_and_the_public_sees_the_published_chart(

@@ -324,33 +324,39 @@ def shown_regions(focus: Region) -> tuple[list[Region], str, str]:
 def region_rows(
     dataset: Dataset | None, year: int | None, regions: list[Region], grades: dict[str, dict]
 ) -> list[dict]:
-    """Each region's figures for the map and its table: CO2 of ``year`` (万吨), the change of
-    its intensity on the year before, and its barometer grade (level, achieved and required
-    reduction); a link to the region's inventory page."""
-    figures = pd.DataFrame(columns=["region", "year", "co2_tco2", "gdp_constant"])
+    """Each region's figures for the map and its table: CO2 of ``year`` (万吨; the region's
+    inventory trend), the change of its intensity on the year before (where both years have a
+    GDP), and its barometer grade (level, achieved and required reduction); a link to the
+    region's inventory page."""
+    tco2: dict[str, float] = {}
+    intensity_change: dict[str, float] = {}
     if dataset is not None and year is not None and regions:
+        years = (year - 1, year)
+        co2 = {
+            (region.adcode, t["year"]): t["tco2"]
+            for region in regions
+            for t in inventories.region_trend(dataset, region)
+            if t["year"] in years
+        }
+        tco2 = {code: amount for (code, y), amount in co2.items() if y == year}
         level = regions[0].level
         parent = regions[0].parent_id if level == Region.Level.COUNTY else ""
-        figures = region_figures(dataset, [year - 1, year], level=level, parent=parent or "")
-        figures = figures[figures["region"].isin([r.adcode for r in regions])].reset_index(
-            drop=True
+        gdp = region_figures(dataset, list(years), level=level, parent=parent or "")
+        table = pd.DataFrame(
+            [
+                (row.region, row.year, co2[(row.region, row.year)], row.gdp_constant)
+                for row in gdp.itertuples(index=False)
+                if (row.region, row.year) in co2
+                and not pd.isna(row.gdp_constant)
+                and row.gdp_constant > 0
+            ],
+            columns=["region", "year", "co2_tco2", "gdp_constant"],
         )
-    intensity_change: dict[str, float] = {}
-    tco2: dict[str, float] = {}
-    if not figures.empty:
-        known = figures.dropna(subset=["gdp_constant"])
-        known = known[known["gdp_constant"] > 0].reset_index(drop=True)
-        if not known.empty:
-            try:
-                values = co2_intensity(known, gdp_unit="亿元")
-                change = year_on_year_change(known, values)
-            except InputError:
-                change = pd.Series(dtype=float)
-            for row, value in zip(known.itertuples(index=False), change, strict=True):
+        if not table.empty:
+            change = year_on_year_change(table, co2_intensity(table, gdp_unit="亿元"))
+            for row, value in zip(table.itertuples(index=False), change, strict=True):
                 if row.year == year and not pd.isna(value):
                     intensity_change[row.region] = float(value)
-        current = figures[figures["year"] == year]
-        tco2 = {r.region: r.co2_tco2 for r in current.itertuples() if not pd.isna(r.co2_tco2)}
     rows = []
     for region in regions:
         grade = grades.get(region.adcode)

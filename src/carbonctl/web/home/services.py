@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -37,7 +38,9 @@ from carbonctl.web.accounts.permissions import (
 from carbonctl.web.accounts.scope import regions_for, submissions_for
 from carbonctl.web.budget import pages as budget_pages
 from carbonctl.web.budget import services as budgets
+from carbonctl.web.budget.models import LedgerEntry
 from carbonctl.web.electricity import services as electricity
+from carbonctl.web.electricity.models import Estimate
 from carbonctl.web.inventories import services as inventories
 from carbonctl.web.inventories.models import Dataset, Disclosure
 from carbonctl.web.labels import label
@@ -48,7 +51,7 @@ from carbonctl.web.submissions.models import Submission
 from carbonctl.web.targets.services import region_figures
 from carbonctl.web.warnings import labels as warning_labels
 from carbonctl.web.warnings import services as warnings
-from carbonctl.web.warnings.models import Warning
+from carbonctl.web.warnings.models import Warning, WarningRule
 
 #: Tones of a status (the colour of its word): good (green), warn (amber), bad (red), none.
 GOOD, WARN, BAD, NONE = "good", "warn", "bad", "none"
@@ -64,6 +67,21 @@ TICKER_WARNINGS = 20
 LIST_ROWS = 10
 #: The reviewer's steps a project waits for (评估, 审查决定, 重新审查).
 AWAITING_REVIEW = (Project.Status.SUBMITTED, Project.Status.ASSESSED, Project.Status.RE_REVIEW)
+
+
+#: Seconds the figures of a loaded dataset, assessment or ledger state are kept between
+#: requests: they do not change under their key (a new load is a new record, the ledger only
+#: grows), so the time only bounds the memory.
+KEPT_SECONDS = 3600
+
+
+def kept(key: str, compute):
+    """``compute()``, kept in the cache under ``key`` for :data:`KEPT_SECONDS`."""
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEPT_SECONDS)
+    return found
 
 
 @dataclass
@@ -196,19 +214,36 @@ def progress_stat(grade: dict | None, link: str | None) -> Stat:
     )
 
 
-def budget_stat(
-    record: dict | None, monthly: pd.DataFrame, year: int | None, link: str | None
-) -> Stat:
+def budget_figures(focus: Region) -> dict | None:
+    """The focus region's carbon budget of the current year (the latest year with monthly
+    data): the budget app's record (:func:`carbonctl.web.budget.services.show`), the last month
+    with data and the use of the pro-rated budget
+    (:func:`carbonctl.web.budget.pages.pro_rata_use`); None without monthly data."""
+    monthly = budgets.monthly_table([focus.adcode])
+    year = budgets.current_year(monthly)
+    if year is None:
+        return None
+    record = budgets.show(focus.adcode, year, monthly=monthly)
+    return {
+        "year": year,
+        "budget_tco2": record["budget_tco2"],
+        "actual_tco2": record["actual_tco2"],
+        "headroom_tco2": record["headroom_tco2"],
+        "month": budget_pages.data_month(monthly, focus.adcode, year),
+        "use": budget_pages.pro_rata_use(monthly, focus.adcode, year, record["budget_tco2"]),
+    }
+
+
+def budget_stat(figures: dict | None, link: str | None) -> Stat:
     """The year's carbon budget used: emissions to date over the year's budget, beside the
     share of the year elapsed (months with data); the status follows the budget app's use of
-    the pro-rated budget (:func:`carbonctl.web.budget.pages.pro_rata_use`)."""
+    the pro-rated budget (:func:`budget_figures`)."""
+    year = figures["year"] if figures else None
     title = _("%(year)s年碳排放预算使用") % {"year": year} if year else _("碳排放预算使用")
-    if record is None or not record["budget_tco2"]:
+    if figures is None or not figures["budget_tco2"]:
         return Stat("budget", title, MISSING, status=_("尚无预算"), link=link)
-    region, budget = record["region"], record["budget_tco2"]
-    month = budget_pages.data_month(monthly, region, year)
-    use = budget_pages.pro_rata_use(monthly, region, year, budget)
-    if record["headroom_tco2"] < 0:
+    budget, month, use = figures["budget_tco2"], figures["month"], figures["use"]
+    if figures["headroom_tco2"] < 0:
         status, tone = _("超出预算"), BAD
     elif use is not None and use > 1:
         status, tone = _("超进度使用"), WARN
@@ -223,14 +258,14 @@ def budget_stat(
     notes.append(
         _("已排放 %(actual)s / 预算 %(budget)s 万吨")
         % {
-            "actual": format_quantity(record["actual_tco2"], "万吨", 0, grouping=True),
+            "actual": format_quantity(figures["actual_tco2"], "万吨", 0, grouping=True),
             "budget": format_quantity(budget, "万吨", 0, grouping=True),
         }
     )
     return Stat(
         "budget",
         title,
-        format_quantity(record["actual_tco2"] / budget, "%", 1),
+        format_quantity(figures["actual_tco2"] / budget, "%", 1),
         _("已用"),
         status=status,
         tone=tone,
@@ -303,7 +338,19 @@ def nowcast_stat(nowcast: dict | None, link: str | None) -> Stat:
 
 def barometer_grades() -> tuple[str | None, dict[str, dict]]:
     """The latest barometer period and every region's grade in it (the warnings app's stored
-    results, :func:`carbonctl.web.warnings.services.level_of_regions`)."""
+    results, :func:`carbonctl.web.warnings.services.level_of_regions`), kept while the
+    barometer's warnings and the rules stay as they are (a run or an action changes a
+    warning's time stamp; a rule's change is a new version)."""
+    state = Warning.objects.filter(rule__kind="barometer").aggregate(
+        changed=Max("updated_at"), count=Count("pk")
+    )
+    changed = state["changed"].timestamp() if state["changed"] else None
+    rules = WarningRule.objects.aggregate(n=Max("pk"))["n"]
+    key = f"home:grades:{changed}:{state['count']}:{rules}"
+    return kept(key, latest_grades)
+
+
+def latest_grades() -> tuple[str | None, dict[str, dict]]:
     latest = warnings.level_of_regions()
     if not latest:
         return None, {}
@@ -321,42 +368,62 @@ def shown_regions(focus: Region) -> tuple[list[Region], str, str]:
     return [focus], "county", focus.parent_id or ""
 
 
+def region_figures_of(dataset: Dataset, year: int, regions: list[Region]) -> dict:
+    """CO2 of ``year`` (the regions' inventory trends) and the change of intensity on the year
+    before (where both years have a GDP), by adcode: ``{"tco2": …, "change": …}``."""
+    years = (year - 1, year)
+    co2 = {
+        (region.adcode, t["year"]): t["tco2"]
+        for region in regions
+        for t in inventories.region_trend(dataset, region)
+        if t["year"] in years
+    }
+    level = regions[0].level
+    parent = regions[0].parent_id if level == Region.Level.COUNTY else ""
+    gdp = region_figures(dataset, list(years), level=level, parent=parent or "")
+    table = pd.DataFrame(
+        [
+            (row.region, row.year, co2[(row.region, row.year)], row.gdp_constant)
+            for row in gdp.itertuples(index=False)
+            if (row.region, row.year) in co2
+            and not pd.isna(row.gdp_constant)
+            and row.gdp_constant > 0
+        ],
+        columns=["region", "year", "co2_tco2", "gdp_constant"],
+    )
+    change: dict[str, float] = {}
+    if not table.empty:
+        values = year_on_year_change(table, co2_intensity(table, gdp_unit="亿元"))
+        for row, value in zip(table.itertuples(index=False), values, strict=True):
+            if row.year == year and not pd.isna(value):
+                change[row.region] = float(value)
+    return {
+        "tco2": {code: amount for (code, y), amount in co2.items() if y == year},
+        "change": change,
+    }
+
+
 def region_rows(
     dataset: Dataset | None, year: int | None, regions: list[Region], grades: dict[str, dict]
 ) -> list[dict]:
-    """Each region's figures for the map and its table: CO2 of ``year`` (万吨; the region's
-    inventory trend), the change of its intensity on the year before (where both years have a
-    GDP), and its barometer grade (level, achieved and required reduction); a link to the
-    region's inventory page."""
+    """Each region's figures for the map and its table: CO2 of ``year`` (万吨), the change of
+    its intensity on the year before (:func:`region_figures_of`, kept for the dataset), and
+    its barometer grade (level, achieved and required reduction); a link to the region's
+    inventory page."""
     tco2: dict[str, float] = {}
     intensity_change: dict[str, float] = {}
     if dataset is not None and year is not None and regions:
-        years = (year - 1, year)
-        co2 = {
-            (region.adcode, t["year"]): t["tco2"]
-            for region in regions
-            for t in inventories.region_trend(dataset, region)
-            if t["year"] in years
-        }
-        tco2 = {code: amount for (code, y), amount in co2.items() if y == year}
-        level = regions[0].level
-        parent = regions[0].parent_id if level == Region.Level.COUNTY else ""
-        gdp = region_figures(dataset, list(years), level=level, parent=parent or "")
-        table = pd.DataFrame(
+        key = ":".join(
             [
-                (row.region, row.year, co2[(row.region, row.year)], row.gdp_constant)
-                for row in gdp.itertuples(index=False)
-                if (row.region, row.year) in co2
-                and not pd.isna(row.gdp_constant)
-                and row.gdp_constant > 0
-            ],
-            columns=["region", "year", "co2_tco2", "gdp_constant"],
+                "home:regions",
+                str(dataset.pk),
+                str(dataset.loaded_at.timestamp()),
+                str(year),
+                ",".join(r.adcode for r in regions),
+            ]
         )
-        if not table.empty:
-            change = year_on_year_change(table, co2_intensity(table, gdp_unit="亿元"))
-            for row, value in zip(table.itertuples(index=False), change, strict=True):
-                if row.year == year and not pd.isna(value):
-                    intensity_change[row.region] = float(value)
+        found = kept(key, lambda: region_figures_of(dataset, year, regions))
+        tco2, intensity_change = found["tco2"], found["change"]
     rows = []
     for region in regions:
         grade = grades.get(region.adcode)
@@ -427,13 +494,14 @@ def warning_counts(user) -> dict[str, int]:
     return {level: counts.get(level, 0) for level in (Warning.Level.RED, Warning.Level.YELLOW)}
 
 
-def attention(user) -> list[dict]:
+def attention(user, counts: dict[str, int] | None = None) -> list[dict]:
     """What needs attention (本月待办 / 需关注), each a count and a link the user may open: open
     red and yellow warnings, late reports (the late-data rule's open warnings), projects
-    waiting for the user's review and submissions waiting for review. Only what the role has."""
+    waiting for the user's review and submissions waiting for review. Only what the role has.
+    ``counts``: the open warnings by level, when the caller has counted them already."""
     items = []
     if can_view_warnings(user):
-        counts = warning_counts(user)
+        counts = counts or warning_counts(user)
         for level, tone, words in (
             (Warning.Level.RED, BAD, _("未处理的红色预警")),
             (Warning.Level.YELLOW, WARN, _("未处理的黄色预警")),
@@ -521,6 +589,12 @@ def _chart_labels() -> dict[str, str]:
     }
 
 
+def nowcast_figures(assessment, focus: Region) -> tuple[dict | None, dict | None]:
+    """The latest nowcast of the focus region and the monthly series of its year."""
+    nowcast = electricity.latest_nowcast(assessment, focus.adcode)
+    return nowcast, this_year(electricity.monthly_series(assessment, focus.adcode), nowcast)
+
+
 def this_year(series: dict, nowcast: dict | None) -> dict | None:
     """The months of the electricity page's monthly series in the latest nowcast's year (one
     year against the same months of the year before, as the chart says)."""
@@ -559,7 +633,8 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
     inventory_link = _url("inventories:region", focus.adcode, year=year)
     stats: list[Stat] = []
     if data is not None:
-        co2_change, intensity_change = yearly_changes(data["trend"], year)
+        key = f"home:changes:{dataset.pk}:{dataset.loaded_at.timestamp()}:{year}:{focus.adcode}"
+        co2_change, intensity_change = kept(key, lambda: yearly_changes(data["trend"], year))
         stats += [
             co2_stat(data["total"], co2_change, year, inventory_link),
             intensity_stat(data["total"], intensity_change, year, inventory_link),
@@ -572,23 +647,17 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
             _url("warnings:barometer", period=period) if warnings_link and period else None,
         )
     )
-    budget_year = budgets.current_year()
     if can_view_budget(user):
-        record, monthly = None, pd.DataFrame(columns=["region", "year", "month", "tco2"])
-        if budget_year is not None:
-            shown = budgets.overview(budget_year, [focus])
-            record = shown[0] if shown else None
-            monthly = budgets.monthly_table([focus.adcode])
-        stats.append(
-            budget_stat(
-                record,
-                monthly,
-                budget_year,
-                _url("budget:region", focus.adcode, year=budget_year),
-            )
+        # the ledger only grows and estimates come in new rows: their last ids name the state
+        ledger = LedgerEntry.objects.aggregate(n=Max("pk"))["n"]
+        estimates = Estimate.objects.aggregate(n=Max("pk"))["n"]
+        figures = kept(
+            f"home:budget:{focus.adcode}:{ledger}:{estimates}", lambda: budget_figures(focus)
         )
-    if warnings_link:
-        counts = warning_counts(user)
+        year_of_budget = figures["year"] if figures else None
+        stats.append(budget_stat(figures, _url("budget:region", focus.adcode, year=year_of_budget)))
+    counts = warning_counts(user) if warnings_link else None
+    if counts is not None:
         stats.append(
             warnings_stat(
                 counts[Warning.Level.RED],
@@ -602,8 +671,10 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
     nowcast, series = None, None
     assessment = electricity.current_assessment() if can_view_electricity(user) else None
     if assessment is not None:
-        nowcast = electricity.latest_nowcast(assessment, focus.adcode)
-        series = this_year(electricity.monthly_series(assessment, focus.adcode), nowcast)
+        nowcast, series = kept(
+            f"home:nowcast:{assessment.pk}:{focus.adcode}",
+            lambda: nowcast_figures(assessment, focus),
+        )
         stats.append(nowcast_stat(nowcast, _url("electricity:page", region=focus.adcode)))
     regions, level, parent = shown_regions(focus)
     rows = region_rows(dataset, year, regions, grades)
@@ -635,7 +706,7 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
         },
         "map_shown": map_shown,
         "map_level": level,
-        "attention": attention(user),
+        "attention": attention(user, counts),
         "warnings": open_warnings(user, TOP_WARNINGS) if warnings_link else [],
         "warnings_url": reverse("warnings:centre") if warnings_link else None,
         "nowcast": nowcast,

@@ -482,3 +482,30 @@ def test_no_internal_key_reaches_the_chinese_home_page(client, world, role):
         key for key in page_keys("zh") if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text)
     }
     assert shown == set()
+
+
+def test_kept_figures_follow_a_new_ledger_entry_and_a_changed_grade(client, world):
+    """The home page keeps figures in the cache under keys that name their state: an approved
+    budget adjustment (a new ledger entry) and a re-graded city show at once."""
+    from carbonctl.web.budget import services as budgets
+
+    login(client, world, ADMIN)
+    before = stats_of(client.get("/"))["budget"].value
+    request = budgets.request_adjustment(
+        world["users"][ANALYST],
+        region="140000",
+        year=2026,
+        reason_code="gdp_revision",
+        amount_tco2=50e6,
+        reason="测试",
+    )
+    budgets.decide_adjustment(world["users"][REVIEWER], request, approve=True)
+    record = budgets.show("140000", 2026)
+    after = stats_of(client.get("/"))["budget"].value
+    assert after != before
+    assert after == format_quantity(record["actual_tco2"] / record["budget_tco2"], "%", 1)
+    datong = grade("140200")
+    datong.level = "green" if datong.level != "green" else "red"
+    datong.save()
+    regions = {r["adcode"]: r for r in chart(client.get("/"))["map"]["regions"]}
+    assert regions["140200"]["level"] == datong.level

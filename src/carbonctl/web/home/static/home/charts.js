@@ -62,6 +62,8 @@
               type: "map",
               map: "home-regions",
               nameProperty: "name",
+              top: 10,
+              bottom: 10,
               selectedMode: false,
               label: {
                 // county names in English are too long to fit: the tooltip names them

@@ -509,3 +509,14 @@ def test_kept_figures_follow_a_new_ledger_entry_and_a_changed_grade(client, worl
     datong.save()
     regions = {r["adcode"]: r for r in chart(client.get("/"))["map"]["regions"]}
     assert regions["140200"]["level"] == datong.level
+
+
+def test_a_budget_the_budget_app_cannot_forecast_says_so(client, world):
+    """With one complete year of monthly history the budget app cannot forecast the year: the
+    home page says so instead of failing."""
+    Estimate.objects.filter(region_id="140000", month__startswith="2024").delete()
+    login(client, world, ANALYST)
+    response = client.get("/")
+    assert response.status_code == 200
+    budget = stats_of(response)["budget"]
+    assert (budget.value, budget.status) == ("–", "暂无法计算")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from carbonctl import budget as budget_core
 from carbonctl import refdata
 from carbonctl.display import MISSING, format_quantity, to_display
-from carbonctl.errors import InputError
+from carbonctl.errors import CarbonctlError, InputError
 from carbonctl.indicators import co2_intensity, year_on_year_change
 from carbonctl.web.accounts.permissions import (
     Capability,
@@ -216,14 +216,22 @@ def progress_stat(grade: dict | None, link: str | None) -> Stat:
 
 def budget_figures(focus: Region) -> dict | None:
     """The focus region's carbon budget of the current year (the latest year with monthly
-    data): the budget app's record (:func:`carbonctl.web.budget.services.show`), the last month
-    with data and the use of the pro-rated budget
-    (:func:`carbonctl.web.budget.pages.pro_rata_use`); None without monthly data."""
+    data): the budget app's record (:func:`carbonctl.web.budget.services.overview`: regions
+    without a budget have none), the last month with data and the use of the pro-rated budget
+    (:func:`carbonctl.web.budget.pages.pro_rata_use`); None without monthly data or budget,
+    ``{"year", "unknown": True}`` when the budget app cannot compute the record (too little
+    monthly history for its forecast)."""
     monthly = budgets.monthly_table([focus.adcode])
     year = budgets.current_year(monthly)
     if year is None:
         return None
-    record = budgets.show(focus.adcode, year, monthly=monthly)
+    try:
+        shown = budgets.overview(year, [focus])
+    except CarbonctlError:
+        return {"year": year, "unknown": True}
+    if not shown:
+        return None
+    record = shown[0]
     return {
         "year": year,
         "budget_tco2": record["budget_tco2"],
@@ -240,6 +248,9 @@ def budget_stat(figures: dict | None, link: str | None) -> Stat:
     the pro-rated budget (:func:`budget_figures`)."""
     year = figures["year"] if figures else None
     title = _("%(year)s年碳排放预算使用") % {"year": year} if year else _("碳排放预算使用")
+    if figures is not None and figures.get("unknown"):
+        notes = [_("月度数据不足以预测全年，见预算页面。")]
+        return Stat("budget", title, MISSING, status=_("暂无法计算"), notes=notes, link=link)
     if figures is None or not figures["budget_tco2"]:
         return Stat("budget", title, MISSING, status=_("尚无预算"), link=link)
     budget, month, use = figures["budget_tco2"], figures["month"], figures["use"]
@@ -650,7 +661,8 @@ def region_home(user, focus: Region, year: int | None = None) -> dict:
     if can_view_budget(user):
         # the ledger only grows and estimates come in new rows: their last ids name the state
         ledger = LedgerEntry.objects.aggregate(n=Max("pk"))["n"]
-        estimates = Estimate.objects.aggregate(n=Max("pk"))["n"]
+        estimates = Estimate.objects.aggregate(last=Max("pk"), count=Count("pk"))
+        estimates = f"{estimates['last']}-{estimates['count']}"  # an assessment may be deleted
         figures = kept(
             f"home:budget:{focus.adcode}:{ledger}:{estimates}", lambda: budget_figures(focus)
         )

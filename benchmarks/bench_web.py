@@ -1,4 +1,5 @@
-"""Benchmark: 20 concurrent clients on the overview page and the inventory API for 30 s.
+"""Benchmark: 20 concurrent clients on the home page (the province's, for the analyst) and the
+inventory API for 30 s.
 
 Goal on the 2-core machine: p95 ≤ 150 ms, zero errors. Serves the demo database with gunicorn
 (`carbonctl serve`) on loopback; builds the demo database first when --db does not exist. Prints
@@ -73,7 +74,7 @@ class Client:
 
 
 def paths(i: int) -> str:
-    """Alternate the overview page and the inventory API over cities and years."""
+    """Alternate the home page and the inventory API over cities and years."""
     if i % 2 == 0:
         return f"/?year={2015 + i % 11}"
     return f"/api/v1/inventories/{CITIES[i % len(CITIES)]}?year={2015 + (i // 2) % 11}"

@@ -1,8 +1,9 @@
 """Who sees which aggregates (carbonctl.web.accounts.aggregates): every aggregate endpoint — page,
 export and API — asked by every role, both ways. A role allowed an endpoint gets it (200); a
-role refused gets 404 (the home page: a redirect to the role's start page) with a denial in the
-audit log, and no body refused or allowed outside the rule carries a figure it may not see: the
-province total for enterprises and the public, another city's or county's total for officials.
+role refused gets 404 with a denial in the audit log (the home page is everyone's: each role
+lands on its own view of it), and no body refused or allowed outside the rule carries a figure
+it may not see: the province total for enterprises and the public, another city's or county's
+total for officials.
 
 One table drives the matrix: a new aggregate endpoint is one more row of ENDPOINTS."""
 
@@ -67,7 +68,10 @@ def _roles(*roles: Role) -> frozenset[Role]:
 #: Datong (140200) another city.
 ENDPOINTS = [
     # the overview: province roles the province, officials their own region (+ province total)
-    Endpoint("home page", "/?year={year}", _roles(CITY, COUNTY)),
+    # the home page: everyone gets one, an enterprise's or the published figures without region
+    # aggregates (the figures they may not see are looked for in the body like everywhere else)
+    Endpoint("home page", "/?year={year}", EVERYONE),
+    Endpoint("large screen", "/screen/?year={year}", _roles()),
     Endpoint(
         "overview API", "/api/v1/inventories/overview?year={year}", _roles(CITY, COUNTY), True
     ),
@@ -171,8 +175,15 @@ def data(module_data, db):
 
 
 def figures(tco2: float) -> list[str]:
-    """How a total can appear in a body: as JSON (repr), in a table (one decimal) and in 万吨."""
-    return [repr(tco2), f"{tco2:.1f}", f"{tco2:.3f}", format_quantity(tco2, "10^4 t")]
+    """How a total can appear in a body: as JSON (repr), in a table (one decimal) and in 万吨
+    (whole, and with separators and one decimal as the home page's figures)."""
+    return [
+        repr(tco2),
+        f"{tco2:.1f}",
+        f"{tco2:.3f}",
+        format_quantity(tco2, "10^4 t"),
+        format_quantity(tco2, "10^4 t", 1, grouping=True),
+    ]
 
 
 #: The totals a role may never see anywhere (adcodes); the province total is seen by officials
@@ -221,10 +232,6 @@ def _check(client, data, endpoint: Endpoint, role: Role | None) -> None:
             assert response.status_code == 401
         else:
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    elif endpoint.path.startswith("/?"):
-        # the home page sends roles without an overview to their start page
-        expected = {REPORTER: "/submissions/", PUBLIC: "/disclosures/"}[role]
-        assert (response.status_code, response["Location"]) == (302, expected)
     else:
         assert response.status_code == 404, body[:300]
         assert AuditEntry.objects.filter(action="deny").count() == before + 1
@@ -270,7 +277,8 @@ def test_a_city_official_sees_the_city_with_the_province_total_and_average(clien
     assert comparison["regions"] == 11  # the average is per city: the province total / 11
     assert comparison["average_tco2"] == pytest.approx(totals["140000"] / 11)
     html = page.content.decode()
-    assert format_quantity(totals["140000"], "10^4 t") in html  # shown for comparison
+    shown = format_quantity(totals["140000"], "10^4 t", 1, grouping=True)
+    assert shown in html  # shown for comparison
     assert 'id="map"' in html
     api = client.get("/api/v1/inventories/overview", {"year": YEAR}).json()
     assert api["comparison"] == pytest.approx(comparison)

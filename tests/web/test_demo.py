@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from carbonctl.demo.synthetic import ceads_table
+from carbonctl.display import format_quantity
 from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.inventories.services import current_dataset, overview
 from carbonctl.web.regions.models import Region
@@ -103,8 +104,10 @@ def test_publishing_opens_figures_to_the_public(client, loaded):
     page = client.get("/disclosures/")  # anonymous visitors see published figures
     assert page.status_code == 200 and "山西省" in page.content.decode()
     client.login(username="public", password="demo-public-2024")
-    home = client.get("/")  # but not the analysts' overview: the home page sends them here
-    assert (home.status_code, home["Location"]) == (302, "/disclosures/")
+    home = client.get("/")  # but not the analysts' overview: their home shows what was published
+    assert home.status_code == 200 and "data" not in home.context
+    province = Disclosure.objects.get(year=2020, region_id="140000")
+    assert format_quantity(province.tco2, "万吨", 1, grouping=True) in home.content.decode()
     assert client.get("/api/v1/inventories/140000", {"year": 2020}).status_code == 404
 
 

@@ -36,6 +36,7 @@ UNKNOWN = ["nan", "\x00" + "x" * 3000]
 
 #: The apps whose pages are ours (Django's admin and auth views are Django's).
 APPS = {
+    "home",
     "inventories",
     "regions",
     "submissions",
@@ -51,6 +52,8 @@ APPS = {
 #: Every GET page: its path arguments (``{key}`` from the ``ids`` fixture) and the query
 #: parameters it reads. A page added to an app fails the resolver test until it is listed here.
 PAGES = {
+    "home:index": ({}, ["year"]),
+    "home:screen": ({}, ["year"]),
     "inventories:overview": ({}, ["year", "format"]),
     "inventories:region": ({"adcode": "140100"}, ["year", "format"]),
     "inventories:cells": ({"adcode": "140100"}, ["year", "format", "sector", "fuel"]),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "carbonctl.web.budget",
     "carbonctl.web.warnings",
     "carbonctl.web.projects",
+    "carbonctl.web.home",
 ]
 
 MIDDLEWARE = [

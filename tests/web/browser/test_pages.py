@@ -1,4 +1,4 @@
-"""In a real browser: log in, the overview map shows all 11 cities without console errors, a bad
+"""In a real browser: log in, the home page's map shows all 11 cities without console errors, a bad
 upload shows its row errors, the language switch works, a city official cannot open another city."""
 
 from __future__ import annotations
@@ -16,22 +16,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_overview_map_shows_all_eleven_cities(page, login, province, inventory):
     login(province["users"][Role.PROVINCE_ANALYST].username)
     page.wait_for_function("() => window.chartsReady === true", timeout=20000)
-    assert page.evaluate("window.mapCities") == 11
+    assert page.evaluate("window.mapRegions") == 11
     regions = page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('map'))"
         ".getOption().series[0].data.map(d => d.name)"
     )
     assert len(set(regions)) == 11 and "140100" in regions
-    assert "6,600" not in page.inner_text("#headline")  # 万吨 shown, not tonnes
-    assert "6600" in page.inner_text("#headline")  # 66 Mt = 6600 万吨
-    assert hover_charts(page) == 3  # tooltips too keep the Content-Security-Policy
+    assert "66,000,000" not in page.inner_text("#headline")  # 万吨 shown, not tonnes
+    assert "6,600.0" in page.inner_text("#headline")  # 66 Mt = 6,600.0 万吨
+    assert hover_charts(page) == 2  # the map and the trend; tooltips keep the policy too
     assert page.console_errors == []
 
 
 def test_officials_see_their_own_region_beside_the_province(page, login, province, inventory):
-    """The overview follows the aggregate rule in the browser too: Taiyuan's official sees one
-    city on the map and the province's total and average; 小店区's has no map (no city of its
-    own), and the charts still draw without console errors."""
+    """The home page follows the aggregate rule in the browser too: Taiyuan's official sees the
+    city's counties on the map and the province's total and average; 小店区's has no map (one
+    county: its row), and the charts still draw without console errors."""
     from carbonctl.web.inventories.models import RegionTotal
 
     RegionTotal.objects.create(
@@ -39,14 +39,14 @@ def test_officials_see_their_own_region_beside_the_province(page, login, provinc
     )
     login(province["users"][Role.CITY_OFFICIAL].username)
     page.wait_for_function("window.chartsReady === true", timeout=20000)
-    assert page.evaluate("window.mapCities") == 1
-    assert "6600" in page.inner_text("#comparison")  # the province total, 万吨
-    assert "各市平均: 600 万吨" in page.inner_text("#comparison")  # 6600 / 11 cities
+    assert page.evaluate("window.mapRegions") == 10  # Taiyuan's county-level units
+    assert "6,600.0" in page.inner_text("#comparison")  # the province total, 万吨
+    assert "各市平均: 600.0 万吨" in page.inner_text("#comparison")  # 6600 / 11 cities
     page.context.clear_cookies()
     login(province["users"][Role.COUNTY_OFFICIAL].username)
     page.wait_for_function("window.chartsReady === true", timeout=20000)
     assert page.locator("#map").count() == 0
-    assert "20" in page.inner_text("#headline")  # 2e5 t = 20 万吨
+    assert "20.0" in page.inner_text("#headline")  # 2e5 t = 20 万吨
     assert page.console_errors == []
 
 

@@ -230,3 +230,57 @@ def county_growth(assessment: Assessment, month: str, counties: Iterable[str]) -
 
 def bulletin_of(record: Bulletin) -> CoreBulletin:
     return CoreBulletin.from_dict(record.content)
+
+
+def latest_nowcast(assessment: Assessment, region: str) -> dict | None:
+    """The latest nowcast month of ``region`` (all sectors) for a headline: the month's
+    estimate with its 90 % interval (tCO2), the year to date through that month and the same
+    months of the year before (the stored year-to-date estimates; the sum of the months where
+    the assessment has none), and the change on last year (:func:`year_on_year`, a fraction;
+    None without last year). None when the assessment has no nowcast of the region."""
+    rows = Estimate.objects.filter(assessment=assessment, region_id=region, sector=ALL)
+    latest = (
+        rows.filter(kind=Estimate.Kind.MONTH, basis=Estimate.Basis.NOWCAST)
+        .order_by("-month")
+        .first()
+    )
+    if latest is None:
+        return None
+    year, month = latest.month[:4], latest.month[5:]
+    previous = f"{int(year) - 1}-{month}"
+
+    def to_date(period: str, basis: str | None) -> float | None:
+        """Year to date through ``period``: the stored figure (reconciled before nowcast),
+        else the sum of the months (one figure per month, reconciled before nowcast)."""
+        ytd = rows.filter(kind=Estimate.Kind.YTD, month=period)
+        if basis is not None:
+            ytd = ytd.filter(basis=basis)
+        stored = sorted(ytd, key=lambda r: r.basis != Estimate.Basis.RECONCILED)
+        if stored:
+            return stored[0].tco2
+        months = rows.filter(
+            kind=Estimate.Kind.MONTH, month__gte=f"{period[:4]}-01", month__lte=period
+        )
+        if basis is not None:
+            months = months.filter(basis=basis)
+        by_month: dict[str, Estimate] = {}
+        for r in sorted(months, key=lambda r: r.basis == Estimate.Basis.RECONCILED):
+            by_month[r.month] = r  # a reconciled figure replaces the nowcast of its month
+        return sum(r.tco2 for r in by_month.values()) if by_month else None
+
+    now = to_date(latest.month, Estimate.Basis.NOWCAST)
+    before = to_date(previous, None)
+    growth = (
+        year_on_year({"ytd": now}, {"ytd": before})["ytd"]
+        if now is not None and before is not None
+        else float("nan")
+    )
+    return {
+        "month": latest.month,
+        "tco2": latest.tco2,
+        "lo": latest.lo,
+        "hi": latest.hi,
+        "ytd": now,
+        "ytd_previous": before,
+        "ytd_growth": None if pd.isna(growth) else float(growth),
+    }

@@ -1,4 +1,5 @@
-"""The province overview with its map, and region inventory pages with Excel export."""
+"""Region inventory pages with Excel export and drill-down, the map boundaries, and the published
+figures (信息公开). The province overview is the home page (:mod:`carbonctl.web.home`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from carbonctl.web.accounts.aggregates import AggregateLevel
-from carbonctl.web.accounts.permissions import aggregate_level, can_publish
-from carbonctl.web.accounts.scope import overview_focus, region_or_404, regions_for
+from carbonctl.web.accounts.permissions import can_publish
+from carbonctl.web.accounts.scope import region_or_404
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import query
@@ -26,35 +26,6 @@ def _dataset_year(year: int | None):
     if dataset is None:
         return None, None
     return dataset, year if year is not None else services.latest_year(dataset)
-
-
-#: Where the home page sends roles without an overview (:mod:`~carbonctl.web.accounts.aggregates`):
-#: an enterprise reporter to the own submissions, the public to the published figures.
-START_PAGES = {
-    AggregateLevel.OWN_ENTERPRISE: "submissions:list",
-    AggregateLevel.PUBLISHED: "inventories:disclosures",
-}
-
-
-@login_required
-def overview(request):
-    """The home page: the province overview for province roles, the own city or county with the
-    province's total and average for officials; other roles go to their start page."""
-    focus = overview_focus(request.user)
-    if focus is None:
-        return redirect(START_PAGES[aggregate_level(request.user)])
-    dataset, year = _dataset_year(query(request, YearQuery)["year"])
-    data = (
-        services.overview(dataset, year, regions_for(request.user), focus=focus)
-        if dataset and year is not None
-        else None
-    )
-    chart = services.overview_chart(data) if data else None
-    return render(
-        request,
-        "inventories/overview.html",
-        {"data": data, "chart": chart, "dataset": dataset, "year": year, "focus": focus},
-    )
 
 
 @login_required

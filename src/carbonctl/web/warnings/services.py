@@ -855,6 +855,21 @@ def level_of_regions(period: str | None = None) -> dict[str, dict]:
     return out
 
 
+def obligations_for(user) -> QuerySet[ReportingObligation]:
+    """The reports ``user`` owes or oversees (报送义务), latest deadline first: an enterprise
+    reporter's enterprise's, a city's or county's official those of their regions, all for
+    province roles; none for the public."""
+    scope = scope_of(user)
+    rows = ReportingObligation.objects.select_related("region", "enterprise").order_by(
+        "-deadline", "id"
+    )
+    if scope.everything:
+        return rows
+    if role_of(user) == Role.ENTERPRISE_REPORTER:
+        return rows.filter(enterprise_id__in=scope.enterprise_ids)
+    return rows.filter(region_id__in=scope.region_codes)
+
+
 __all__ = [
     "Found",
     "LifecycleError",
@@ -864,6 +879,7 @@ __all__ = [
     "ensure_rules",
     "evaluate",
     "level_of_regions",
+    "obligations_for",
     "publish",
     "raise_event",
     "raise_overrun",

@@ -82,7 +82,9 @@ class _Page(HTMLParser):
 def parse(html: str) -> tuple[str, list[str]]:
     """The visible text (lines joined by newlines) and the links of ``html``."""
     parser = _Page()
-    parser.feed(html)
+    # a browser reads "&sector=" in a link as it is (HTML's rule for attribute values); Python's
+    # parser would read "&sect" as "§"
+    parser.feed(re.sub(r"&(?=[A-Za-z][A-Za-z0-9]*=)", "&amp;", html))
     return "\n".join(t.strip() for t in parser.text if t.strip()), parser.links
 
 

@@ -54,7 +54,11 @@ def _fuels() -> pd.DataFrame:
     by_id = fuels.rename(columns={"fuel_id": "key"})[["key", "name_zh", "name_en"]]
     # inventories keyed by CEADs fuel codes (Raw_Coal) show the same names
     by_ceads = fuels.loc[fuels["ceads_name"] != ""].rename(columns={"ceads_name": "key"})
-    return pd.concat([by_id, by_ceads[["key", "name_zh", "name_en"]]])
+    # inventory cells keep the Chinese name (原煤), which reads "raw coal" in English; and the
+    # CEADs process column (Process) is in labels.csv
+    by_name = fuels.assign(key=fuels["name_zh"])
+    columns = ["key", "name_zh", "name_en"]
+    return pd.concat([by_id, by_ceads[columns], by_name[columns], _own("fuel")])
 
 
 def _materials() -> pd.DataFrame:
@@ -106,7 +110,10 @@ def _plans() -> pd.DataFrame:
 #: Kind of key -> (what it is, where its names come from).
 _SOURCES: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "region": ("行政区划 regions by adcode (regions.csv)", _regions),
-    "fuel": ("能源品种 fuels by id and CEADs code (fuels.csv)", _fuels),
+    "fuel": (
+        "能源品种 fuels by id, CEADs code, Chinese name (fuels.csv; Process: labels.csv)",
+        _fuels,
+    ),
     "material": ("工业过程原料 process materials (process_materials.csv)", _materials),
     "sector_ceads": ("CEADs 47 部门 CEADs sectors (labels.csv)", lambda: _own("sector_ceads")),
     "sector_gbt4754": ("国民经济行业分类 GB/T 4754-2017", _sectors("gbt4754_2017")),

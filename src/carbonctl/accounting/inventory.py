@@ -17,6 +17,8 @@ from carbonctl.units import conversion_factor
 
 #: CEADs puts process (cement) emissions in this sector.
 PROCESS_SECTOR = "Nonmetal Mineral Products"
+#: The process-factor row (process_factors.csv: sector, material) behind the Process column.
+CEMENT_FACTOR_ROW = ("cement (CEADs)", "水泥 cement output (province inventory)")
 NON_ENERGY = frozenset({"non-energy", "nonenergy", "非能源", "原料", "feedstock", "原材料"})
 
 
@@ -147,9 +149,7 @@ def inventory(table: pd.DataFrame, *, factor_set: str | None = None) -> Inventor
 
     if is_process.any():
         cement = rows[is_process]
-        value, _status, _source = refdata.process_factor(
-            "cement (CEADs)", "水泥 cement output (province inventory)"
-        )
+        value, _status, _source = refdata.process_factor(*CEMENT_FACTOR_ROW)
         to_t, bad = map_unique_checked(
             [cement["unit"]], lambda unit: conversion_factor(unit, "t"), dtype=float
         )

@@ -10,8 +10,19 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from carbonctl import refdata
+from carbonctl.accounting.matrix import (
+    Breakdown,
+    DefaultFactor,
+    KeyIndustryTrend,
+    SectorFuelMatrix,
+    breakdown,
+    default_factor,
+    key_industry_trend,
+    sector_fuel_matrix,
+)
 from carbonctl.display import to_display
-from carbonctl.indicators.intensity import co2_intensity
+from carbonctl.errors import UnknownNameError
+from carbonctl.indicators.intensity import co2_intensity, year_on_year_change
 from carbonctl.web.inventories.models import (
     Dataset,
     InventoryCell,
@@ -324,3 +335,122 @@ def cells_behind(
         cells = cells.filter(region=region)
     total = cells.aggregate(t=Sum("tco2"))["t"] or 0.0
     return list(cells.select_related("region").order_by("region_id")), total
+
+
+# --- region pages: answer first, the matrix by key industry, the figures behind a cell ---------
+
+#: Key industries the region trend draws one by one; the rest are one series (UI.md: at most
+#: about seven series).
+TREND_SERIES = 6
+
+
+def region_matrix_grouped(dataset: Dataset, region: Region, year: int) -> SectorFuelMatrix:
+    """:func:`region_matrix` as the page shows it: sectors grouped by key industry with
+    subtotals, fuels as columns, totals (:func:`carbonctl.accounting.matrix.sector_fuel_matrix`)."""
+    cells = pd.DataFrame(region_matrix(dataset, region, year), columns=["sector", "fuel", "tco2"])
+    return sector_fuel_matrix(cells)
+
+
+def region_key_industry_trend(
+    dataset: Dataset, region: Region, top: int = TREND_SERIES
+) -> KeyIndustryTrend:
+    """CO2 of a region by key industry and year: the ``top`` largest of the latest year and the
+    rest together (:func:`carbonctl.accounting.matrix.key_industry_trend`)."""
+    rows = RegionTotal.objects.filter(dataset=dataset, region=region).values_list(
+        "year", "key_industry", "tco2"
+    )
+    totals = pd.DataFrame.from_records(rows, columns=["year", "key_industry", "tco2"])
+    return key_industry_trend(totals, top)
+
+
+def region_headline(dataset: Dataset, region: Region, year: int) -> dict | None:
+    """The figures a region page opens with, for ``year``: total tCO2 and its change on the year
+    before, the largest key industry and its share, and the intensity (t per 10^4 yuan of
+    constant-price GDP) with its change when GDP is known. None when the year has no total."""
+    by_year = {
+        y: t
+        for y, t in RegionTotal.objects.filter(
+            dataset=dataset, region=region, year__in=[year - 1, year]
+        )
+        .values("year")
+        .annotate(t=Sum("tco2"))
+        .values_list("year", "t")
+    }
+    if year not in by_year:
+        return None
+    gdp = {
+        m.year: m
+        for m in MacroFigure.objects.filter(
+            dataset=dataset, region=region, year__in=[year - 1, year]
+        )
+    }
+    years = sorted(by_year)
+    table = pd.DataFrame({"region": region.adcode, "year": years})
+    totals = pd.Series([by_year[y] for y in years], name="tco2")
+    intensities = pd.Series(
+        [_intensity(by_year[y], gdp.get(y)) for y in years], name="intensity", dtype=float
+    )
+    change = dict(zip(years, year_on_year_change(table, totals), strict=True))
+    intensity_change = dict(zip(years, year_on_year_change(table, intensities), strict=True))
+    largest = (
+        RegionTotal.objects.filter(dataset=dataset, region=region, year=year)
+        .values("key_industry")
+        .annotate(t=Sum("tco2"))
+        .order_by("-t")
+        .first()
+    )
+
+    def number(value: float) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    total = by_year[year]
+    return {
+        "year": year,
+        "tco2": total,
+        "change": number(change[year]),
+        "key_industry": largest["key_industry"] if largest else None,
+        "key_industry_share": largest["t"] / total if largest and total else None,
+        "intensity": number(intensities.iloc[-1]),
+        "intensity_change": number(intensity_change[year]),
+    }
+
+
+def cell_breakdown(
+    dataset: Dataset, region: Region, year: int, sector: str, fuel: str
+) -> tuple[Breakdown, dict[str, Region], DefaultFactor | None]:
+    """The county cells behind a region's sector × fuel figure with their shares
+    (:func:`carbonctl.accounting.matrix.breakdown`), the counties by adcode, and the default
+    factor of the fuel in the dataset's factor set (None for a fuel the catalogue lacks)."""
+    cells, _total = cells_behind(dataset, region, year, sector, fuel)
+    frame = pd.DataFrame.from_records(
+        [(c.region_id, c.amount, c.unit, c.tco2) for c in cells],
+        columns=["region", "amount", "unit", "tco2"],
+    )
+    counties = {c.region_id: c.region for c in cells}
+    try:
+        factor = default_factor(fuel, dataset.factor_set.code)
+    except UnknownNameError:
+        factor = None
+    return breakdown(frame), counties, factor
+
+
+def region_totals(dataset: Dataset, year: int, adcodes) -> dict[str, dict]:
+    """tCO2 of each of ``adcodes`` in ``year`` and its change on the year before (None without
+    a figure for that year); regions without a total in ``year`` are left out."""
+    rows = pd.DataFrame.from_records(
+        RegionTotal.objects.filter(
+            dataset=dataset, year__in=[year - 1, year], region_id__in=list(adcodes)
+        )
+        .values("region_id", "year")
+        .annotate(t=Sum("tco2"))
+        .values_list("region_id", "year", "t"),
+        columns=["region", "year", "tco2"],
+    )
+    if rows.empty:
+        return {}
+    rows["change"] = year_on_year_change(rows, rows["tco2"])
+    current = rows[rows["year"] == year]
+    return {
+        r.region: {"tco2": float(r.tco2), "change": None if pd.isna(r.change) else r.change}
+        for r in current.itertuples(index=False)
+    }

@@ -15,9 +15,11 @@ from carbonctl.web.accounts.scope import region_or_404
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import query
-from carbonctl.web.inventories import maps, services
+from carbonctl.web.inventories import maps, presentation, services
 from carbonctl.web.inventories.forms import CellsQuery, PublishForm, YearQuery
 from carbonctl.web.inventories.models import Disclosure
+from carbonctl.web.labels import label
+from carbonctl.web.regions.models import Region
 
 
 def _dataset_year(year: int | None):
@@ -30,51 +32,87 @@ def _dataset_year(year: int | None):
 
 @login_required
 def region_inventory(request, adcode: str):
+    """A region's inventory, answer first: headline figures, the trend by key industry, then
+    the sector × fuel matrix grouped by key industry (also as Excel, same layout and names)."""
     params = query(request, YearQuery)
     region = region_or_404(request, adcode)
     dataset, year = _dataset_year(params["year"])
-    matrix = services.region_matrix(dataset, region, year) if dataset else []
+    matrix = services.region_matrix_grouped(dataset, region, year) if dataset else None
+    if matrix is not None and not matrix.groups:
+        matrix = None  # a year without figures: the page says so
     if params["format"] == "xlsx":
+        if matrix is None:
+            raise Http404
+        header, rows = presentation.matrix_sheet(matrix)
         return xlsx_response(
-            f"inventory-{region.adcode}-{year}.xlsx",
-            str(year),
-            ["部门 sector", "品种 fuel", "排放量 tCO2"],
-            [[r["sector"], r["fuel"], r["tco2"]] for r in matrix],
+            f"inventory-{region.adcode}-{year}.xlsx", f"{region.name} {year}", header, rows
         )
+    headline = services.region_headline(dataset, region, year) if dataset else None
+    trend = services.region_key_industry_trend(dataset, region) if dataset else None
     return render(
         request,
         "inventories/region.html",
         {
             "region": region,
             "year": year,
-            "matrix": matrix,
-            "dataset": dataset,
-            "trend": services.region_trend(dataset, region) if dataset else [],
             "years": services.years(dataset) if dataset else [],
+            "dataset": dataset,
+            **presentation.headline_page(headline),
+            "matrix": matrix,
+            "table": presentation.matrix_page(matrix, region, year) if matrix else None,
+            "chart": presentation.trend_chart(trend) if trend and trend.series else None,
         },
     )
 
 
 @login_required
 def region_cells(request, adcode: str):
-    """Drill-down: the county cells (amount, unit, CO2) behind one sector × fuel figure."""
+    """Drill-down: the counties behind one sector × fuel figure (activity amount, CO2, share),
+    their total (the matrix cell) and the default factor of the fuel behind it."""
     params = query(request, CellsQuery)
     region = region_or_404(request, adcode)
     dataset, year = _dataset_year(params["year"])
     if dataset is None:
         raise Http404
     sector, fuel = params["sector"], params["fuel"]
-    cells, total = services.cells_behind(dataset, region, year, sector, fuel)
+    figure, counties, factor = services.cell_breakdown(dataset, region, year, sector, fuel)
+    if not figure.rows:
+        raise Http404
+    cities = (
+        Region.objects.in_bulk({c.parent_id for c in counties.values()})
+        if region.level == Region.Level.PROVINCE
+        else {}
+    )
+    rows = [
+        {
+            "region": counties[r.region],
+            "city": cities.get(counties[r.region].parent_id),
+            "amount": r.amount,
+            "unit": presentation.unit_words(r.unit),
+            "tco2": r.tco2,
+            "share": r.share,
+        }
+        for r in figure.rows
+    ]
     return render(
         request,
         "inventories/cells.html",
         {
             "region": region,
             "year": year,
-            "sector": sector,
-            "fuel": fuel,
-            "cells": cells,
-            "total": total,
+            "sector": label("sector_ceads", sector),
+            "key_industry": presentation.key_industry_name(
+                presentation.sector_key_industry(sector)
+            ),
+            "fuel": label("fuel", fuel),
+            "rows": rows,
+            "total": figure.tco2,
+            "amount": figure.amount,
+            "unit": presentation.unit_words(figure.unit) if figure.unit else "",
+            "implied_factor": figure.implied_factor,
+            "factor_check": presentation.factor_check(figure.implied_factor, factor),
+            "factor": factor,
+            "parameters": presentation.factor_rows(factor) if factor else [],
             "dataset": dataset,
         },
     )

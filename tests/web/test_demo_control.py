@@ -185,7 +185,7 @@ def test_a_reviewer_takes_a_demo_filing_to_a_signed_opinion(demo, client):
     pdf = client.get(f"/projects/{project.pk}/opinion.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     budget = client.get(f"/budget/{project.city_id}/?year={project.year}").content.decode()
-    assert f"project:{project.ref}" in budget
+    assert f"项目 · {project.ref}" in budget  # the ledger names the project
     shown = budgets.show(project.city_id, project.year)
     entry = LedgerEntry.objects.filter(
         region_id=project.city_id, kind="committed", source=f"project:{project.ref}"

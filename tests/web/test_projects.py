@@ -358,7 +358,7 @@ def test_a_reviewer_takes_a_filing_to_a_signed_opinion_in_the_web_app(world, cli
         )
     )
     budget = page.get(f"/budget/140100/?year={YEAR}").content.decode()
-    assert f"project:{project.ref}" in budget
+    assert f"项目 · {project.ref}" in budget  # the ledger names the project
 
 
 def test_bad_files_and_steps_are_refused_with_the_field_named(world, client):

@@ -24,8 +24,9 @@ from carbonctl import labels as core
 from carbonctl.web.labels import page_keys
 
 #: Links a crawl does not follow: leaving, switching language, the admin site (Django's own
-#: pages), the API (JSON for programs), map geometry.
-SKIP = re.compile(r"^/(en/)?(accounts/logout|i18n/|admin/|api/|maps/)")
+#: pages), the API (JSON for programs), map geometry; and PDFs, whose text it cannot read (the
+#: tests of each PDF check it opens), by path or by ``format=pdf``.
+SKIP = re.compile(r"^/(en/)?(accounts/logout|i18n/|admin/|api/|maps/)|\.pdf$")
 #: Query parameters that only page or sort a list: one value of each is enough.
 PAGING = {"page", "sort", "order"}
 
@@ -185,7 +186,7 @@ def crawl(
     lang: str,
     *,
     data: tuple[str, ...] = (),
-    per_view: int = 2,
+    per_view: int = 1,
     limit: int = 400,
 ) -> Findings:
     """Follow every same-site link from ``start`` as ``client``'s user (at most ``per_view``
@@ -200,7 +201,7 @@ def crawl(
         parts = urlsplit(url)
         query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in PAGING])
         target = parts.path + (f"?{query}" if query else "")
-        if target in visited or SKIP.match(parts.path):
+        if target in visited or SKIP.search(parts.path) or "format=pdf" in query:
             continue
         visited.add(target)
         pattern = _pattern_of(parts.path, query)

@@ -160,6 +160,32 @@ def demo_database(kept_demo, django_db_blocker, small_demo_dataset):
         yield loaded
 
 
+@pytest.fixture(scope="session")
+def control_dataset(build_once):
+    """The synthetic demo for 2024–2025 (enough for the 15th plan, base year 2025), built once."""
+    from carbonctl.demo.synthetic import build_dataset
+
+    return build_once("control_demo_dataset", lambda: build_dataset(years=range(2024, 2026)))
+
+
+@pytest.fixture(scope="module")
+def control_demo(
+    django_db_setup, django_db_blocker, control_dataset, demo_electricity, demo_outlook
+):
+    """The whole demo of issue 14 for a test module: inventories 2024–2025, the 2025 electricity
+    demo, the 2026 outlook, and the budgets, warnings and projects with the demo users; yields
+    the counts of what was loaded and the outlook."""
+    from carbonctl.web import demo
+
+    with kept_for_the_module(django_db_blocker):
+        demo.load_demo(control_dataset)
+        demo.load_demo_electricity(demo=demo_electricity)
+        demo.load_demo_outlook(demo_outlook)
+        counts = demo.load_demo_control()
+        settle_constraints()
+        yield {"counts": counts, "outlook": demo_outlook}
+
+
 @pytest.fixture(scope="module")
 def demo_assessment(django_db_setup, django_db_blocker, demo_electricity):
     """The electricity–carbon demo saved as the current assessment once for a test module

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from .conftest import kept_for_the_module, settle_constraints
 from .crawl import crawl, internal_keys_in, parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pages]
@@ -17,24 +16,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 ROLES = ["admin", "analyst", "reviewer", "taiyuan", "xiaodian", "reporter", "public", None]
 
 
-@pytest.fixture(scope="session")
-def control_dataset(build_once):
-    from carbonctl.demo.synthetic import build_dataset
-
-    return build_once("control_demo_dataset", lambda: build_dataset(years=range(2024, 2026)))
-
-
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, control_dataset, demo_electricity, demo_outlook):
-    from carbonctl.web import demo
-
-    with kept_for_the_module(django_db_blocker):
-        demo.load_demo(control_dataset)
-        demo.load_demo_electricity(demo=demo_electricity)
-        demo.load_demo_outlook(demo_outlook)
-        demo.load_demo_control()
-        settle_constraints()
-        yield
+def demo(control_demo):
+    return control_demo
 
 
 def test_the_scanner_finds_keys_and_not_labels():

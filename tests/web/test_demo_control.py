@@ -20,29 +20,12 @@ from carbonctl.web.projects.models import Project
 from carbonctl.web.regions.models import Region
 from carbonctl.web.warnings.models import Notification, Warning
 
-from .conftest import kept_for_the_module, settle_constraints
-
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="session")
-def control_dataset(build_once):
-    from carbonctl.demo.synthetic import build_dataset
-
-    return build_once("control_demo_dataset", lambda: build_dataset(years=range(2024, 2026)))
-
-
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, control_dataset, demo_electricity, demo_outlook):
-    from carbonctl.web import demo
-
-    with kept_for_the_module(django_db_blocker):
-        demo.load_demo(control_dataset)
-        demo.load_demo_electricity(demo=demo_electricity)
-        demo.load_demo_outlook(demo_outlook)
-        counts = demo.load_demo_control()
-        settle_constraints()
-        yield {"counts": counts, "outlook": demo_outlook}
+def demo(control_demo):
+    return control_demo
 
 
 def test_every_region_has_its_2026_budget_and_the_ledger_adds_up(demo):

@@ -189,7 +189,7 @@ def grade(region: str) -> Warning:
 def links(html: str) -> list[str]:
     """Every link of a page's body that stays on the platform (not the menu's)."""
     body = html.split("<main>", 1)[1]
-    return sorted({h for h in re.findall(r'href="(/[^"]*)"', body)})
+    return sorted({h for h in re.findall(r'<a [^>]*href="(/[^"]*)"', body)})
 
 
 def chart(response) -> dict:

@@ -45,8 +45,7 @@ format: $(STAMP)
 # Tests run on every core (pytest-xdist), a test file per worker so module fixtures are built once;
 # files are handed out in the order of tests/conftest.py (the long ones first), not re-sorted by
 # their number of tests. The browser tests run after, in one process: as transactional tests they
-# empty the database when they finish, so no other test may follow them on the same worker. They
-# run beside the PostgreSQL run (its own server and database), whose output follows theirs.
+# empty the database when they finish, so no other test may follow them on the same worker.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 BROWSER := tests/web/browser
 
@@ -58,14 +57,9 @@ test: export PYTHONDONTWRITEBYTECODE :=
 test: lint
 	scripts/ensure-system.sh
 	$(PYTEST) --ignore=$(BROWSER)
-	@echo "--- the browser tests; beside them, the database tests again on a private PostgreSQL server ---"
-	@mkdir -p var; \
-	scripts/with-postgres.sh $(PYTEST) tests/web --ignore=$(BROWSER) -m "not own_database and not pages" \
-	  > var/test-postgres.log 2>&1 & postgres=$$!; \
-	$(BIN)/python -m pytest $(BROWSER); browser=$$?; \
-	wait $$postgres; on_postgres=$$?; \
-	echo "--- on PostgreSQL (var/test-postgres.log) ---"; cat var/test-postgres.log; \
-	test $$browser -eq 0 && test $$on_postgres -eq 0
+	$(BIN)/python -m pytest $(BROWSER)
+	@echo "--- the database tests again, on a private PostgreSQL server ---"
+	scripts/with-postgres.sh $(PYTEST) tests/web --ignore=$(BROWSER) -m "not own_database and not pages"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounting.py

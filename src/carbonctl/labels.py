@@ -22,10 +22,12 @@ import pandas as pd
 
 from carbonctl.errors import UnknownNameError
 from carbonctl.refdata import load_table, sector_scheme
+from carbonctl.refdata.loader import STATUS_WORDS
 
 __all__ = [
     "LABEL_KINDS",
     "LANGUAGES",
+    "SECTOR_KINDS",
     "factor_label",
     "internal_keys",
     "item_label",
@@ -132,6 +134,15 @@ _SOURCES: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "sector_level": ("行业分类层级 sector levels (labels.csv)", lambda: _own("sector_level")),
 }
 
+#: Sector classification (refdata.SECTOR_SCHEMES) -> the kind of its codes' labels.
+SECTOR_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "gbt4754_2017": "sector_gbt4754",
+        "electricity_use": "sector_electricity",
+        "ceads": "sector_ceads",
+    }
+)
+
 #: Kind of key -> what it is.
 LABEL_KINDS: Mapping[str, str] = MappingProxyType({k: v[0] for k, v in _SOURCES.items()})
 
@@ -178,7 +189,7 @@ def factor_label(factor_id: object, lang: str | None = "zh") -> str:
     return name if name != key else text
 
 
-_STATUS_WORDS = re.compile(r"\b(CONFIRMED|SECONDARY|UNCONFIRMED|DESIGN PROPOSAL|INFERRED)\b")
+_STATUS_WORDS = re.compile(rf"\b({'|'.join(STATUS_WORDS)})\b")
 
 
 def status_text(text: object, lang: str | None = "zh") -> str:

@@ -182,7 +182,9 @@ def describe_tables() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_STATUS = re.compile(r"^(CONFIRMED|SECONDARY|UNCONFIRMED|DESIGN PROPOSAL|INFERRED)")
+#: The status labels a reference value's status text starts with (and may name again inside).
+STATUS_WORDS = ("CONFIRMED", "SECONDARY", "UNCONFIRMED", "DESIGN PROPOSAL", "INFERRED")
+_STATUS = re.compile(rf"^({'|'.join(STATUS_WORDS)})")
 
 
 def status_label(status: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carbonctl import refdata
 from carbonctl.errors import UnknownNameError
+from carbonctl.labels import SECTOR_KINDS
 from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import ExportQuery, query
 from carbonctl.web.labels import bilingual_text, label, status_text
@@ -124,12 +125,6 @@ SCHEMES = {
     "electricity_use": _("全社会用电分类"),
     "ceads": "CEADs",
 }
-#: The label kind of each classification's codes.
-_SECTOR_KINDS = {
-    "gbt4754_2017": "sector_gbt4754",
-    "electricity_use": "sector_electricity",
-    "ceads": "sector_ceads",
-}
 
 
 @login_required
@@ -147,7 +142,7 @@ def sectors(request, scheme: str = "gbt4754_2017"):
         table["ceads_sectors"] = table["code"].map(targets).fillna("")
     else:
         table["ceads_sectors"] = table["code"].map(ceads)
-    table["name"] = table["code"].map(_labelled(_SECTOR_KINDS[scheme]))
+    table["name"] = table["code"].map(_labelled(SECTOR_KINDS[scheme]))
     return _table(
         request,
         table,

@@ -60,6 +60,30 @@ TABLES: dict[str, tuple[str, str]] = {
         "plausibility_bounds.csv",
         "platform plausibility bounds of one input row's amount and parameters",
     ),
+    "ets_power_benchmarks": (
+        "ets_power_benchmarks.csv",
+        "national ETS power-sector benchmarks by year, unit category and output basis",
+    ),
+    "ets_unit_categories": (
+        "ets_unit_categories.csv",
+        "national ETS power-unit categories with Chinese names and accepted spellings",
+    ),
+    "ets_rules": (
+        "ets_rules.csv",
+        "national ETS parameters by year: pre-allocation, gap cap, CCER limit, banking, deadlines",
+    ),
+    "enterprise_carbon_efficiency_grades": (
+        "enterprise_carbon_efficiency_grades.csv",
+        "enterprise carbon-efficiency grades (碳效码) and carbon levels: bands of K and L",
+    ),
+    "green_certificate_rules": (
+        "green_certificate_rules.csv",
+        "green electricity certificates (绿证) and green power: rules for accounting",
+    ),
+    "warning_rules_ets_shortfall": (
+        "warning_rules_ets_shortfall.csv",
+        "early-warning rules: ETS allowances short of the required surrender (配额清缴缺口)",
+    ),
     "warning_rules_barometer": (
         "warning_rules_barometer.csv",
         "early-warning rules of the barometer kind (晴雨表): the carbon barometer",

@@ -2,7 +2,7 @@
 figures into red, yellow and green warnings with a Chinese explanation and a suggested measure.
 Pure; see docs/warnings.md. Each kind's input table is its ``*_COLUMNS`` (a contract with the
 platform): barometer, budget_overuse, budget_exhaustion, fast_growth, enterprise_benchmark,
-late_data, red_region_event, project_overrun."""
+late_data, red_region_event, project_overrun, ets_shortfall."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ from carbonctl.warning.inputs import (
     read_barometer_input,
     validate_barometer_input,
 )
+from carbonctl.warning.market import (
+    ETS_SHORTFALL_COLUMNS,
+    check_ets_shortfall_rule,
+    ets_shortfall_warnings,
+)
 from carbonctl.warning.model import EarlyWarning, Level, Rule, render
 from carbonctl.warning.projects import (
     OVERRUN_COLUMNS,
@@ -75,6 +80,7 @@ __all__ = [
     "BUDGET_USE_COLUMNS",
     "CARBON_BAROMETER",
     "ENTERPRISE_ENERGY_COLUMNS",
+    "ETS_SHORTFALL_COLUMNS",
     "EVENT_COLUMNS",
     "GROWTH_COLUMNS",
     "KINDS",
@@ -95,11 +101,13 @@ __all__ = [
     "check_budget_exhaustion_rule",
     "check_budget_overuse_rule",
     "check_enterprise_benchmark_rule",
+    "check_ets_shortfall_rule",
     "check_fast_growth_rule",
     "check_late_data_rule",
     "check_project_overrun_rule",
     "check_red_region_event_rule",
     "enterprise_benchmark_warnings",
+    "ets_shortfall_warnings",
     "evaluate",
     "exceeds",
     "fast_growth_warnings",

@@ -29,6 +29,7 @@ from carbonctl.warning.events import (
     red_region_event_warnings,
 )
 from carbonctl.warning.growth import check_fast_growth_rule, fast_growth_warnings
+from carbonctl.warning.market import check_ets_shortfall_rule, ets_shortfall_warnings
 from carbonctl.warning.model import EarlyWarning, Level, Rule
 from carbonctl.warning.projects import check_project_overrun_rule, project_overrun_warnings
 
@@ -86,6 +87,12 @@ KINDS: dict[str, RuleKind] = {
             red_region_event_warnings,
             check_red_region_event_rule,
             "warning_rules_red_region_event",
+        ),
+        RuleKind(
+            "ets_shortfall",
+            ets_shortfall_warnings,
+            check_ets_shortfall_rule,
+            "warning_rules_ets_shortfall",
         ),
         RuleKind(
             "project_overrun",

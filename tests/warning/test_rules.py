@@ -139,6 +139,7 @@ NEW_KINDS = [
     "late_data",
     "red_region_event",
     "project_overrun",
+    "ets_shortfall",
 ]
 
 

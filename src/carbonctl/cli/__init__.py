@@ -14,6 +14,8 @@ from carbonctl.cli import (
     budget,
     demo,
     electricity,
+    enterprise,
+    market,
     platform,
     project,
     refdata,
@@ -36,6 +38,8 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(electricity.app, name="electricity")
 app.add_typer(budget.app, name="budget")
 app.add_typer(project.app, name="project")
+app.add_typer(market.app, name="ets")
+app.add_typer(enterprise.app, name="enterprise")
 
 
 @app.callback()

@@ -301,9 +301,15 @@ def _benchmark_value(
     if reference is not None:
         return unit.use(reference)
     what = "electricity" if column == "electricity_benchmark" else "heat"
+    first, last = rules.plan_years()
+    why = (
+        f"there is no allocation plan for {year} in the reference data ({first}-{last})"
+        if not first <= year <= last
+        else "ets_power_benchmarks.csv: value not found"
+    )
     unit.error(
-        f"the {year} {what} benchmark of {category!r} is not in the reference data "
-        "(ets_power_benchmarks.csv: value not found); it is not made up",
+        f"the {year} {what} benchmark of {category!r} is not in the reference data ({why}); "
+        "it is not made up",
         column,
         f"the {what} benchmark in {'tCO2/MWh' if what == 'electricity' else 'tCO2/GJ'} "
         "from the allocation plan",

@@ -51,15 +51,15 @@ def read_holdings(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame
     return check_holdings(read_records(path, HOLDING_COLUMNS, sheet=sheet), source=str(path))
 
 
-def _serial(text: object) -> tuple[str, int] | None:
-    """A serial as (prefix, number): the trailing digits are the number."""
+def _serial(text: object) -> tuple[str, int, int] | None:
+    """A serial as (prefix, number, digits): the trailing digits are the number."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return None
     value = str(text).strip()
     digits = len(value) - len(value.rstrip("0123456789"))
     if digits == 0:
         return None
-    return value[:-digits], int(value[-digits:])
+    return value[:-digits], int(value[-digits:]), digits
 
 
 def check_holdings(holdings: pd.DataFrame, *, source: str = "<table>") -> pd.DataFrame:
@@ -73,6 +73,7 @@ def check_holdings(holdings: pd.DataFrame, *, source: str = "<table>") -> pd.Dat
         errors.append(InputError(message, file=source, row=row, column=column, expected=expected))
 
     ranges: list[tuple[str, int, int, int]] = []  # prefix, first, last, row
+    width: dict[str, int] = {}  # prefix -> digits of its serials, to show them as written
     contracts: dict[str, int] = {}
     kinds, firsts, lasts, prefixes = [], [], [], []
     for number, row in table.iterrows():
@@ -93,6 +94,7 @@ def check_holdings(holdings: pd.DataFrame, *, source: str = "<table>") -> pd.Dat
                   "two serials with the same prefix, the last not below the first")  # fmt: skip
         else:
             prefix, first, last = start[0], start[1], end[1]
+            width[prefix] = start[2]
             count = last - first + 1
             if abs(row["mwh"] - count) > 1e-9:
                 error(number, "mwh", f"{row['mwh']:g} MWh for {count} certificates",
@@ -116,7 +118,8 @@ def check_holdings(holdings: pd.DataFrame, *, source: str = "<table>") -> pd.Dat
     for prefix, first, last, number in ranges:
         if reach is not None and reach[0] == prefix and first <= reach[1]:
             error(number, "serial_from",
-                  f"certificates {prefix}{first}..{prefix}{min(last, reach[1])} are also "
+                  f"certificates {prefix}{first:0{width[prefix]}d}.."
+                  f"{prefix}{min(last, reach[1]):0{width[prefix]}d} are also "
                   f"claimed in row {reach[2]}",
                   "each certificate claimed once (no double counting)")  # fmt: skip
         if reach is None or reach[0] != prefix or last > reach[1]:

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
+import carbonctl.market.rules as rules
 from carbonctl.errors import InputError, InputErrors, UnknownNameError
 from carbonctl.io.records import Column, read_records, validate_records
-from carbonctl.market import rules
 from carbonctl.market.rules import RefValue
 
 __all__ = [

@@ -115,6 +115,11 @@ class AllocationResult:
     def table(self) -> pd.DataFrame:
         return pd.DataFrame([u.as_dict() for u in self.units])
 
+    def settlement(self, pre_allocated_t: dict[str, float]) -> dict[str, float]:
+        """Unit -> top-up (> 0) or claw-back (< 0) when this result is the final allocation on
+        verified output and ``pre_allocated_t`` what each unit received in advance (多退少补)."""
+        return {u.unit_id: u.allocation_t - pre_allocated_t.get(u.unit_id, 0.0) for u in self.units}
+
     def to_json(self) -> dict:
         """The ``carbonctl ets allocate --json`` object."""
         return {

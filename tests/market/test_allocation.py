@@ -158,6 +158,6 @@ def test_final_allocation_on_verified_output_settles_against_the_pre_allocation(
     pre = allocate(unit(), 2024)
     advance = {u.unit_id: u.pre_allocation_t for u in pre.units}
     more = allocate(unit(generation_mwh=3_500_000), 2024).settlement(advance)
-    less = allocate(unit(generation_mwh=1_000_000), 2024).settlement(advance)
+    less = allocate(unit(generation_mwh=1_000_000, supplied_mwh=950_000), 2024).settlement(advance)
     assert more["U1"] == pytest.approx(0.7822 * (3_500_000 - 0.7 * 3_300_000))
     assert less["U1"] < 0  # 多退: a unit that ran far less than assumed gives allowances back

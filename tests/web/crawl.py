@@ -25,7 +25,8 @@ from carbonctl.web.labels import page_keys
 
 #: Links a crawl does not follow: leaving, switching language, the admin site (Django's own
 #: pages), the API (JSON for programs), map geometry; and PDFs, whose text it cannot read (the
-#: tests of each PDF check it opens), by path or by ``format=pdf``.
+#: tests of each PDF check it opens), by path, by ``format=pdf`` or by the link's
+#: ``type="application/pdf"``.
 SKIP = re.compile(r"^/(en/)?(accounts/logout|i18n/|admin/|api/|maps/)|\.pdf$")
 #: Query parameters that only page or sort a list: one value of each is enough.
 PAGING = {"page", "sort", "order"}
@@ -56,7 +57,9 @@ class _Page(HTMLParser):
         )
         if tag not in VOID:
             self._open.append((tag, skipped))
-        if tag == "a" and attributes.get("href"):
+        # a link typed as a PDF is not followed: the crawl cannot read a PDF's text, and the
+        # tests of each PDF check it opens (rendering one takes seconds)
+        if tag == "a" and attributes.get("href") and attributes.get("type") != "application/pdf":
             self.links.append(attributes["href"])
         for name in ("title", "placeholder", "aria-label", "alt"):
             if attributes.get(name) and not self._skip:

@@ -46,3 +46,11 @@ def test_no_dead_link_and_no_internal_key(demo, client, username, lang):
     assert found.pages > 0
     assert found.dead == [], found.dead
     assert found.keys == [], found.keys
+
+
+def test_pdf_links_are_typed_and_not_followed():
+    _text, links = parse(
+        '<a href="/budget/140000/report/?year=2026" type="application/pdf">PDF</a>'
+        '<a href="/budget/140000/">预算</a>'
+    )
+    assert links == ["/budget/140000/"]

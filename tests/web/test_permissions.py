@@ -43,6 +43,14 @@ EXPECTED = {
     # investment projects (issue 15): the owner's reporter sees and files its own (scope)
     permissions.can_view_projects: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
     permissions.can_file_project: {ADMIN, ANALYST, CITY, COUNTY, REPORTER},
+    # key units, carbon market, metrology (issue 18): a reporter sees its own (scope)
+    permissions.can_view_key_units: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_view_grade_map: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
+    permissions.can_derive_key_units: {ADMIN, ANALYST},
+    permissions.can_view_market: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_manage_market: {ADMIN, ANALYST},
+    permissions.can_view_metrology: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_manage_meters: {ADMIN, ANALYST, REPORTER},
 }
 
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "carbonctl.web.electricity",
     "carbonctl.web.budget",
     "carbonctl.web.warnings",
+    "carbonctl.web.market",
+    "carbonctl.web.metrology",
     "carbonctl.web.projects",
     "carbonctl.web.home",
 ]

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("regions/", include("carbonctl.web.regions.urls")),
     path("warnings/", include("carbonctl.web.warnings.urls")),
     path("projects/", include("carbonctl.web.projects.urls")),
+    path("market/", include("carbonctl.web.market.urls")),
+    path("metrology/", include("carbonctl.web.metrology.urls")),
     path("", include("carbonctl.web.home.urls")),
     path("", include("carbonctl.web.inventories.urls")),
     prefix_default_language=False,

@@ -43,6 +43,13 @@ class Capability(enum.StrEnum):
     VIEW_PROJECTS = "view_projects"  # investment projects in scope (固定资产投资项目)
     FILE_PROJECT = "file_project"  # file a project for energy review (项目申报)
     REVIEW_PROJECT = "review_project"  # assess, sign the opinion, record acceptance (节能审查)
+    VIEW_KEY_UNITS = "view_key_units"  # key energy-using and carbon units in scope (重点用能单位)
+    VIEW_GRADE_MAP = "view_grade_map"  # carbon-efficiency grades of counties (碳效码分布)
+    DERIVE_KEY_UNITS = "derive_key_units"  # derive the year's key-unit registry (重点单位名录)
+    VIEW_MARKET = "view_market"  # ETS units, allocations and compliance in scope (碳市场)
+    MANAGE_MARKET = "manage_market"  # record allocations, compliance, verifiers (配额管理)
+    VIEW_METROLOGY = "view_metrology"  # meters and calibrations in scope (碳计量)
+    MANAGE_METERS = "manage_meters"  # import meters and calibrations in scope (计量器具管理)
 
 
 # Aggregates (see .aggregates): the whole province's, or one's own region's with the province's
@@ -97,6 +104,16 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
             }
         ),
         Capability.REVIEW_PROJECT: _DECIDERS,
+        # key units, the carbon market and metrology (issue 18): a reporter sees its own unit
+        Capability.VIEW_KEY_UNITS: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        Capability.VIEW_GRADE_MAP: _REGIONAL,
+        Capability.DERIVE_KEY_UNITS: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
+        Capability.VIEW_MARKET: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        Capability.MANAGE_MARKET: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
+        Capability.VIEW_METROLOGY: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        Capability.MANAGE_METERS: frozenset(
+            {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER}
+        ),
     }
 )
 
@@ -242,3 +259,33 @@ def can_review_project(
     if role in ALLOWED[Capability.REVIEW_PROJECT]:
         return True
     return level == "city" and has(user, Capability.REVIEW_PROJECT, region=city)
+
+
+def can_view_key_units(user) -> bool:
+    return has(user, Capability.VIEW_KEY_UNITS)
+
+
+def can_view_grade_map(user) -> bool:
+    return has(user, Capability.VIEW_GRADE_MAP)
+
+
+def can_derive_key_units(user) -> bool:
+    return has(user, Capability.DERIVE_KEY_UNITS)
+
+
+def can_view_market(user) -> bool:
+    return has(user, Capability.VIEW_MARKET)
+
+
+def can_manage_market(user) -> bool:
+    return has(user, Capability.MANAGE_MARKET)
+
+
+def can_view_metrology(user) -> bool:
+    return has(user, Capability.VIEW_METROLOGY)
+
+
+def can_manage_meters(user) -> bool:
+    """Import meters and calibrations: province staff, or a reporter for its own enterprise
+    (scope decides which enterprise)."""
+    return has(user, Capability.MANAGE_METERS)

@@ -304,3 +304,43 @@ def test_the_enterprise_page_has_the_ets_section_for_its_units(client, market):
     assert "SX-A-1" in other
     with translation.override("zh-hans"):
         assert str(services.STATUS["shortfall"]) == "存在缺口"
+
+
+def test_the_units_api_is_scoped_and_paged(client, market):
+    services.compute_allocation(market["users"][ANALYST], YEAR, "pre")
+    client.force_login(market["users"][CITY])
+    body = client.get("/api/v1/market/units", {"year": YEAR}).json()
+    assert (body["count"], body["page"], body["pages"]) == (2, 1, 1)
+    assert {u["unit_id"] for u in body["units"]} == {"SX-A-1", "SX-B-1"}
+    own = next(u for u in body["units"] if u["unit_id"] == "SX-A-1")
+    assert own["pre_allocation_t"] == pytest.approx(1815891.0)
+    assert own["status"] == "not_computed"
+    assert client.get("/api/v1/market/units", {"page": 2}).json()["units"] == []
+    client.force_login(market["users"][VERIFIER])
+    body = client.get("/api/v1/market/units").json()
+    assert {u["unit_id"] for u in body["units"]} == {"SX-A-1", "SX-C-1"}
+    client.force_login(market["users"][PUBLIC])
+    assert client.get("/api/v1/market/units").status_code == 404
+    assert client.get("/api/v1/market/units", {"page": 0}).status_code == 422
+
+
+def test_green_certificates_are_checked_by_the_core_and_counted_once(market):
+    analyst = market["users"][ANALYST]
+    before = AuditEntry.objects.filter(object_type="market.GreenHolding").count()
+    first = services.add_green_holding(
+        analyst, market["taiyuan"], 2023, 100, serials=("GEC-001", "GEC-100")
+    )
+    assert first.kind == "gec"
+    with pytest.raises(services.MarketError):  # 100 certificates are not 90 MWh
+        services.add_green_holding(
+            analyst, market["qingxu"], 2023, 90, serials=("GEC-101", "GEC-200")
+        )
+    with pytest.raises(services.MarketError):  # GEC-050..100 already claimed
+        services.add_green_holding(
+            analyst, market["qingxu"], 2023, 51, serials=("GEC-050", "GEC-100")
+        )
+    with pytest.raises(services.Refused):
+        services.add_green_holding(
+            market["users"][REPORTER], market["taiyuan"], 2023, 1, serials=("GEC-500", "GEC-500")
+        )
+    assert AuditEntry.objects.filter(object_type="market.GreenHolding").count() == before + 1

@@ -24,9 +24,7 @@ from carbonctl.web.market import services
 from carbonctl.web.market.models import (
     Allocation,
     Category,
-    CcerHolding,
     EtsUnit,
-    GreenHolding,
     UnitYear,
     VerifierAssignment,
 )
@@ -144,14 +142,15 @@ def load_demo_market(users: dict) -> dict[str, int]:
             services.compute_allocation(analyst, year, Allocation.Stage.FINAL, verified_units)
             services.compute_compliance(analyst, year)
         if own is not None:
-            CcerHolding.objects.create(
-                enterprise=own,
-                project="演示：山西某风电场 CCER 项目",
-                serials="CCER-DEMO-000001–CCER-DEMO-020000",
-                amount_t=20000,
+            services.add_ccer_holding(
+                analyst,
+                own,
+                "演示：山西某风电场 CCER 项目",
+                "CCER-DEMO-000001–CCER-DEMO-020000",
+                20000,
             )
-            GreenHolding.objects.create(
-                enterprise=own, year=2024, serials="GEC-DEMO-0000001–GEC-DEMO-0005000", mwh=5000
+            services.add_green_holding(
+                analyst, own, 2024, 5000, serials=("GEC-DEMO-0000001", "GEC-DEMO-0005000")
             )
     return {
         "ets_units": len(units),

@@ -172,12 +172,19 @@ class CcerHolding(models.Model):
 
 
 class GreenHolding(models.Model):
-    """Green certificates (绿证, 1 GEC = 1 MWh) or a green-power contract (绿电合同)."""
+    """Green certificates (绿证, 1 GEC = 1 MWh: a serial range) or a green-power contract (绿电合同)
+    an enterprise holds for a year; each serial and contract counted once (core ``green``)."""
+
+    class Kind(models.TextChoices):
+        GEC = "gec", _("绿证")
+        CONTRACT = "contract", _("绿电合同")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="green_holdings"
     )
     year = models.PositiveSmallIntegerField(_("年份"))
-    serials = models.CharField(_("证书序列号"), max_length=200, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    serial_from = models.CharField(_("起始编号"), max_length=60, blank=True)
+    serial_to = models.CharField(_("截止编号"), max_length=60, blank=True)
     contract = models.CharField(_("绿电合同编号"), max_length=100, blank=True)
     mwh = models.FloatField(_("电量（MWh）"))

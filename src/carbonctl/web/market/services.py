@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 import carbonctl.market.rules as rules
 from carbonctl.errors import InputErrors
 from carbonctl.market import allocate, comply
+from carbonctl.market.green import check_holdings
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import (
     can_manage_market,
@@ -33,8 +34,10 @@ from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.market import flags as market_flags
 from carbonctl.web.market.models import (
     Allocation,
+    CcerHolding,
     Compliance,
     EtsUnit,
+    GreenHolding,
     UnitYear,
     Verification,
     VerifierAssignment,
@@ -367,6 +370,82 @@ def compute_compliance(user, year: int) -> list[Compliance]:
             )
             stored.append(compliance)
     return stored
+
+
+# --- holdings ---------------------------------------------------------------------------------
+
+
+def add_ccer_holding(user, enterprise, project: str, serials: str, amount_t: float, start=None):
+    """Record CCER an enterprise holds (managers only), audited."""
+    if not can_manage_market(user):
+        raise Refused("role may not manage the market")
+    if amount_t <= 0:
+        raise MarketError([_("CCER 数量必须大于 0")])
+    with transaction.atomic():
+        holding = CcerHolding.objects.create(
+            enterprise=enterprise,
+            project=project,
+            project_start=start,
+            serials=serials,
+            amount_t=amount_t,
+        )
+        record(user, AuditEntry.Action.CREATE, holding, after=snapshot(holding))
+    return holding
+
+
+def add_green_holding(
+    user, enterprise, year: int, mwh: float, *, serials=("", ""), contract: str = ""
+) -> GreenHolding:
+    """Record green certificates (a serial range) or a green-power contract of an enterprise
+    (managers only), checked by the core against every stored holding: MWh = certificates,
+    each serial and contract claimed once (MarketError naming the value otherwise); audited."""
+    if not can_manage_market(user):
+        raise Refused("role may not manage the market")
+    kind = GreenHolding.Kind.CONTRACT if contract else GreenHolding.Kind.GEC
+    rows = [
+        {
+            "holder": h.enterprise.credit_code,
+            "year": h.year,
+            "kind": h.kind,
+            "mwh": h.mwh,
+            "serial_from": h.serial_from or None,
+            "serial_to": h.serial_to or None,
+            "contract_id": h.contract or None,
+        }
+        for h in GreenHolding.objects.select_related("enterprise")
+    ]
+    rows.append(
+        {
+            "holder": enterprise.credit_code,
+            "year": year,
+            "kind": kind,
+            "mwh": mwh,
+            "serial_from": serials[0] or None,
+            "serial_to": serials[1] or None,
+            "contract_id": contract or None,
+        }
+    )
+    try:
+        check_holdings(pd.DataFrame(rows), source="holdings")
+    except InputErrors as exc:
+        raise MarketError(
+            [
+                _("绿证或绿电合同：%(value)s 无效或已被计入") % {"value": e.column or ""}
+                for e in exc.errors
+            ]
+        ) from exc
+    with transaction.atomic():
+        holding = GreenHolding.objects.create(
+            enterprise=enterprise,
+            year=year,
+            kind=kind,
+            serial_from=serials[0],
+            serial_to=serials[1],
+            contract=contract,
+            mwh=mwh,
+        )
+        record(user, AuditEntry.Action.CREATE, holding, after=snapshot(holding))
+    return holding
 
 
 # --- the board --------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ def test_final_allocation_needs_verification_and_settles_against_the_pre_allocat
     services.save_verification(
         verifier, own, YEAR, 2.70e6, output={"generation_mwh": 3.2e6}
     )  # verified output lower than reported
-    (final,) = services.compute_allocation(analyst, YEAR, "final", [own])
+    # by default the final allocation takes the verified units only (SX-A-1 here)
+    (final,) = services.compute_allocation(analyst, YEAR, "final")
     core = allocate(_core_table([own], {"SX-A-1": 3.2e6}), YEAR)
     pre = Allocation.objects.get(unit=own, stage="pre").amount_t
     assert final.amount_t == pytest.approx(core.total_t)

@@ -158,16 +158,21 @@ def allocation_input(units: list[EtsUnit], year: int, stage: str) -> pd.DataFram
 
 
 def compute_allocation(user, year: int, stage: str, units=None) -> list[Allocation]:
-    """Allocate ``year``'s allowances to ``units`` (default: every unit with output that year)
-    with the core and store them: the pre-allocation on reported output, or the final
-    allocation on the output of verified units with its settlement (多退少补) against the stored
-    pre-allocation. Refused unless the user may manage the market; MarketError names each unit
-    and value the core found missing (nothing is stored then)."""
+    """Allocate ``year``'s allowances to ``units`` (default: every unit with output that year;
+    for the final allocation every such unit already verified) with the core and store them:
+    the pre-allocation on reported output, or the final allocation on the output of verified
+    units with its settlement (多退少补) against the stored pre-allocation. Refused unless the
+    user may manage the market; MarketError names each unit and value the core found missing
+    (nothing is stored then)."""
     if not can_manage_market(user):
         raise Refused("role may not manage the market")
-    if units is None:
+    if units is None:  # every unit with output; for the final allocation, the verified ones
         units = EtsUnit.objects.filter(years__year=year).select_related("enterprise")
+        if stage == Allocation.Stage.FINAL:
+            units = units.filter(verifications__year=year)
     units = list(units)
+    if not units:
+        raise MarketError([_("%(year)s 年没有可计算配额的机组") % {"year": year}])
     if stage == Allocation.Stage.FINAL:
         verified = set(
             Verification.objects.filter(unit__in=units, year=year).values_list("unit_id", flat=True)

@@ -345,3 +345,20 @@ def test_green_certificates_are_checked_by_the_core_and_counted_once(market):
             market["users"][REPORTER], market["taiyuan"], 2023, 1, serials=("GEC-500", "GEC-500")
         )
     assert AuditEntry.objects.filter(object_type="market.GreenHolding").count() == before + 1
+
+
+def test_the_board_exports_the_same_rows_to_excel(client, market):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    services.compute_allocation(market["users"][ANALYST], YEAR, "pre")
+    client.force_login(market["users"][CITY])
+    response = client.get("/market/", {"year": YEAR, "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "机组编号 unit"
+    assert sorted(r[0] for r in rows[1:]) == ["SX-A-1", "SX-B-1"]  # Taiyuan's only
+    own = next(r for r in rows[1:] if r[0] == "SX-A-1")
+    assert own[4] == pytest.approx(1815891.0)

@@ -22,6 +22,7 @@ from carbonctl.web.accounts.permissions import (
     can_view_market,
 )
 from carbonctl.web.audit.services import record_denial
+from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import YearField, query
 from carbonctl.web.market import flags as market_flags
 from carbonctl.web.market import services
@@ -38,6 +39,47 @@ from carbonctl.web.market.models import (
 
 class BoardQuery(forms.Form):
     year = YearField()
+    format = forms.ChoiceField(choices=[("", ""), ("xlsx", "xlsx")], required=False)
+
+
+#: The board's Excel columns, bilingual like the platform's other exports.
+EXPORT_HEADER = [
+    "机组编号 unit",
+    "企业 enterprise",
+    "市 city",
+    "机组类别 category",
+    "预分配（吨） pre-allocation (t)",
+    "最终配额（吨） final allocation (t)",
+    "多退少补（吨） settlement (t)",
+    "核查排放量（吨） verified emissions (t)",
+    "应清缴量（吨） required surrender (t)",
+    "CCER 抵销（吨） CCER used (t)",
+    "缺口（吨） shortfall (t)",
+    "盈余（吨） surplus (t)",
+    "状态 status",
+    "提示 notes",
+]
+
+
+def _export_rows(rows):
+    for r in rows:
+        c = r.compliance
+        yield [
+            r.unit.unit_id,
+            r.unit.enterprise.name,
+            r.city.name,
+            r.unit.get_category_display(),
+            r.pre_t,
+            r.final_t,
+            r.settlement_t,
+            r.verified_t,
+            c.required_t if c else None,
+            c.ccer_used_t if c else None,
+            c.shortfall_t if c else None,
+            c.surplus_t if c else None,
+            r.status_label,
+            "；".join(r.flags),
+        ]
 
 
 class ComputeForm(forms.Form):
@@ -91,6 +133,10 @@ def board(request, errors=None, status=200):
     years = services.years_for(request.user)
     year = params["year"] or (years[0] if years else None)
     data = services.board(request.user, year) if year else {"rows": [], "cities": [], "total": {}}
+    if params["format"] == "xlsx":
+        return xlsx_response(
+            f"ets-{year}.xlsx", "碳市场 ETS", EXPORT_HEADER, _export_rows(data["rows"])
+        )
     return render(
         request,
         "market/board.html",

@@ -473,6 +473,7 @@ class BoardRow:
     verified_t: float | None
     compliance: Compliance | None
     flags: list[str]
+    own_flags: list[str] | None = None
 
     @property
     def status(self) -> str:
@@ -525,7 +526,16 @@ def board(user, year: int) -> dict:
     overall = _zero()
     for row in rows:
         _add(overall, row)
-    return {"rows": rows, "cities": list(cities.values()), "total": overall}
+    # flags every unit shares are said once above the table; each row keeps its own
+    common = [f for f in rows[0].flags if all(f in r.flags for r in rows)] if rows else []
+    for row in rows:
+        row.own_flags = [f for f in row.flags if f not in common]
+    return {
+        "rows": rows,
+        "cities": list(cities.values()),
+        "total": overall,
+        "common_flags": common,
+    }
 
 
 def _zero() -> dict:

@@ -164,7 +164,10 @@ def test_the_verifier_sees_and_verifies_only_its_assigned_units(client, market):
     )
     assert posted.status_code == 404
     assert AuditEntry.objects.filter(action="deny").count() == denials + 1
-    # an assigned unit, but not for that year
+    # an assigned unit, but not for that year: refused (403) and audited
+    other_year = {"unit": units["own"].pk, "year": YEAR + 1, "verified_t": 1.0}
+    assert client.post("/market/verify/", other_year).status_code == 403
+    assert AuditEntry.objects.filter(action="deny").count() == denials + 2
     with pytest.raises(services.Refused):
         services.save_verification(verifier, units["own"], YEAR + 1, 1.0)
     assert not Verification.objects.exists()

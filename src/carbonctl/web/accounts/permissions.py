@@ -109,7 +109,7 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
         Capability.VIEW_KEY_UNITS: _REGIONAL | {Role.ENTERPRISE_REPORTER},
         Capability.VIEW_GRADE_MAP: _REGIONAL,
         Capability.DERIVE_KEY_UNITS: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
-        # a verifier sees the ETS units assigned to it (web/market/scope.py decides which)
+        # a verifier sees the ETS units assigned to it (market services.units_for decides)
         Capability.VIEW_MARKET: _REGIONAL | {Role.ENTERPRISE_REPORTER, Role.VERIFIER},
         Capability.MANAGE_MARKET: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
         Capability.VIEW_METROLOGY: _REGIONAL | {Role.ENTERPRISE_REPORTER},
@@ -296,5 +296,5 @@ def can_manage_meters(user) -> bool:
 
 def can_verify_emissions(user) -> bool:
     """Record verified emissions: a verifier (核查机构), for the units assigned to it only
-    (web/market/scope.py decides which)."""
+    (web/market/services.units_for decides which)."""
     return has(user, Capability.VERIFY_EMISSIONS)

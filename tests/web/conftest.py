@@ -47,6 +47,7 @@ def province(db):
             "reporter", PASSWORD, Role.ENTERPRISE_REPORTER, enterprise_code=taiyuan.credit_code
         ),
         Role.PUBLIC: create_user("citizen", PASSWORD, Role.PUBLIC),
+        Role.VERIFIER: create_user("verifier", PASSWORD, Role.VERIFIER),
     }
     return {"users": users, "taiyuan": taiyuan, "qingxu": qingxu, "datong": datong}
 

@@ -43,6 +43,7 @@ USERNAME = {
     COUNTY: "xiaodian",
     REPORTER: "reporter",
     PUBLIC: "public",
+    Role.VERIFIER: "verifier",  # 核查机构: no aggregate (its ETS units only, web/market)
 }
 YEAR = 2020
 MONTH = "2025-12"
@@ -197,6 +198,7 @@ HIDDEN = {
     COUNTY: ("140100", "140121", "140200"),
     REPORTER: ("140000", "140100", "140105", "140121", "140200"),
     PUBLIC: ("140000", "140100", "140105", "140121", "140200"),
+    Role.VERIFIER: ("140000", "140100", "140105", "140121", "140200"),
 }
 
 

@@ -13,7 +13,17 @@ from .crawl import crawl, internal_keys_in, parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
-ROLES = ["admin", "analyst", "reviewer", "taiyuan", "xiaodian", "reporter", "public", None]
+ROLES = [
+    "admin",
+    "analyst",
+    "reviewer",
+    "taiyuan",
+    "xiaodian",
+    "reporter",
+    "verifier",
+    "public",
+    None,
+]
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ def test_the_demo_gives_back_the_ceads_province_totals(loaded):
 
 def test_demo_users_enterprises_and_a_reviewed_submission(loaded):
     assert Enterprise.objects.count() == 300
-    assert get_user_model().objects.count() == len(loaded) == 7
+    assert get_user_model().objects.count() == len(loaded) == 8  # with the verifier (issue 18)
     submission = Submission.objects.get()
     assert (submission.status, submission.region_id) == ("approved", "140105")
 

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 ADMIN, ANALYST, REVIEWER = Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.REVIEWER
 CITY, COUNTY, REPORTER = Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.ENTERPRISE_REPORTER
+VERIFIER = Role.VERIFIER
 
 #: Written out by hand from the checks the views and services made before (not read from
 #: permissions.ALLOWED, so a change to the table has to change this too); the capabilities that
@@ -47,10 +48,12 @@ EXPECTED = {
     permissions.can_view_key_units: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
     permissions.can_view_grade_map: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY},
     permissions.can_derive_key_units: {ADMIN, ANALYST},
-    permissions.can_view_market: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    # the verifier (核查机构) sees the units assigned to it (market scope) and verifies them
+    permissions.can_view_market: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER, VERIFIER},
     permissions.can_manage_market: {ADMIN, ANALYST},
     permissions.can_view_metrology: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
     permissions.can_manage_meters: {ADMIN, ANALYST, REPORTER},
+    permissions.can_verify_emissions: {VERIFIER},
 }
 
 

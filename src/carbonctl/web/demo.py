@@ -65,6 +65,7 @@ def demo_logins(enterprise_code: str = "", enterprise_name: str = "") -> list[De
             enterprise_code or enterprise_name,
         ),
         DemoLogin("public", "demo-public-2024", Role.PUBLIC, ""),
+        DemoLogin("verifier", "demo-verifier-2024", Role.VERIFIER, ""),
     ]
 
 
@@ -221,6 +222,7 @@ def load_demo_control() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from carbonctl.web.budget import services as budgets
+    from carbonctl.web.market.demo import load_demo_market
     from carbonctl.web.warnings import services as warnings
     from carbonctl.web.warnings.models import Warning
 
@@ -258,6 +260,7 @@ def load_demo_control() -> dict[str, int]:
             reason="演示：2026年一季度GDP核实后上修，预算相应调增",
         )
         budgets.decide_adjustment(admin, request, approve=True, note="演示：同意")
+        counts.update(load_demo_market(users))
         published = 0
         for year, month in ((2025, None), (2026, 6)):
             run = warnings.publish(

@@ -70,6 +70,8 @@ AGGREGATE_LEVEL: Mapping[Role, AggregateLevel] = MappingProxyType(
         Role.COUNTY_OFFICIAL: AggregateLevel.OWN_REGION,
         Role.ENTERPRISE_REPORTER: AggregateLevel.OWN_ENTERPRISE,
         Role.PUBLIC: AggregateLevel.PUBLISHED,
+        # 第三方核查机构: no region aggregate; its assigned units (market services.units_for)
+        Role.VERIFIER: AggregateLevel.PUBLISHED,
         # Roles added later take one line each, for example:
         #   Role.VERIFIER: AggregateLevel.OWN_ENTERPRISE,  # 第三方核查机构: the enterprises
         #                                                  # it verifies (its scope in .scope)

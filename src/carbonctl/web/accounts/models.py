@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     COUNTY_OFFICIAL = "county_official", _("县级用户")
     ENTERPRISE_REPORTER = "enterprise_reporter", _("企业填报人员")
     REVIEWER = "reviewer", _("审核人员")
+    VERIFIER = "verifier", _("核查机构")
     PUBLIC = "public", _("公众")
 
 

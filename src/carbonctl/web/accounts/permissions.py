@@ -50,6 +50,7 @@ class Capability(enum.StrEnum):
     MANAGE_MARKET = "manage_market"  # record allocations, compliance, verifiers (配额管理)
     VIEW_METROLOGY = "view_metrology"  # meters and calibrations in scope (碳计量)
     MANAGE_METERS = "manage_meters"  # import meters and calibrations in scope (计量器具管理)
+    VERIFY_EMISSIONS = "verify_emissions"  # verify the emissions of assigned ETS units (排放核查)
 
 
 # Aggregates (see .aggregates): the whole province's, or one's own region's with the province's
@@ -108,12 +109,14 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
         Capability.VIEW_KEY_UNITS: _REGIONAL | {Role.ENTERPRISE_REPORTER},
         Capability.VIEW_GRADE_MAP: _REGIONAL,
         Capability.DERIVE_KEY_UNITS: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
-        Capability.VIEW_MARKET: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        # a verifier sees the ETS units assigned to it (market services.units_for decides)
+        Capability.VIEW_MARKET: _REGIONAL | {Role.ENTERPRISE_REPORTER, Role.VERIFIER},
         Capability.MANAGE_MARKET: frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST}),
         Capability.VIEW_METROLOGY: _REGIONAL | {Role.ENTERPRISE_REPORTER},
         Capability.MANAGE_METERS: frozenset(
             {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER}
         ),
+        Capability.VERIFY_EMISSIONS: frozenset({Role.VERIFIER}),
     }
 )
 
@@ -289,3 +292,9 @@ def can_manage_meters(user) -> bool:
     """Import meters and calibrations: province staff, or a reporter for its own enterprise
     (scope decides which enterprise)."""
     return has(user, Capability.MANAGE_METERS)
+
+
+def can_verify_emissions(user) -> bool:
+    """Record verified emissions: a verifier (核查机构), for the units assigned to it only
+    (web/market/services.units_for decides which)."""
+    return has(user, Capability.VERIFY_EMISSIONS)

@@ -6,3 +6,17 @@ class MarketConfig(AppConfig):
     name = "carbonctl.web.market"
     label = "market"
     verbose_name = gettext_lazy("碳市场")
+
+    def ready(self) -> None:
+        from carbonctl.web.enterprises.sections import Section, register
+        from carbonctl.web.market import views
+
+        register(
+            Section(
+                key="market",
+                order=40,
+                template="market/unit_section.html",
+                context=views.section_context,
+                visible=views.section_visible,
+            )
+        )

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (the app's pages are added with its views)
+from django.urls import path
+
+from carbonctl.web.market import views
 
 app_name = "market"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("compute/", views.compute, name="compute"),
+    path("units/<int:unit_id>/", views.unit, name="unit"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -125,6 +125,8 @@ DETAILS = {
     "region_name": (_("地区名称"), ""),
     "sector_zh": (_("行业名称"), ""),
     "year": (_("年份"), ""),
+    "unit_id": (_("机组编号"), ""),
+    "shortfall_t": (_("缺口（吨）"), ""),
 }
 
 #: Details whose value is a key of a label kind (carbonctl.labels): shown by the key's name.

@@ -222,6 +222,8 @@ def _details(w: Warning) -> list[dict]:
     """A warning's inputs (details) as labelled rows."""
     out = []
     for key, value in (w.details or {}).items():
+        if key == "subject_kind":  # shown as the subject's kind (对象类型) above
+            continue
         label, unit = labels.DETAILS.get(key, (key, ""))
         if key == "findings" and isinstance(value, list):
             shown = "；".join(str(labels.FINDINGS.get(v, v)) for v in value)

@@ -65,7 +65,7 @@ def createuser(
         str,
         typer.Option(
             help="province_admin, province_analyst, city_official, "
-            "county_official, enterprise_reporter, reviewer, public"
+            "county_official, enterprise_reporter, reviewer, verifier, public"
         ),
     ],
     region: Annotated[str | None, typer.Option(help="Adcode of the user's city or county.")] = None,

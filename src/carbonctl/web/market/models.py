@@ -66,7 +66,7 @@ class UnitYear(models.Model):
 
     class Meta:
         ordering = ["unit__unit_id", "year"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_unit_year")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_ets_unit_year")]
 
 
 class Allocation(models.Model):

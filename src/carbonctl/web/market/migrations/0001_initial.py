@@ -292,7 +292,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["unit__unit_id", "year"],
                 "constraints": [
-                    models.UniqueConstraint(fields=("unit", "year"), name="one_unit_year")
+                    models.UniqueConstraint(fields=("unit", "year"), name="one_ets_unit_year")
                 ],
             },
         ),

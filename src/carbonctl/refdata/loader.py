@@ -146,6 +146,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "meter_terms.csv",
         "what a meter measures (energy carriers, emission flows) and GB 17167 metering levels",
     ),
+    "warning_rules_calibration_overdue": (
+        "warning_rules_calibration_overdue.csv",
+        "early-warning rules: meter calibration overdue or about to lapse (计量器具检定超期)",
+    ),
     "activity_data_tiers": (
         "activity_data_tiers.csv",
         "data-quality tiers of activity rows by how they were measured, with uncertainties",

@@ -1,6 +1,6 @@
-"""The calibration_overdue kind: red once the due date is past or without any calibration,
-yellow within the days before it (the due date itself is still valid), quiet earlier; the
-message names the enterprise, the meter, what it measures and the dates."""
+"""The calibration_overdue kind: one warning per enterprise, red once any meter is past its due
+date or was never calibrated, yellow when one falls due within the window (the due date itself
+is still valid), quiet earlier; the message names the meters and the earliest due date."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ import pytest
 from carbonctl.warning import CALIBRATION_COLUMNS, Level, evaluate, find_rule
 
 AS_OF = dt.date(2025, 6, 30)
+DAY = dt.timedelta(days=1)
 
 
-def table(*dues: dt.date | None) -> pd.DataFrame:
+def table(*meters: tuple[str, dt.date | None]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            ["91140100MA0000000X", "示例热电", "140105", f"M{i}", "electricity",
+            [f"9114010{e}MA0000000X", f"示例企业{e}", "140105", f"M{i}", "electricity",
              due.isoformat() if due else "", AS_OF.isoformat()]
-            for i, due in enumerate(dues)
+            for i, (e, due) in enumerate(meters)
         ],
         columns=CALIBRATION_COLUMNS,
     )  # fmt: skip
@@ -28,35 +29,44 @@ def table(*dues: dt.date | None) -> pd.DataFrame:
 def test_levels_around_the_due_date_and_the_yellow_window():
     rule = find_rule("calibration_overdue")
     within = int(rule.parameters["yellow_within_days"])
-    day = dt.timedelta(days=1)
     found = evaluate(
         rule,
         table(
-            AS_OF - day,  # overdue by a day: red
-            AS_OF,  # due today: still valid, yellow
-            AS_OF + within * day,  # last day of the window: yellow
-            AS_OF + (within + 1) * day,  # beyond the window: quiet
-            None,  # never calibrated: red
+            ("A", AS_OF - DAY),  # overdue by a day: red
+            ("A", AS_OF + DAY),  # A is red already; this one is not counted as overdue
+            ("B", AS_OF),  # due today: still valid, yellow
+            ("C", AS_OF + within * DAY),  # last day of the window: yellow
+            ("D", AS_OF + (within + 1) * DAY),  # beyond the window: quiet
+            ("E", None),  # never calibrated: red
         ),
     )
-    assert [(w.details["meter_id"], w.level) for w in found] == [
-        ("M0", Level.RED),
-        ("M1", Level.YELLOW),
-        ("M2", Level.YELLOW),
-        ("M4", Level.RED),
+    assert [(w.subject[7], w.level, w.value) for w in found] == [
+        ("A", Level.RED, 1.0),
+        ("B", Level.YELLOW, 1.0),
+        ("C", Level.YELLOW, 1.0),
+        ("E", Level.RED, 1.0),
     ]
     red = found[0]
-    assert red.subject == "91140100MA0000000X" and red.period == "2025"
+    assert red.period == "2025" and red.details["meters"] == ["M0"]
     assert red.details["subject_kind"] == "enterprise" and red.details["region"] == "140105"
-    assert "电力计量器具M0" in red.message and "2025年6月29日" in red.message
-    assert "超期1天" in red.message
-    assert red.value == pytest.approx(1.0)
-    assert "没有检定/校准记录" in found[3].message
+    assert "示例企业A" in red.message and "电力M0" in red.message
+    assert "2025年6月29日" in red.message
+    assert "无检定记录" in found[3].message
+    assert "还有0天" in found[1].message
     assert red.measure and found[1].measure
 
 
+def test_many_meters_of_one_enterprise_make_one_warning_naming_five():
+    found = evaluate(
+        find_rule("calibration_overdue"), table(*(("A", AS_OF - k * DAY) for k in range(1, 8)))
+    )
+    assert len(found) == 1 and found[0].value == 7.0
+    assert "等7台" in found[0].message and "M5" not in found[0].message
+    assert found[0].details["due_on"] == (AS_OF - 7 * DAY).isoformat()
+
+
 def test_a_bad_date_is_located():
-    bad = table(AS_OF)
+    bad = table(("A", AS_OF))
     bad.loc[0, "due_on"] = "soon"
     with pytest.raises(Exception, match="due_on"):
         evaluate(find_rule("calibration_overdue"), bad)

@@ -35,6 +35,7 @@ from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.inventories.models import MacroFigure, RegionTotal
 from carbonctl.web.inventories.services import current_dataset
+from carbonctl.web.metrology.services import calibration_table
 from carbonctl.web.regions.models import Region
 from carbonctl.web.warnings.models import (
     Notification,
@@ -413,6 +414,7 @@ TABLES: dict[str, Callable[[Context], pd.DataFrame]] = {
     "fast_growth": growth_table,
     "enterprise_benchmark": enterprise_energy_table,
     "late_data": reporting_table,
+    "calibration_overdue": calibration_table,
 }
 
 

@@ -47,7 +47,7 @@ def test_levels_around_the_due_date_and_the_yellow_window():
         ("E", Level.RED, 1.0),
     ]
     red = found[0]
-    assert red.period == "2025" and red.details["meters"] == ["M0"]
+    assert red.period == "2025" and red.details["meters"] == "M0"
     assert red.details["subject_kind"] == "enterprise" and red.details["region"] == "140105"
     assert "示例企业A" in red.message and "电力M0" in red.message
     assert "2025年6月29日" in red.message

@@ -42,7 +42,7 @@ CALIBRATION_COLUMNS = (
     "as_of",
 )
 
-_FINDINGS = ("overdue", "due_soon")
+_FINDINGS = ("lapsed", "due_soon")
 #: Meters named in a message; the rest are counted (等).
 _NAMED = 5
 
@@ -118,7 +118,7 @@ def calibration_overdue_warnings(rule: Rule, table: Any) -> list[EarlyWarning]:
     found = []
     for code, entry in enterprises.items():
         if entry["overdue"]:
-            level, finding, flagged = Level.RED, "overdue", entry["overdue"]
+            level, finding, flagged = Level.RED, "lapsed", entry["overdue"]
         elif entry["soon"]:
             level, finding, flagged = Level.YELLOW, "due_soon", entry["soon"]
         else:
@@ -141,7 +141,7 @@ def calibration_overdue_warnings(rule: Rule, table: Any) -> list[EarlyWarning]:
                     "region": row["region"],
                     "subject_kind": "enterprise",
                     "subject_name": row["enterprise_name"],
-                    "meters": [m for m, _, _ in flagged],
+                    "meters": "、".join(m for m, _, _ in flagged),
                     "due_on": due.isoformat() if due else None,
                     "as_of": as_of.isoformat(),
                 },

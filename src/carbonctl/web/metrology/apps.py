@@ -9,6 +9,7 @@ class MetrologyConfig(AppConfig):
 
     def ready(self) -> None:
         from carbonctl.web.enterprises.sections import Section, register
+        from carbonctl.web.metrology.labels import register_warning_labels
         from carbonctl.web.metrology.views import section_context, section_visible
 
         register(
@@ -20,3 +21,4 @@ class MetrologyConfig(AppConfig):
                 visible=section_visible,
             )
         )
+        register_warning_labels()

@@ -94,9 +94,7 @@ def test_import_writes_points_meters_calibrations_and_one_audit_entry(world):
     assert ty1.calibrations.count() == 2 and ty1.due_on.isoformat() == later
 
 
-def test_a_bad_file_imports_nothing_and_names_file_row_column_and_what_was_expected(
-    client, world
-):
+def test_a_bad_file_imports_nothing_and_names_file_row_column_and_what_was_expected(client, world):
     admin = world["users"][Role.PROVINCE_ADMIN]
     audited = AuditEntry.objects.filter(object_type="metrology.Meter")
     before = (Meter.objects.count(), audited.count())

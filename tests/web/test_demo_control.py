@@ -175,3 +175,15 @@ def test_a_reviewer_takes_a_demo_filing_to_a_signed_opinion(demo, client):
     ).get()
     assert entry.amount_tco2 == pytest.approx(project.ledger_tco2)
     assert shown["committed_tco2"] >= entry.amount_tco2
+
+
+def test_the_demo_meters_raise_calibration_warnings_and_the_reporter_has_meters(demo):
+    from carbonctl.web.metrology.models import Meter
+
+    assert demo["counts"]["meters"] == Meter.objects.count() > 0
+    reporter = get_user_model().objects.get(username="reporter")
+    own = Meter.objects.filter(enterprise=reporter.profile.enterprise)
+    assert own.count() > 0 and own.filter(due_on__lt="2026-01-31").exists()
+    raised = Warning.objects.filter(rule_id_text="calibration_overdue", level="red")
+    subjects = set(raised.values_list("subject", flat=True))
+    assert reporter.profile.enterprise.credit_code in subjects and len(subjects) > 1

@@ -7,9 +7,9 @@ Each enterprise gets metering points by GB 17167-2006 level for the carriers of 
 fuel also at main sub-units and main equipment. Nearly every point has a meter of the required
 accuracy class; a few points have none or a meter of a worse class, so some enterprises fall
 short of the equipping rates. Every meter has two calibrations a cycle apart; the latest is valid
-well past ``today`` except for a few meters of a few enterprises, overdue by 10–13 months (so
-they are overdue on the demo's warning runs too, judged at the end of January and of July 2026)
-or due within the next weeks. The demo reporter's enterprise always has one of each.
+well past ``today`` except for a few meters of a few enterprises, overdue (10–100 days before
+the day the caller names, the demo's first warning run) or due within the next weeks. The
+demo reporter's enterprise always has one of each.
 """
 
 from __future__ import annotations
@@ -52,15 +52,22 @@ CLASSES = (0.2, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 
 
 def demo_meter_registers(
-    enterprises: pd.DataFrame, today: dt.date, *, reporter: str = "", seed: int = 20240101
+    enterprises: pd.DataFrame,
+    today: dt.date,
+    *,
+    reporter: str = "",
+    overdue_on: dt.date | None = None,
+    seed: int = 20240101,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(points, meters, calibrations) for ``enterprises`` (credit_code, sector), synthetic.
 
     points: enterprise, point, measures, level, name; meters: enterprise, meter_id, point,
     accuracy_class, installed_on, name; calibrations: enterprise, meter_id, certificate,
     calibrated_on, due_on (oldest first). ``reporter``: the credit code that always gets one
-    overdue and one due-soon meter.
+    overdue and one due-soon meter. ``overdue_on`` (default ``today``, never later): the day the
+    overdue meters must already be overdue on — 10 to 100 days before it.
     """
+    overdue_on = min(overdue_on or today, today)
     rng = np.random.default_rng(seed)
     required = equipping_requirements().set_index(["carrier", "level"])["accuracy_class"]
     codes = list(enterprises["credit_code"])
@@ -78,8 +85,7 @@ def demo_meter_registers(
         made: list[str] = []
         for carrier, level, count in places:
             for k in range(1, count + 1):
-                prefix = carrier.split("_")[0][:4].upper()
-                point = f"{prefix}-{level[0].upper()}{k}"
+                point = f"{carrier.upper()}-{level[0].upper()}{k}"
                 points.append((row.credit_code, point, carrier, level, ""))
                 forced = row.credit_code == reporter and level == "unit"
                 if not forced and rng.random() < MISSING_SHARE[level]:
@@ -93,7 +99,7 @@ def demo_meter_registers(
                 meters.append((row.credit_code, meter_id, point, klass, installed, ""))
         for i, meter_id in enumerate(made):
             if row.credit_code in overdue and i == 0:
-                due = today - dt.timedelta(days=300 + int(rng.integers(0, 90)))
+                due = overdue_on - dt.timedelta(days=int(rng.integers(10, 100)))
             elif row.credit_code in due_soon and i == 1:
                 due = today + dt.timedelta(days=int(rng.integers(3, 25)))
             else:

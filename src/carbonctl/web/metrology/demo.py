@@ -3,6 +3,8 @@ calibrations of the demo's key enterprises (:mod:`carbonctl.demo.metrology`, syn
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from django.utils import timezone
 
@@ -13,6 +15,9 @@ from carbonctl.web.enterprises.models import Enterprise
 from carbonctl.web.metrology.models import Calibration, Meter, MeteringPoint
 
 BATCH = 5000
+#: The day the demo's first warning run (2025, in load_demo_control) judges on when run later:
+#: the end of the month after the year. Overdue demo meters are overdue by then.
+FIRST_RUN_AS_OF = dt.date(2026, 1, 31)
 
 
 def load_demo_metrology(users: dict) -> dict[str, int]:
@@ -29,7 +34,10 @@ def load_demo_metrology(users: dict) -> dict[str, int]:
         [(code, e.sector) for code, e in enterprises.items()], columns=["credit_code", "sector"]
     )
     points, meters, calibrations = demo_meter_registers(
-        table, timezone.localdate(), reporter=own.credit_code if own else ""
+        table,
+        timezone.localdate(),
+        reporter=own.credit_code if own else "",
+        overdue_on=FIRST_RUN_AS_OF,
     )
     made_points = MeteringPoint.objects.bulk_create(
         [

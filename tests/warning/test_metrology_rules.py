@@ -48,7 +48,7 @@ def test_levels_around_the_due_date_and_the_yellow_window():
     ]
     red = found[0]
     assert red.period == "2025" and red.details["meters"] == "M0"
-    assert red.details["subject_kind"] == "enterprise" and red.details["region"] == "140105"
+    assert red.details["region"] == "140105" and red.details["subject_name"] == "示例企业A"
     assert "示例企业A" in red.message and "电力M0" in red.message
     assert "2025年6月29日" in red.message
     assert "无检定记录" in found[3].message

@@ -90,4 +90,8 @@ def check_equipping(points: pd.DataFrame, meters: pd.DataFrame) -> EquippingChec
     out["missing"] = out["points"] - out["has_meter"]
     out["rate_pct"] = out["equipped"] / out["points"] * 100.0
     out["meets"] = out["rate_pct"] + 1e-9 >= out["required_rate_pct"]
+    # rows in the order of the standard's table (electricity first), not alphabetical
+    order = {key: i for i, key in enumerate(zip(rules["measures"], rules["level"], strict=True))}
+    out["order"] = [order[key] for key in zip(out["measures"], out["level"], strict=True)]
+    out = out.sort_values("order", kind="stable")
     return EquippingCheck(out[CHECK_COLUMNS].reset_index(drop=True))

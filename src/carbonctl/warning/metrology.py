@@ -139,7 +139,6 @@ def calibration_overdue_warnings(rule: Rule, table: Any) -> list[EarlyWarning]:
                 values=_values(row, [(m, f) for m, f, _ in flagged], due, as_of),
                 details={
                     "region": row["region"],
-                    "subject_kind": "enterprise",
                     "subject_name": row["enterprise_name"],
                     "meters": "、".join(m for m, _, _ in flagged),
                     "due_on": due.isoformat() if due else None,

@@ -50,7 +50,7 @@ def state_of(meter: Meter, today: dt.date | None = None) -> str:
 def meters_for(user) -> QuerySet[Meter]:
     """The meters of the enterprises ``user`` may see."""
     return Meter.objects.filter(enterprise__in=enterprises_for(user)).select_related(
-        "enterprise", "enterprise__county", "point"
+        "enterprise", "enterprise__county__parent", "point"
     )
 
 

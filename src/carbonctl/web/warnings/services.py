@@ -462,7 +462,7 @@ def evaluate(year: int, month: int | None = None, *, as_of: date | None = None) 
 
 def _subject_kind(rule_kind: str, warning: core.EarlyWarning) -> str:
     if (
-        rule_kind in ("enterprise_benchmark",)
+        rule_kind in ("enterprise_benchmark", "calibration_overdue")
         or warning.details.get("subject_kind") == "enterprise"
     ):
         return Warning.SubjectKind.ENTERPRISE

@@ -203,3 +203,18 @@ def test_an_overdue_calibration_raises_the_warning_for_its_enterprise(world):
     assert stored.enterprise == world["taiyuan"] and stored.region_id == "140105"
     assert stored.subject_kind == Warning.SubjectKind.ENTERPRISE
     assert "TY-1" in stored.message
+
+
+def test_the_excel_export_has_the_meters_in_scope_with_their_words(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(world["users"][Role.CITY_OFFICIAL])
+    response = client.get("/metrology/meters.xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][3] == "计量器具编号"
+    assert sorted(r[3] for r in rows[1:]) == ["QX-1", "TY-1", "TY-2"]  # not Datong's
+    overdue = next(r for r in rows[1:] if r[3] == "TY-1")
+    assert overdue[4] == "电力" and overdue[9] == "检定超期"

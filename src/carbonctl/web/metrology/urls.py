@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.page, name="page"),
     path("import/", views.import_view, name="import"),
     path("template.csv", views.template, name="template"),
+    path("meters.xlsx", views.export, name="export"),
 ]

@@ -16,12 +16,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from carbonctl import metrology as core
 from carbonctl.errors import CarbonctlError, InputErrors
 from carbonctl.web.accounts.permissions import can_manage_meters, can_view_metrology
 from carbonctl.web.accounts.scope import enterprises_for, regions_for
 from carbonctl.web.audit.services import record_denial
+from carbonctl.web.exports import xlsx_response
 from carbonctl.web.forms import public_message, query
 from carbonctl.web.metrology import services
 from carbonctl.web.metrology.forms import ImportForm, PageQuery
@@ -141,6 +143,41 @@ def page(request):
         "today": today,
     }
     return render(request, "metrology/page.html", context)
+
+
+@login_required
+def export(request):
+    """The meters in scope (with the page's city filter) as Excel, with the page's words."""
+    _may_view(request)
+    params = query(request, PageQuery)
+    meters = services.meters_for(request.user)
+    if params["city"]:
+        meters = meters.filter(enterprise__county__parent_id=params["city"])
+    rows = meter_rows(meters.order_by("enterprise__credit_code", "meter_id"), timezone.localdate())
+    header = [
+        _("企业"), _("统一社会信用代码"), _("所在县(市、区)"), _("计量器具编号"), _("计量对象"),
+        _("计量级别"), _("准确度等级"), _("安装日期"), _("检定有效期至"), _("状态"),
+    ]  # fmt: skip
+    return xlsx_response(
+        "meters.xlsx",
+        _("计量器具"),
+        header,
+        (
+            [
+                r["meter"].enterprise.name,
+                r["meter"].enterprise.credit_code,
+                r["meter"].enterprise.county.name,
+                r["meter"].meter_id,
+                r["measures"],
+                r["level"],
+                r["meter"].accuracy_class,
+                r["meter"].installed_on.isoformat(),
+                r["meter"].due_on.isoformat() if r["meter"].due_on else _("无检定记录"),
+                str(r["state_words"]),
+            ]
+            for r in rows
+        ),
+    )
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from carbonctl import metrology as core
+from carbonctl.enterprises.uscc import normalise
 from carbonctl.errors import InputError, InputErrors
 from carbonctl.warning import CALIBRATION_COLUMNS, find_rule
 from carbonctl.web.accounts.permissions import can_manage_meters
@@ -92,6 +93,7 @@ def import_meters(
         raise InputErrors([_renamed(e, name) for e in exc.errors]) from None
     except InputError as exc:
         raise _renamed(exc, name) from None
+    table["enterprise"] = table["enterprise"].map(normalise)  # as Enterprise stores it
     allowed = {e.credit_code: e for e in enterprises_for(user)}
     errors = []
     for row, code in table["enterprise"].items():

@@ -97,3 +97,24 @@ def test_missing_column_is_reported():
 )
 def test_calibration_is_valid_through_its_due_date(due, state):
     assert calibration_state(due, dt.date(2025, 6, 30), 30) == state
+
+
+def test_an_excel_register_with_chinese_headers_reads_like_the_csv(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    chinese = {
+        "meter_id": "计量器具编号",
+        "enterprise": "统一社会信用代码",
+        "measures": "计量对象",
+        "level": "计量级别",
+        "accuracy_class": "准确度等级",
+        "installed_on": "安装日期",
+        "certificate": "检定证书编号",
+        "calibrated_on": "检定日期",
+        "due_on": "有效期至",
+    }
+    pd.DataFrame([meter(), meter(meter_id="M2", measures="蒸汽")]).rename(columns=chinese).to_excel(
+        path, index=False
+    )
+    table = read_meters(path)
+    assert list(table["measures"]) == ["electricity", "steam"]
+    assert table.loc[3, "calibrated_on"] == dt.date(2024, 3, 1)

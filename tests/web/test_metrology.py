@@ -221,3 +221,40 @@ def test_the_excel_export_has_the_meters_in_scope_with_their_words(client, world
     assert sorted(r[3] for r in rows[1:]) == ["QX-1", "TY-1", "TY-2"]  # not Datong's
     overdue = next(r for r in rows[1:] if r[3] == "TY-1")
     assert overdue[4] == "电力" and overdue[9] == "检定超期"
+
+
+def test_tiers_of_last_year_follow_the_unit_meters_calibration(client, world):
+    year = world["today"].year - 1
+    covering = services.import_meters(
+        world["users"][Role.PROVINCE_ADMIN],
+        _frame(
+            register(
+                line(
+                    "TY-G",
+                    world["taiyuan"],
+                    measures="natural_gas",
+                    calibrated=f"{year}-01-01",
+                    due=f"{year}-12-31",
+                ),
+                line(
+                    "TY-S",
+                    world["taiyuan"],
+                    measures="steam",
+                    calibrated=f"{year}-01-02",
+                    due=f"{year + 1}-06-30",
+                ),
+            )
+        ),
+    )
+    assert covering.created == 2
+    MeteringPoint.objects.create(
+        enterprise=world["taiyuan"], code="W-1", measures="water", level="unit"
+    )
+    tiers = services.tiers_for(world["taiyuan"], year).set_index("measures")["tier"].to_dict()
+    assert tiers["natural_gas"] == "metered_calibrated"  # due on the year's last day
+    assert tiers["steam"] == "metered"  # calibrated a day after the year began
+    assert tiers["water"] == "estimated"  # a point without a meter
+    assert "coal" not in tiers  # TY-2 measures coal at equipment level, not the unit's
+    client.force_login(world["users"][Role.ENTERPRISE_REPORTER])
+    page = client.get(f"/enterprises/{world['taiyuan'].pk}/").content.decode()
+    assert 'data-tier="estimated"' in page and "估算（无计量器具）" in page

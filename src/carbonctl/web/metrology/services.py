@@ -225,6 +225,55 @@ def equipping_by_enterprise(enterprise_ids: list[int]) -> dict[int, core.Equippi
     }
 
 
+def tiers_for(enterprise: Enterprise, year: int) -> pd.DataFrame:
+    """The data-quality tier of the unit's use of each carrier in a report covering ``year``,
+    judged by the meters where the carrier enters or leaves the unit (level ``unit``, the
+    activity data of the unit's report; :func:`carbonctl.metrology.activity_tiers`): measures,
+    tier and the tier's activity uncertainty (95 % half-width, %)."""
+    unit = enterprise.metering_points.filter(level="unit")
+    points = list(unit.values_list("measures", flat=True).distinct())
+    meters = pd.DataFrame(
+        [
+            {
+                "enterprise": enterprise.credit_code,
+                "measures": c.meter.point.measures,
+                "installed_on": c.meter.installed_on,
+                "calibrated_on": c.calibrated_on,
+                "due_on": c.due_on,
+            }
+            for c in Calibration.objects.filter(
+                meter__enterprise=enterprise, meter__point__level="unit"
+            ).select_related("meter__point")
+        ]
+        + [
+            {
+                "enterprise": enterprise.credit_code,
+                "measures": m.point.measures,
+                "installed_on": m.installed_on,
+                "calibrated_on": None,
+                "due_on": None,
+            }
+            for m in enterprise.meters.filter(point__level="unit").select_related("point")
+        ],
+        columns=["enterprise", "measures", "installed_on", "calibrated_on", "due_on"],
+    )
+    rows = pd.DataFrame(
+        {
+            "enterprise": enterprise.credit_code,
+            "measures": sorted(points, key=core.MEASURES.index),
+            "start": dt.date(year, 1, 1),
+            "end": dt.date(year, 12, 31),
+        },
+        columns=["enterprise", "measures", "start", "end"],
+    )
+    table = core.tier_table()
+    tiers = core.activity_tiers(rows, meters)
+    return rows.assign(
+        tier=tiers,
+        half_width_pct=[table.at[t, "activity_half_width_95_pct"] for t in tiers],
+    )[["measures", "tier", "half_width_pct"]]
+
+
 # --- warnings -----------------------------------------------------------------------------------
 
 

@@ -36,6 +36,14 @@ STATES = {
 }
 
 
+#: Data-quality tier -> level class (best green, worst red), beside the tier's words.
+TIER_CLASSES = {
+    "metered_calibrated": "level-green",
+    "metered": "level-yellow",
+    "estimated": "level-red",
+}
+
+
 def _may_view(request) -> None:
     if not can_view_metrology(request.user):
         record_denial(request, "metrology.Meter", "", "role without metrology")
@@ -244,7 +252,22 @@ def section_context(request, enterprise) -> dict:
     meters = list(enterprise.meters.select_related("point").order_by("meter_id"))
     check = services.equipping_for(enterprise)
     rows = meter_rows(meters, today)
+    year = today.year - 1  # the last complete year, the one annual reports cover
+    measures, _levels = _terms()
+    names = core.tier_table()["name_en" if get_language().startswith("en") else "name_zh"]
+    tiers = [
+        {
+            "measures": measures.get(r.measures, r.measures),
+            "tier": r.tier,
+            "tier_name": names[r.tier],
+            "half_width_pct": r.half_width_pct,
+            "css": TIER_CLASSES[r.tier],
+        }
+        for r in services.tiers_for(enterprise, year).itertuples(index=False)
+    ]
     return {
+        "tier_year": year,
+        "tiers": tiers,
         "meter_rows": rows,
         "equipping": equipping_rows(check),
         "equipping_meets": check.meets,

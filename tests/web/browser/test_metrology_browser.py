@@ -58,6 +58,9 @@ def test_import_page_and_section_in_the_browser(page, login, province, tmp_path)
     page.goto(f"/enterprises/{province['taiyuan'].pk}/")
     assert page.locator("#metrology-meters tbody tr").count() == 2
     page.screenshot(path=str(tmp_path / "section.png"), full_page=True)
+    page.goto(f"/en/enterprises/{province['taiyuan'].pk}/")
+    assert page.locator("#metrology-tiers tbody tr").count() == 1  # electricity at the unit
+    page.screenshot(path=str(tmp_path / "section-en.png"), full_page=True)
     page.goto("/en/metrology/")
     assert page.locator("h1").inner_text().startswith("Carbon metrology")
     page.screenshot(path=str(tmp_path / "metrology-en.png"), full_page=True)

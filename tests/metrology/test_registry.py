@@ -79,6 +79,12 @@ def test_unknown_carrier_and_level_duplicate_meter_and_bad_dates_are_located():
     assert all(e.file == "meters.xlsx" for e in errors.values())
 
 
+def test_two_enterprises_may_number_their_meters_alike():
+    other = "91140200MA0000000X"
+    table = check_meters(pd.DataFrame([meter(), meter(enterprise=other)]))
+    assert list(table["meter_id"]) == ["M1", "M1"]
+
+
 def test_missing_column_is_reported():
     rows = pd.DataFrame([meter()]).drop(columns="accuracy_class")
     with pytest.raises(Exception, match="accuracy_class"):

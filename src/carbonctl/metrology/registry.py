@@ -84,8 +84,9 @@ def read_meters(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
 
 def check_meters(meters: pd.DataFrame, *, source: str = "<table>") -> pd.DataFrame:
     """The register with ``measures`` and ``level`` as keys and ``point`` filled (default: the
-    meter id). :class:`InputErrors` for an unknown carrier or level, a meter id given twice
-    (naming both rows), and a calibration without its due date or due before it was done."""
+    meter id). :class:`InputErrors` for an unknown carrier or level, a meter id given twice for
+    one enterprise (naming both rows; two enterprises may use the same id), and a calibration
+    without its due date or due before it was done."""
     table = validate_records(meters, METER_COLUMNS, source=source)
     measures, levels = _spellings("measure"), _spellings("level")
     errors: list[InputError] = []
@@ -93,7 +94,7 @@ def check_meters(meters: pd.DataFrame, *, source: str = "<table>") -> pd.DataFra
     def error(row: int, column: str, message: str, expected: str) -> None:
         errors.append(InputError(message, file=source, row=row, column=column, expected=expected))
 
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}  # (enterprise, meter id) -> first row
     measure_keys, level_keys = [], []
     for number, row in table.iterrows():
         number = int(number)
@@ -105,11 +106,12 @@ def check_meters(meters: pd.DataFrame, *, source: str = "<table>") -> pd.DataFra
             error(number, "measures", f"measures {row['measures']!r} is not known", _MEASURE_WORDS)
         if level is None:
             error(number, "level", f"level {row['level']!r} is not known", _LEVEL_WORDS)
-        if row["meter_id"] in seen:
+        key = (str(row["enterprise"]).upper(), str(row["meter_id"]))
+        if key in seen:
             error(number, "meter_id",
-                  f"meter {row['meter_id']!r} is already in row {seen[row['meter_id']]}",
-                  "each meter once")  # fmt: skip
-        seen.setdefault(row["meter_id"], number)
+                  f"meter {row['meter_id']!r} of this enterprise is already in row {seen[key]}",
+                  "each meter of an enterprise once")  # fmt: skip
+        seen.setdefault(key, number)
         calibrated, due = row["calibrated_on"], row["due_on"]
         if calibrated is not None and due is None:
             error(number, "due_on", "a calibration without its due date",

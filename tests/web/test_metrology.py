@@ -192,7 +192,7 @@ def test_equipping_counts_points_without_a_meter_as_missing(world):
     assert not check.meets
 
 
-def test_an_overdue_calibration_raises_the_warning_for_its_enterprise(world):
+def test_an_overdue_calibration_raises_the_warning_for_its_enterprise(client, world):
     as_of = world["today"]
     found = [
         f
@@ -206,6 +206,13 @@ def test_an_overdue_calibration_raises_the_warning_for_its_enterprise(world):
     assert stored.enterprise == world["taiyuan"] and stored.region_id == "140105"
     assert stored.subject_kind == Warning.SubjectKind.ENTERPRISE
     assert "TY-1" in stored.message
+    # the reporter of that enterprise sees it, with its details in words, not keys
+    client.force_login(world["users"][Role.ENTERPRISE_REPORTER])
+    page = client.get(f"/en/warnings/{stored.pk}/").content.decode()
+    assert "Meter" in page and "Calibration valid to" in page and ">meters<" not in page
+    client.force_login(world["users"][Role.PROVINCE_ADMIN])
+    form = client.get("/warnings/rules/calibration_overdue/edit/").content.decode()
+    assert "说明模板：检定超期" in form and "到期前多少天起黄色预警" in form  # cells named
 
 
 def test_the_excel_export_has_the_meters_in_scope_with_their_words(client, world):

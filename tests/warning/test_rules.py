@@ -140,6 +140,7 @@ NEW_KINDS = [
     "red_region_event",
     "project_overrun",
     "ets_shortfall",
+    "calibration_overdue",
 ]
 
 

@@ -224,3 +224,15 @@ def test_demo_shortfalls_of_2024_raise_ets_shortfall_warnings(demo):
     warned = Warning.objects.filter(rule__kind="ets_shortfall", run__year=2025)
     assert short and {w.subject for w in warned} == short
     assert {w.level for w in warned} == {"red"}
+
+
+def test_the_demo_meters_raise_calibration_warnings_and_the_reporter_has_meters(demo):
+    from carbonctl.web.metrology.models import Meter
+
+    assert demo["counts"]["meters"] == Meter.objects.count() > 0
+    reporter = get_user_model().objects.get(username="reporter")
+    own = Meter.objects.filter(enterprise=reporter.profile.enterprise)
+    assert own.count() > 0 and own.filter(due_on__lt="2026-01-31").exists()
+    raised = Warning.objects.filter(rule_id_text="calibration_overdue", level="red")
+    subjects = set(raised.values_list("subject", flat=True))
+    assert reporter.profile.enterprise.credit_code in subjects and len(subjects) > 1

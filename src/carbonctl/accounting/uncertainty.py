@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 from carbonctl import refdata
 from carbonctl.accounting import CATEGORIES, AccountingResult
 from carbonctl.errors import InputError, RefdataError
+from carbonctl.metrology.tiers import tier_table
 
 __all__ = ["RANGE_COLUMNS", "UncertaintyResult", "monte_carlo"]
 
@@ -108,6 +110,7 @@ def monte_carlo(
     iterations: int,
     seed: int = 20240101,
     ranges: pd.DataFrame | None = None,
+    tiers: Sequence[str | None] | pd.Series | None = None,
 ) -> UncertaintyResult:
     """95% intervals of the location-based CO2 of ``result`` by Monte Carlo simulation.
 
@@ -151,6 +154,12 @@ def monte_carlo(
     combines those of the parameters it replaces, U = sqrt(Σ U_p²). Other categories have
     ``activity`` and ``factor`` (fuel kind ``any``).
 
+    ``tiers`` (optional, one per row of ``result.rows``, in order): the data-quality tier of
+    each row's activity (数据质量等级, :mod:`carbonctl.metrology.tiers`: ``metered_calibrated``,
+    ``metered``, ``estimated``; None or "" keeps the default). A tier replaces the row's
+    default activity range by the tier's ``activity_half_width_95_pct`` (refdata
+    ``activity_data_tiers``); the tiers used are listed in the assumptions (category ``tier``).
+
     Results are reproducible for a given ``seed`` (numpy ``default_rng`` streams: shared
     factors, activities, then one per own-parameter slot) and do not depend on row order.
     """
@@ -179,7 +188,8 @@ def monte_carlo(
     subject_code, subject_keys = _sorted_codes(rows["subject"].astype(str))
     category_code, category_keys = _category_codes(rows["category"])
     profiles, row_profile = _row_profiles(rows, book)
-    groups = _groups(rows, tco2, subject_code, category_code, profiles, row_profile)
+    tier_sigma, tier_ranges = _tier_sigmas(tiers, len(rows))
+    groups = _groups(rows, tco2, subject_code, category_code, profiles, row_profile, tier_sigma)
 
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2 + len(SLOTS))]
     n = int(iterations)
@@ -204,8 +214,54 @@ def monte_carlo(
         iterations=n,
         seed=seed,
         intervals=_intervals(labels, central, samples),
-        assumptions=book.used(),
+        assumptions=pd.concat([book.used(), tier_ranges], ignore_index=True)
+        if len(tier_ranges)
+        else book.used(),
     )
+
+
+def _tier_sigmas(
+    tiers: Sequence[str | None] | pd.Series | None, n_rows: int
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """σ of each row's activity set by its tier (NaN: the default range) and the tier ranges
+    used, as assumption rows."""
+    sigma = np.full(n_rows, np.nan)
+    if tiers is None:
+        return sigma, pd.DataFrame(columns=RANGE_COLUMNS)
+    given = list(tiers)
+    if len(given) != n_rows:
+        raise InputError(
+            f"tiers has {len(given)} entries for {n_rows} result rows",
+            column="tiers",
+            expected="one tier (or None) per row of the accounting result",
+        )
+    table = tier_table()
+    used = []
+    for i, tier in enumerate(given):
+        if tier is None or (isinstance(tier, float) and np.isnan(tier)) or tier == "":
+            continue
+        if tier not in table.index:
+            raise InputError(
+                f"tier {tier!r} of result row {i + 1} is not known",
+                column="tiers",
+                expected=", ".join(table.index),
+            )
+        sigma[i] = table.at[tier, "activity_half_width_95_pct"] / 100.0 / Z_95
+        if tier not in used:
+            used.append(tier)
+    ranges = pd.DataFrame(
+        {
+            "category": "tier",
+            "kind": used,
+            "parameter": "activity",
+            "half_width_95_pct": [table.at[t, "activity_half_width_95_pct"] for t in used],
+            "distribution": "normal",
+            "status": [table.at[t, "status"] for t in used],
+            "source": [table.at[t, "source"] for t in used],
+        },
+        columns=RANGE_COLUMNS,
+    )
+    return sigma, ranges
 
 
 # --- ranges ---------------------------------------------------------------------------------
@@ -363,6 +419,7 @@ def _groups(
     category_code: np.ndarray,
     profiles: pd.DataFrame,
     row_profile: np.ndarray,
+    tier_sigma: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Rows aggregated to groups: S_g (tCO2), σ_g of the activity sum, profile and OF.
 
@@ -386,6 +443,9 @@ def _groups(
     _, first = np.unique(group, return_index=True)
     size = first.size
     sigma_activity = profiles["sigma_activity"].to_numpy(dtype=float)[profile]
+    if tier_sigma is not None:
+        own = tier_sigma[live]
+        sigma_activity = np.where(np.isnan(own), sigma_activity, own)
     total = np.bincount(group, emission, size)
     variance = np.bincount(group, (emission * sigma_activity) ** 2, size)
     group_of = np.zeros(size)

@@ -138,6 +138,22 @@ TABLES: dict[str, tuple[str, str]] = {
         "two_high_industries.csv",
         "两高 industries (GB/T 4754-2017 classes) and Shanxi's prohibited new capacity",
     ),
+    "meter_equipping_gb17167": (
+        "meter_equipping_gb17167.csv",
+        "GB 17167-2006 energy-meter equipping rates and accuracy classes by carrier and level",
+    ),
+    "meter_terms": (
+        "meter_terms.csv",
+        "what a meter measures (energy carriers, emission flows) and GB 17167 metering levels",
+    ),
+    "warning_rules_calibration_overdue": (
+        "warning_rules_calibration_overdue.csv",
+        "early-warning rules: meter calibration overdue or about to lapse (计量器具检定超期)",
+    ),
+    "activity_data_tiers": (
+        "activity_data_tiers.csv",
+        "data-quality tiers of activity rows by how they were measured, with uncertainties",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

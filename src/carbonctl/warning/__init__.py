@@ -2,7 +2,7 @@
 figures into red, yellow and green warnings with a Chinese explanation and a suggested measure.
 Pure; see docs/warnings.md. Each kind's input table is its ``*_COLUMNS`` (a contract with the
 platform): barometer, budget_overuse, budget_exhaustion, fast_growth, enterprise_benchmark,
-late_data, red_region_event, project_overrun, ets_shortfall."""
+late_data, red_region_event, project_overrun, ets_shortfall, calibration_overdue."""
 
 from __future__ import annotations
 
@@ -54,6 +54,11 @@ from carbonctl.warning.market import (
     check_ets_shortfall_rule,
     ets_shortfall_warnings,
 )
+from carbonctl.warning.metrology import (
+    CALIBRATION_COLUMNS,
+    calibration_overdue_warnings,
+    check_calibration_overdue_rule,
+)
 from carbonctl.warning.model import EarlyWarning, Level, Rule, render
 from carbonctl.warning.projects import (
     OVERRUN_COLUMNS,
@@ -78,6 +83,7 @@ __all__ = [
     "BAROMETER_FIELDS",
     "BUDGET_FORECAST_COLUMNS",
     "BUDGET_USE_COLUMNS",
+    "CALIBRATION_COLUMNS",
     "CARBON_BAROMETER",
     "ENTERPRISE_ENERGY_COLUMNS",
     "ETS_SHORTFALL_COLUMNS",
@@ -97,9 +103,11 @@ __all__ = [
     "barometer_warnings",
     "budget_exhaustion_warnings",
     "budget_overuse_warnings",
+    "calibration_overdue_warnings",
     "check_barometer_rule",
     "check_budget_exhaustion_rule",
     "check_budget_overuse_rule",
+    "check_calibration_overdue_rule",
     "check_enterprise_benchmark_rule",
     "check_ets_shortfall_rule",
     "check_fast_growth_rule",

@@ -30,6 +30,10 @@ from carbonctl.warning.events import (
 )
 from carbonctl.warning.growth import check_fast_growth_rule, fast_growth_warnings
 from carbonctl.warning.market import check_ets_shortfall_rule, ets_shortfall_warnings
+from carbonctl.warning.metrology import (
+    calibration_overdue_warnings,
+    check_calibration_overdue_rule,
+)
 from carbonctl.warning.model import EarlyWarning, Level, Rule
 from carbonctl.warning.projects import check_project_overrun_rule, project_overrun_warnings
 
@@ -99,6 +103,12 @@ KINDS: dict[str, RuleKind] = {
             project_overrun_warnings,
             check_project_overrun_rule,
             "warning_rules_project_overrun",
+        ),
+        RuleKind(
+            "calibration_overdue",
+            calibration_overdue_warnings,
+            check_calibration_overdue_rule,
+            "warning_rules_calibration_overdue",
         ),
     )
 }

@@ -223,6 +223,7 @@ def load_demo_control() -> dict[str, int]:
 
     from carbonctl.web.budget import services as budgets
     from carbonctl.web.market.demo import load_demo_market
+    from carbonctl.web.metrology.demo import load_demo_metrology
     from carbonctl.web.warnings import services as warnings
     from carbonctl.web.warnings.models import Warning
 
@@ -260,6 +261,7 @@ def load_demo_control() -> dict[str, int]:
             reason="演示：2026年一季度GDP核实后上修，预算相应调增",
         )
         budgets.decide_adjustment(admin, request, approve=True, note="演示：同意")
+        counts.update(load_demo_metrology(users))
         counts.update(load_demo_market(users))
         published = 0
         for year, month in ((2025, None), (2026, 6)):

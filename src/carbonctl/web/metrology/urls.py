@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (the app's pages are added with its views)
+from django.urls import path
+
+from carbonctl.web.metrology import views
 
 app_name = "metrology"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.page, name="page"),
+    path("import/", views.import_view, name="import"),
+    path("template.csv", views.template, name="template"),
+    path("meters.xlsx", views.export, name="export"),
+]

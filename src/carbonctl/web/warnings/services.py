@@ -36,6 +36,7 @@ from carbonctl.web.audit.services import record, snapshot
 from carbonctl.web.inventories.models import MacroFigure, RegionTotal
 from carbonctl.web.inventories.services import current_dataset
 from carbonctl.web.market.services import ets_shortfall_table
+from carbonctl.web.metrology.services import calibration_table
 from carbonctl.web.regions.models import Region
 from carbonctl.web.warnings.models import (
     Notification,
@@ -415,6 +416,7 @@ TABLES: dict[str, Callable[[Context], pd.DataFrame]] = {
     "enterprise_benchmark": enterprise_energy_table,
     "late_data": reporting_table,
     "ets_shortfall": ets_shortfall_table,
+    "calibration_overdue": calibration_table,
 }
 
 
@@ -462,7 +464,7 @@ def evaluate(year: int, month: int | None = None, *, as_of: date | None = None) 
 
 def _subject_kind(rule_kind: str, warning: core.EarlyWarning) -> str:
     if (
-        rule_kind in ("enterprise_benchmark",)
+        rule_kind in ("enterprise_benchmark", "calibration_overdue")
         or warning.details.get("subject_kind") == "enterprise"
     ):
         return Warning.SubjectKind.ENTERPRISE

@@ -1,0 +1,32 @@
+"""Carbon metrology (碳计量): the register of energy and emission meters, their calibration, the
+GB 17167-2006 equipping check and the data-quality tier of activity rows by how they were
+measured."""
+
+from carbonctl.metrology.equipping import EquippingCheck, check_equipping, equipping_requirements
+from carbonctl.metrology.registry import (
+    LEVELS,
+    MEASURES,
+    METER_COLUMNS,
+    calibration_state,
+    check_meters,
+    read_meters,
+    term_names,
+)
+from carbonctl.metrology.tiers import TIERS, activity_tiers, tier_of, tier_table
+
+__all__ = [
+    "LEVELS",
+    "MEASURES",
+    "METER_COLUMNS",
+    "TIERS",
+    "EquippingCheck",
+    "activity_tiers",
+    "calibration_state",
+    "check_equipping",
+    "check_meters",
+    "equipping_requirements",
+    "read_meters",
+    "term_names",
+    "tier_of",
+    "tier_table",
+]

@@ -138,6 +138,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "two_high_industries.csv",
         "两高 industries (GB/T 4754-2017 classes) and Shanxi's prohibited new capacity",
     ),
+    "key_unit_criteria": (
+        "key_unit_criteria.csv",
+        "criteria of key energy-using units and national ETS units (重点用能和碳排放单位)",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

@@ -112,8 +112,8 @@ class Designation(models.Model):
     criteria it met; one row per enterprise, year and kind, earlier years kept (history)."""
 
     class Kind(models.TextChoices):
-        KEY_ENERGY_USER = "key_energy_user", _("重点用能单位")
-        ETS_UNIT = "ets_unit", _("全国碳市场重点排放单位")
+        KEY_ENERGY_USER = "key_energy_user", pgettext_lazy("designation", "重点用能单位")
+        ETS_UNIT = "ets_unit", pgettext_lazy("designation", "全国碳市场重点排放单位")
 
     class Reason(models.TextChoices):
         ENERGY_10K_TCE = "energy_10k_tce", _("年综合能源消费量≥1万吨标准煤")

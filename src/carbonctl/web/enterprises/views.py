@@ -27,6 +27,8 @@ from carbonctl.web.forms import YearField, query
 from carbonctl.web.labels import item_label, label
 
 PER_PAGE = 50
+#: The menu link of templates/base.html, here so that its English lives in this app's catalogue.
+MENU_LABEL = gettext_lazy("重点用能单位")
 
 #: Benchmark positions (标杆/基准) as words, best first.
 POSITIONS = {

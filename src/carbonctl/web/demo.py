@@ -258,6 +258,9 @@ def load_demo_control() -> dict[str, int]:
             reason="演示：2026年一季度GDP核实后上修，预算相应调增",
         )
         budgets.decide_adjustment(admin, request, approve=True, note="演示：同意")
+        from carbonctl.web.enterprises.demo import load_demo_key_units
+
+        counts.update(load_demo_key_units(users))
         published = 0
         for year, month in ((2025, None), (2026, 6)):
             run = warnings.publish(

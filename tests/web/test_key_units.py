@@ -25,6 +25,7 @@ from carbonctl.web.enterprises.models import (
 from carbonctl.web.submissions import services as submissions
 
 from .conftest import PASSWORD, _enterprise, kept_for_the_module, settle_constraints
+from .test_i18n import CJK, visible_text, without_data
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +243,17 @@ def test_report_pdf(client, world):
     response = client.get(f"/enterprises/{world['datong'].pk}/reports/2023/emission.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/enterprises/?year=2023", "/enterprises/grades/?year=2023", "/enterprises/{taiyuan}/"],
+)
+def test_pages_in_english_show_no_chinese_but_data(client, world, path):
+    client.force_login(world["users"][Role.PROVINCE_ADMIN])
+    html = client.get("/en" + path.format(taiyuan=world["taiyuan"].pk)).content.decode()
+    text = without_data(visible_text(html))
+    for product in ProductEnergy.objects.values_list("product", flat=True):
+        text = text.replace(product, "")  # the product as the enterprise filed it: data
+    assert [line for line in text.splitlines() if CJK.search(line)] == []
+    assert "Key energy-using unit" in html or "Carbon-efficiency grades by county" in html

@@ -120,7 +120,7 @@ def derive_key_units(user, year: int) -> dict[str, int]:
                     "energy_tce": f["energy_tce"],
                     "co2_t": f["co2_t"],
                     "submission_ids": f["submission_ids"],
-                    "source": "approved submissions: "
+                    "source": "报送 (submissions) "
                     + ", ".join(f"#{i}" for i in f["submission_ids"]),
                     "details": {"categories": f["categories"], "carriers": f["carriers"]},
                 },

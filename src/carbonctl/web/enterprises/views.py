@@ -317,6 +317,13 @@ def _report_tables(enterprise, year: int, kind: str) -> tuple[list[dict], UnitYe
     return out, unit
 
 
+def source_text(unit: UnitYear) -> str:
+    """Where a unit's year came from, in words: its approved submissions, else the demo."""
+    if unit.submission_ids:
+        return _("审核通过的报送") + " " + " ".join(f"#{i}" for i in unit.submission_ids)
+    return _("演示数据（合成，按县级行业数据推算）")
+
+
 REPORT_TITLES = {
     "energy": gettext_lazy("能源利用状况报告"),
     "emission": gettext_lazy("温室气体排放报告"),
@@ -337,7 +344,7 @@ def report(request, enterprise_id: int, year: int, kind: str, fmt: str):
         rows: list[list] = []
         for t in tables:
             rows += [[t["title"]], t["header"], *t["rows"], []]
-        rows.append([_("数据来源"), unit.source])
+        rows.append([_("数据来源"), source_text(unit)])
         return xlsx_response(filename, str(REPORT_TITLES[kind]), [title], rows)
     for t in tables:
         t["rows"] = [[number(v, 2) if isinstance(v, float) else v for v in r] for r in t["rows"]]
@@ -345,5 +352,5 @@ def report(request, enterprise_id: int, year: int, kind: str, fmt: str):
         request,
         filename,
         "enterprises/report_pdf.html",
-        {"title": title, "tables": tables, "unit": unit, "enterprise": enterprise},
+        {"title": title, "tables": tables, "source": source_text(unit), "enterprise": enterprise},
     )

@@ -175,6 +175,17 @@ def test_the_list_shows_units_in_scope(client, world):
     assert "示例太原钢铁" in page and "示例大同电厂" not in page
 
 
+def test_the_list_exports_to_excel_in_scope(client, world):
+    client.force_login(world["users"][Role.CITY_OFFICIAL])
+    response = client.get("/enterprises/?year=2023&format=xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "单位名称" and len(rows) == 2  # Taiyuan's unit only
+    assert rows[1][0] == "示例太原钢铁" and rows[1][4] == "重点用能单位"
+    assert rows[1][5] == pytest.approx(
+        UnitYear.objects.get(enterprise=world["taiyuan"], year=2023).energy_tce, abs=0.1
+    )
+
+
 def test_the_unit_section_shows_history_grade_benchmark_and_target(client, world):
     client.force_login(world["users"][Role.ENTERPRISE_REPORTER])
     page = client.get(f"/enterprises/{world['taiyuan'].pk}/").content.decode()

@@ -50,6 +50,7 @@ class ListQuery(forms.Form):
     kind = forms.ChoiceField(choices=[("", ""), *Designation.Kind.choices], required=False)
     region = forms.RegexField(r"^\d{6}$", required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    format = forms.ChoiceField(choices=[("", ""), ("xlsx", "xlsx")], required=False)
 
 
 class YearQuery(forms.Form):
@@ -88,10 +89,12 @@ def key_unit_list(request):
         .select_related("enterprise__county__parent")
         .order_by("-energy_tce")
     )
+    grades = services.grade_of_units(year) if year else {}
+    if params["format"] == "xlsx":
+        return _list_export(year, units, kinds, grades)
     paginator = Paginator(units, PER_PAGE)
     page = paginator.get_page(params["page"] or 1)
     shown = [u.enterprise_id for u in page.object_list]
-    grades = services.grade_of_units(year) if year else {}
     positions = services.worst_positions(shown, year) if year else {}
     labels = dict(Designation.Kind.choices)
     rows = [
@@ -122,6 +125,39 @@ def key_unit_list(request):
             "may_see_map": can_view_grade_map(request.user),
         },
     )
+
+
+def _list_export(year, units, kinds: dict[int, list[str]], grades: dict[int, dict]):
+    """The filtered list as Excel, all rows, with the page's labels (CO2 in t here)."""
+    labels = dict(Designation.Kind.choices)
+    positions = services.worst_positions([u.enterprise_id for u in units], year)
+    header = [
+        _("单位名称"),
+        _("统一社会信用代码"),
+        _("所在地区"),
+        _("重点行业"),
+        _("类别"),
+        _("综合能源消费量（吨标准煤）"),
+        _("二氧化碳排放量（吨）"),
+        _("碳效等级"),
+        _("能效对标"),
+    ]
+    rows = (
+        [
+            u.enterprise.name,
+            u.enterprise.credit_code,
+            f"{u.enterprise.county.parent.name if u.enterprise.county.parent else ''} · "
+            f"{u.enterprise.county.name}",
+            label("key_industry", u.enterprise.key_industry),
+            "; ".join(str(labels[k]) for k in sorted(kinds[u.enterprise_id])),
+            round(u.energy_tce, 1),
+            round(u.co2_t, 1),
+            grades.get(u.enterprise_id, {}).get("grade"),
+            str(POSITIONS.get(positions.get(u.enterprise_id, ""), "")),
+        ]
+        for u in units
+    )
+    return xlsx_response(f"key-units-{year}.xlsx", _("重点用能和碳排放单位"), header, rows)
 
 
 @login_required

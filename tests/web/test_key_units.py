@@ -160,6 +160,24 @@ def test_a_second_derivation_replaces_the_year_and_keeps_other_years(world):
     assert Designation.objects.filter(year=2022, enterprise=world["qingxu"]).exists()
 
 
+def test_province_staff_derive_a_year_from_the_list_page_others_are_refused(client, world):
+    client.force_login(world["users"][Role.CITY_OFFICIAL])
+    page = client.get("/enterprises/").content.decode()
+    assert 'id="derive"' not in page
+    assert client.post("/enterprises/derive/", {"year": 2023}).status_code == 403
+    assert AuditEntry.objects.filter(action="deny", username="taiyuan").exists()
+    client.force_login(world["users"][Role.PROVINCE_ADMIN])
+    assert 'id="derive"' in client.get("/enterprises/").content.decode()
+    Designation.objects.filter(year=2023).delete()
+    response = client.post("/enterprises/derive/", {"year": 2023})
+    assert response.status_code == 302 and response["Location"].endswith("?year=2023")
+    assert Designation.objects.filter(year=2023).count() == 3
+    assert AuditEntry.objects.filter(
+        object_type="enterprises.Designation", username="admin"
+    ).exists()
+    assert client.get("/enterprises/derive/").status_code == 405
+
+
 def test_the_list_shows_units_in_scope(client, world):
     client.force_login(world["users"][Role.PROVINCE_ADMIN])
     page = client.get("/enterprises/?year=2023").content.decode()

@@ -9,13 +9,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from carbonctl.enterprises import reports
-from carbonctl.web.accounts.permissions import can_view_grade_map, can_view_key_units
+from carbonctl.web.accounts.permissions import (
+    can_derive_key_units,
+    can_view_grade_map,
+    can_view_key_units,
+)
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for, regions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.display import number, quantity
@@ -123,6 +129,7 @@ def key_unit_list(request):
             "total_energy": sum(u.energy_tce for u in totals),
             "total_co2": sum(u.co2_t for u in totals),
             "may_see_map": can_view_grade_map(request.user),
+            "may_derive": can_derive_key_units(request.user),
         },
     )
 
@@ -158,6 +165,24 @@ def _list_export(year, units, kinds: dict[int, list[str]], grades: dict[int, dic
         for u in units
     )
     return xlsx_response(f"key-units-{year}.xlsx", _("重点用能和碳排放单位"), header, rows)
+
+
+@login_required
+@require_POST
+def derive(request):
+    """Derive a year's registry from the approved submissions (province staff only): the
+    year's designations are replaced, audited; back to the list of that year."""
+    _may_view(request)
+    if not can_derive_key_units(request.user):
+        record_denial(request, "enterprises.Designation", "", "may not derive key units")
+        return HttpResponse(
+            _("您无权执行此操作。"), status=403, content_type="text/plain; charset=utf-8"
+        )
+    params = query(request, YearQuery, data=request.POST)
+    if params["year"] is None:
+        return HttpResponse(_("请选择年份。"), status=400, content_type="text/plain; charset=utf-8")
+    services.derive_key_units(request.user, params["year"])
+    return redirect(f"{reverse('enterprises:list')}?year={params['year']}")
 
 
 @login_required

@@ -178,6 +178,28 @@ def test_province_staff_derive_a_year_from_the_list_page_others_are_refused(clie
     assert client.get("/enterprises/derive/").status_code == 405
 
 
+def test_the_provincial_list_designates_units_from_5000_tce(client, world):
+    qingxu = world["qingxu"]
+    UnitYear.objects.create(enterprise=qingxu, year=2023, energy_tce=6_000, co2_t=15_000)
+    client.force_login(world["users"][Role.PROVINCE_ANALYST])
+    response = client.post(
+        "/enterprises/derive/", {"year": 2023, "provincial_list": "91140121MA00000000\n"}
+    )
+    assert response.status_code == 400 and "91140121MA00000000" in response.content.decode()
+    assert not Designation.objects.filter(enterprise=qingxu).exists()  # nothing written
+    response = client.post(
+        "/enterprises/derive/", {"year": 2023, "provincial_list": qingxu.credit_code.lower()}
+    )
+    assert response.status_code == 302
+    listed = Designation.objects.get(enterprise=qingxu, year=2023)
+    assert listed.reasons == ["energy_5k_tce_listed"]
+    assert UnitYear.objects.get(enterprise=qingxu, year=2023).provincially_listed
+    services.derive_key_units(world["users"][Role.PROVINCE_ANALYST], 2023)  # list kept
+    assert Designation.objects.filter(enterprise=qingxu, year=2023).exists()
+    services.derive_key_units(world["users"][Role.PROVINCE_ANALYST], 2023, provincial_list=[])
+    assert not Designation.objects.filter(enterprise=qingxu, year=2023).exists()
+
+
 def test_the_list_shows_units_in_scope(client, world):
     client.force_login(world["users"][Role.PROVINCE_ADMIN])
     page = client.get("/enterprises/?year=2023").content.decode()

@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from carbonctl.enterprises import keyunits
 from carbonctl.enterprises.grades import GradeResult, grade_distribution, grade_enterprises
+from carbonctl.enterprises.uscc import normalise
 from carbonctl.web.accounts.permissions import can_derive_key_units
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record
@@ -103,13 +104,41 @@ def _figures_table(year: int) -> pd.DataFrame:
     )
 
 
-def derive_key_units(user, year: int) -> dict[str, int]:
+class UnknownCreditCodes(ValueError):
+    """Codes of a provincial list that name no enterprise of the platform."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        super().__init__(
+            f"the provincial list names {len(codes)} unknown unified social credit code(s): "
+            + ", ".join(codes[:10])
+            + " (expected codes of enterprises on the platform)"
+        )
+
+
+def _listed_ids(codes: Iterable[str]) -> set[int]:
+    wanted = {normalise(c) for c in codes if str(c).strip()}
+    found = dict(Enterprise.objects.filter(credit_code__in=wanted).values_list("credit_code", "id"))
+    unknown = sorted(wanted - set(found))
+    if unknown:
+        raise UnknownCreditCodes(unknown)
+    return set(found.values())
+
+
+def derive_key_units(
+    user, year: int, *, provincial_list: Iterable[str] | None = None
+) -> dict[str, int]:
     """Derive ``year``'s registry (重点单位名录) in one transaction, audited: UnitYear of every
-    enterprise with approved submissions of the year (summed anew; value added and the
-    provincial listing kept), then the year's designations replaced by what the core derives
-    from all the year's UnitYear rows. Allowed to :func:`can_derive_key_units`. Returns counts."""
+    enterprise with approved submissions of the year (summed anew; value added kept), the
+    provincial list of the year when given (unified social credit codes of the units the
+    province designates at 5,000 tce; every other unit of the year is then not listed; None
+    keeps the listing as it is), then the year's designations replaced by what the core
+    derives from all the year's UnitYear rows. Allowed to :func:`can_derive_key_units`.
+    Raises :class:`UnknownCreditCodes` (nothing written) for a code of no enterprise.
+    Returns counts."""
     if not can_derive_key_units(user):
         raise PermissionDenied("deriving the key-unit registry is for province staff")
+    listed = None if provincial_list is None else _listed_ids(provincial_list)
     figures = approved_figures(year)
     with transaction.atomic():
         for enterprise_id, f in figures.items():
@@ -125,6 +154,10 @@ def derive_key_units(user, year: int) -> dict[str, int]:
                     "details": {"categories": f["categories"], "carriers": f["carriers"]},
                 },
             )
+        if listed is not None:
+            year_units = UnitYear.objects.filter(year=year)
+            year_units.update(provincially_listed=False)
+            year_units.filter(enterprise_id__in=listed).update(provincially_listed=True)
         registry = keyunits.derive_registry(_figures_table(year))
         before = sorted(Designation.objects.filter(year=year).values_list("enterprise_id", "kind"))
         Designation.objects.filter(year=year).delete()
@@ -156,6 +189,7 @@ def derive_key_units(user, year: int) -> dict[str, int]:
                     for r in registry.itertuples(index=False)
                 ],
                 "unit_years": {str(k): v["submission_ids"] for k, v in figures.items()},
+                "provincial_list": None if listed is None else sorted(listed),
             },
             summary=f"key-unit registry {year}: {counts['key_energy_user']} key energy-using, "
             f"{counts['ets_unit']} ETS units",

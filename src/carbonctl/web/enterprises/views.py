@@ -63,6 +63,18 @@ class YearQuery(forms.Form):
     year = YearField()
 
 
+class DeriveForm(forms.Form):
+    """The year and, optionally, the province's list of units designated at 5,000 tce
+    (unified social credit codes, one a line or separated by commas or spaces)."""
+
+    year = YearField(required=True)
+    provincial_list = forms.CharField(required=False, max_length=200_000)
+
+    def codes(self) -> list[str] | None:
+        text = self.cleaned_data["provincial_list"].replace(",", " ").replace("，", " ")
+        return text.split() or None
+
+
 def _may_view(request) -> None:
     if not can_view_key_units(request.user):
         record_denial(request, "enterprises.Designation", "", "role without key units")
@@ -178,11 +190,18 @@ def derive(request):
         return HttpResponse(
             _("您无权执行此操作。"), status=403, content_type="text/plain; charset=utf-8"
         )
-    params = query(request, YearQuery, data=request.POST)
-    if params["year"] is None:
+    form = DeriveForm(request.POST)
+    if not form.is_valid():
         return HttpResponse(_("请选择年份。"), status=400, content_type="text/plain; charset=utf-8")
-    services.derive_key_units(request.user, params["year"])
-    return redirect(f"{reverse('enterprises:list')}?year={params['year']}")
+    year = form.cleaned_data["year"]
+    try:
+        services.derive_key_units(request.user, year, provincial_list=form.codes())
+    except services.UnknownCreditCodes as exc:
+        message = _("省级名单中有平台上不存在的统一社会信用代码：%(codes)s。请核对后重新提交。") % {
+            "codes": ", ".join(exc.codes[:10])
+        }
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return redirect(f"{reverse('enterprises:list')}?year={year}")
 
 
 @login_required

@@ -9,7 +9,12 @@ import os
 import pytest
 
 from carbonctl.web.accounts.models import Role
-from carbonctl.web.enterprises.models import Designation, UnitYear
+from carbonctl.web.enterprises.models import (
+    Designation,
+    EnergySavingTarget,
+    ProductEnergy,
+    UnitYear,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,4 +49,26 @@ def test_the_grade_map_and_the_key_unit_list(page, login, province):
     assert page.locator("#key-units tbody tr").count() == 3
     if os.environ.get("CARBONCTL_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["CARBONCTL_SCREENSHOTS"], "list.png"))
+    taiyuan = province["taiyuan"]
+    ProductEnergy.objects.create(
+        enterprise=taiyuan, year=2024, product="高炉工序", specific_energy=400, unit="kgce/t"
+    )
+    EnergySavingTarget.objects.create(
+        enterprise=taiyuan,
+        plan="14th",
+        start_year=2021,
+        end_year=2025,
+        baseline_year=2020,
+        baseline_energy_tce=20_000,
+        target_saving_tce=1_000,
+        achieved_saving_tce=800,
+        as_of_year=2024,
+    )
+    page.click(f"text={taiyuan.name_zh}")
+    assert page.locator("#key-unit #designations tbody tr").count() == 1
+    assert page.locator("#product-energy .level-yellow").count() == 1  # 361 < 400 ≤ 435
+    if os.environ.get("CARBONCTL_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["CARBONCTL_SCREENSHOTS"], "unit.png"), full_page=True
+        )
     assert [m for m in page.console_errors if "favicon" not in m] == []

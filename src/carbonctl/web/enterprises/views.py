@@ -268,6 +268,8 @@ def key_unit_section(request, enterprise) -> dict:
     """The key-unit section of the unit's page: designation history, energy and CO2 by year,
     products against 标杆/基准, grade, energy-saving progress and the report downloads."""
     years = list(enterprise.unit_years.order_by("-year"))
+    for unit in years:
+        unit.source_text = source_text(unit)
     latest = years[0].year if years else None
     grade = services.grade_of_units(latest).get(enterprise.pk) if latest else None
     products = [
@@ -401,7 +403,9 @@ def source_text(unit: UnitYear) -> str:
     """Where a unit's year came from, in words: its approved submissions, else the demo."""
     if unit.submission_ids:
         return _("审核通过的报送") + " " + " ".join(f"#{i}" for i in unit.submission_ids)
-    return _("演示数据（合成，按县级行业数据推算）")
+    if unit.source.startswith("演示数据"):
+        return _("演示数据（合成，按县级行业数据推算）")
+    return unit.source or "–"
 
 
 REPORT_TITLES = {

@@ -4,6 +4,7 @@ grades, 标杆/基准 positions and energy-saving progress for the pages and rep
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -116,10 +117,16 @@ class UnknownCreditCodes(ValueError):
         )
 
 
+_CODE = re.compile(r"^[0-9A-Z]{18}$")
+
+
 def _listed_ids(codes: Iterable[str]) -> set[int]:
     wanted = {normalise(c) for c in codes if str(c).strip()}
-    found = dict(Enterprise.objects.filter(credit_code__in=wanted).values_list("credit_code", "id"))
-    unknown = sorted(wanted - set(found))
+    well_formed = {c for c in wanted if _CODE.match(c)}  # others name no enterprise
+    found = dict(
+        Enterprise.objects.filter(credit_code__in=well_formed).values_list("credit_code", "id")
+    )
+    unknown = sorted(c[:20] for c in wanted - set(found))
     if unknown:
         raise UnknownCreditCodes(unknown)
     return set(found.values())

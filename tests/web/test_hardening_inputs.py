@@ -127,6 +127,7 @@ ACTIONS = {
         ["year", "actual_co2_wan_t", "actual_energy_tce", "note"],
     ),
     "enterprises:derive": ({}, ["year", "provincial_list"]),
+    "enterprises:value-added": ({}, ["file"]),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {

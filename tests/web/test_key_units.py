@@ -200,6 +200,36 @@ def test_the_provincial_list_designates_units_from_5000_tce(client, world):
     assert not Designation.objects.filter(enterprise=qingxu, year=2023).exists()
 
 
+def test_value_added_is_uploaded_all_or_nothing_and_grades_follow(client, world):
+    taiyuan, datong = world["taiyuan"], world["datong"]
+    client.force_login(world["users"][Role.CITY_OFFICIAL])
+    upload = SimpleUploadedFile("va.csv", b"x", content_type="text/csv")
+    assert client.post("/enterprises/value-added/", {"file": upload}).status_code == 403
+    client.force_login(world["users"][Role.PROVINCE_ANALYST])
+    bad = (
+        "统一社会信用代码,年份,工业增加值（万元）\n"
+        f"{taiyuan.credit_code},2023,1000\n"
+        f"{datong.credit_code},2019,1000\n"
+        "91140100XXXXXXXXXX,2023,5\n"
+    )
+    response = client.post(
+        "/enterprises/value-added/", {"file": SimpleUploadedFile("va.csv", bad.encode())}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400 and "va.csv, row 3" in text and "row 4" in text
+    assert UnitYear.objects.get(enterprise=taiyuan, year=2023).value_added_10k_cny == 50_000
+    good = f"统一社会信用代码,年份,工业增加值（万元）\n{taiyuan.credit_code.lower()},2023,1000\n"
+    response = client.post(
+        "/enterprises/value-added/", {"file": SimpleUploadedFile("va.csv", good.encode())}
+    )
+    assert response.status_code == 302
+    assert UnitYear.objects.get(enterprise=taiyuan, year=2023).value_added_10k_cny == 1000
+    assert AuditEntry.objects.filter(object_type="enterprises.UnitYear").exists()
+    graded = services.grades(2023).rows.set_index("enterprise")
+    unit = UnitYear.objects.get(enterprise=taiyuan, year=2023)
+    assert graded.loc[str(taiyuan.pk), "intensity"] == pytest.approx(unit.co2_t / 1000)
+
+
 def test_the_list_shows_units_in_scope(client, world):
     client.force_login(world["users"][Role.PROVINCE_ADMIN])
     page = client.get("/enterprises/?year=2023").content.decode()

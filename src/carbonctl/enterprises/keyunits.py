@@ -22,6 +22,7 @@ from functools import cache
 import pandas as pd
 
 from carbonctl.errors import RefdataError, UnitError
+from carbonctl.io.records import Column
 from carbonctl.projects.reference import product_levels
 from carbonctl.refdata import load_table, normalise_name
 from carbonctl.units import conversion_factor, normalise_unit_text
@@ -29,6 +30,7 @@ from carbonctl.units import conversion_factor, normalise_unit_text
 __all__ = [
     "KINDS",
     "UNIT_YEAR_COLUMNS",
+    "VALUE_ADDED_COLUMNS",
     "BenchmarkPosition",
     "Criterion",
     "SavingProgress",
@@ -46,6 +48,14 @@ KINDS = ("key_energy_user", "ets_unit")
 #: sector (or an ETS sector key: power, steel, cement, aluminium); ``provincially_listed`` says
 #: the province lists the unit for the 5,000 tce criterion.
 UNIT_YEAR_COLUMNS = ("enterprise", "year", "energy_tce", "co2_t", "sector", "provincially_listed")
+
+#: A table of enterprises' value added (工业增加值, 10⁴ CNY) by year, for the grades: the
+#: enterprise by its unified social credit code.
+VALUE_ADDED_COLUMNS: tuple[Column, ...] = (
+    Column("enterprise", "text", aliases=("统一社会信用代码", "企业")),
+    Column("year", "year", aliases=("年份", "年度")),
+    Column("value_added_10k_cny", minimum=0.0, aliases=("工业增加值", "工业增加值（万元）")),
+)
 
 _MEASURES = {"comprehensive_energy_tce": "energy_tce", "co2_t": "co2_t"}
 

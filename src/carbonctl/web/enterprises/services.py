@@ -16,6 +16,8 @@ from django.db.models import Sum
 from carbonctl.enterprises import keyunits
 from carbonctl.enterprises.grades import GradeResult, grade_distribution, grade_enterprises
 from carbonctl.enterprises.uscc import normalise
+from carbonctl.errors import InputError, InputErrors
+from carbonctl.io.records import validate_records
 from carbonctl.web.accounts.permissions import can_derive_key_units
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record
@@ -202,6 +204,74 @@ def derive_key_units(
             f"{counts['ets_unit']} ETS units",
         )
     return counts
+
+
+def record_value_added(user, table: pd.DataFrame, *, source: str) -> int:
+    """Set the value added (工业增加值, 10⁴ CNY) of the unit years of ``table``
+    (:data:`keyunits.VALUE_ADDED_COLUMNS`), all rows or none, audited; the grades use it.
+    A row whose enterprise or unit year is unknown, or whose value is not > 0, is an error
+    naming the row. Allowed to :func:`can_derive_key_units`. Returns the rows set."""
+    if not can_derive_key_units(user):
+        raise PermissionDenied("recording value added is for province staff")
+    data = validate_records(table, keyunits.VALUE_ADDED_COLUMNS, source=source)
+    codes = {normalise(c) for c in data["enterprise"]}
+    ids = dict(
+        Enterprise.objects.filter(credit_code__in={c for c in codes if _CODE.match(c)}).values_list(
+            "credit_code", "id"
+        )
+    )
+    errors: list[InputError] = []
+    updates: list[tuple[int, int, float]] = []
+    for row, r in data.iterrows():
+        code, year, value = normalise(r["enterprise"]), int(r["year"]), r["value_added_10k_cny"]
+        if code not in ids:
+            errors.append(
+                InputError(
+                    f"unknown enterprise {code[:20]}",
+                    file=source,
+                    row=int(row),
+                    column="enterprise",
+                    expected="the unified social credit code of an enterprise on the platform",
+                )
+            )
+        elif not UnitYear.objects.filter(enterprise_id=ids[code], year=year).exists():
+            errors.append(
+                InputError(
+                    f"no energy and CO2 figures of {code} for {year}",
+                    file=source,
+                    row=int(row),
+                    column="year",
+                    expected="a year whose figures are on the platform (derive the year first)",
+                )
+            )
+        elif not value > 0:
+            errors.append(
+                InputError(
+                    f"value added {value:g}",
+                    file=source,
+                    row=int(row),
+                    column="value_added_10k_cny",
+                    expected="value added > 0 (10⁴ CNY)",
+                )
+            )
+        else:
+            updates.append((ids[code], year, float(value)))
+    if errors:
+        raise InputErrors(errors)
+    with transaction.atomic():
+        for enterprise_id, year, value in updates:
+            UnitYear.objects.filter(enterprise_id=enterprise_id, year=year).update(
+                value_added_10k_cny=value
+            )
+        record(
+            user,
+            AuditEntry.Action.UPDATE,
+            object_type=UnitYear._meta.label,
+            object_id=f"{len(updates)} value added",
+            after={"value_added_10k_cny": [list(u) for u in updates]},
+            summary=f"value added of {len(updates)} unit years ({source})",
+        )
+    return len(updates)
 
 
 # --- reading for pages --------------------------------------------------------------------------

@@ -6,6 +6,9 @@ written to the audit log as a denial (as for an id that does not exist)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carbonctl.enterprises import reports
+from carbonctl.errors import CarbonctlError
+from carbonctl.io.readers import read_table
 from carbonctl.web.accounts.permissions import (
     can_derive_key_units,
     can_view_grade_map,
@@ -29,7 +34,7 @@ from carbonctl.web.enterprises import services
 from carbonctl.web.enterprises.models import Designation, UnitYear
 from carbonctl.web.enterprises.sections import sections_for
 from carbonctl.web.exports import pdf_response, xlsx_response
-from carbonctl.web.forms import YearField, query
+from carbonctl.web.forms import YearField, public_message, query
 from carbonctl.web.labels import item_label, label
 
 PER_PAGE = 50
@@ -202,6 +207,53 @@ def derive(request):
         }
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     return redirect(f"{reverse('enterprises:list')}?year={year}")
+
+
+class ValueAddedForm(forms.Form):
+    """A CSV or Excel table of value added (统一社会信用代码, 年份, 工业增加值（万元）)."""
+
+    file = forms.FileField()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")) or upload.size > 5 * 2**20:
+            raise forms.ValidationError(_("请上传不超过 5 MB 的 .csv 或 .xlsx 文件。"))
+        return upload
+
+
+@login_required
+@require_POST
+def value_added(request):
+    """Record enterprises' value added from a table (province staff only), all rows or none;
+    errors name their rows."""
+    _may_view(request)
+    if not can_derive_key_units(request.user):
+        record_denial(request, "enterprises.UnitYear", "", "may not record value added")
+        return HttpResponse(
+            _("您无权执行此操作。"), status=403, content_type="text/plain; charset=utf-8"
+        )
+    form = ValueAddedForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return HttpResponse(
+            _("请上传不超过 5 MB 的 .csv 或 .xlsx 文件。"),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    upload = form.cleaned_data["file"]
+    name = Path(upload.name).name
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            table = read_table(path, source=name)
+            services.record_value_added(request.user, table, source=name)
+        except CarbonctlError as exc:
+            message = public_message(exc).replace(str(path), name)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return redirect(reverse("enterprises:grades"))
 
 
 @login_required

@@ -236,3 +236,32 @@ def test_the_demo_meters_raise_calibration_warnings_and_the_reporter_has_meters(
     raised = Warning.objects.filter(rule_id_text="calibration_overdue", level="red")
     subjects = set(raised.values_list("subject", flat=True))
     assert reporter.profile.enterprise.credit_code in subjects and len(subjects) > 1
+
+
+def test_demo_key_units_the_reporter_sees_its_own_unit_filled(client, demo):
+    """Issue 18 part 1: the demo's 2024 registry (the inventory here has 2024–2025) lists dozens
+    of units; the reporter's power plant is a key energy-using and ETS unit from its approved
+    submission, with grade, target and reports; the county grade map is filled."""
+    from carbonctl.web.demo import demo_logins
+    from carbonctl.web.enterprises.models import Designation, UnitYear
+
+    counts = demo["counts"]
+    assert counts["key_energy_users_2024"] >= 24 and counts["ets_units_2024"] >= 12
+    assert counts["saving_targets"] == counts["key_energy_users_2024"]
+    password = {login.username: login.password for login in demo_logins()}
+    assert client.login(username="reporter", password=password["reporter"])
+    own = get_user_model().objects.get(username="reporter").profile.enterprise
+    assert set(own.designations.values_list("kind", flat=True)) == {"key_energy_user", "ets_unit"}
+    unit = UnitYear.objects.get(enterprise=own, year=2024)
+    assert unit.submission_ids and unit.value_added_10k_cny > 0
+    listed = client.get("/enterprises/").content.decode()
+    assert own.name_zh in listed and listed.count("/reports/") == 0
+    assert Designation.objects.filter(year=2024).exclude(enterprise=own).exists()
+    page = client.get(f"/enterprises/{own.pk}/").content.decode()
+    assert 'id="key-unit"' in page and "saving-targets" in page and 'id="grade"' in page
+    assert client.get(f"/enterprises/{own.pk}/reports/2024/energy.xlsx").status_code == 200
+    other = Designation.objects.exclude(enterprise=own).first().enterprise_id
+    assert client.get(f"/enterprises/{other}/").status_code == 404
+    assert client.login(username="admin", password=password["admin"])
+    grades = client.get("/enterprises/grades/").content.decode()
+    assert grades.count("data-adcode=") >= 30

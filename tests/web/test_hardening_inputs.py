@@ -97,6 +97,12 @@ PAGES = {
     "projects:detail": ({"project_id": "{project}"}, []),
     "projects:opinion": ({"project_id": "{project}"}, []),
     "projects:calculation": ({"project_id": "{project}"}, []),
+    "enterprises:list": ({}, ["year", "kind", "region", "page", "format"]),
+    "enterprises:grades": ({}, ["year"]),
+    "enterprises:report": (
+        {"enterprise_id": "{enterprise}", "year": "2023", "kind": "energy", "fmt": "xlsx"},
+        [],
+    ),
 }
 #: Every POST-only action and the fields it reads.
 ACTIONS = {
@@ -120,6 +126,8 @@ ACTIONS = {
         {"project_id": "{project}"},
         ["year", "actual_co2_wan_t", "actual_energy_tce", "note"],
     ),
+    "enterprises:derive": ({}, ["year", "provincial_list"]),
+    "enterprises:value-added": ({}, ["file"]),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {

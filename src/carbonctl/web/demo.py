@@ -222,6 +222,7 @@ def load_demo_control() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from carbonctl.web.budget import services as budgets
+    from carbonctl.web.enterprises.demo import load_demo_key_units
     from carbonctl.web.market.demo import load_demo_market
     from carbonctl.web.metrology.demo import load_demo_metrology
     from carbonctl.web.warnings import services as warnings
@@ -261,6 +262,7 @@ def load_demo_control() -> dict[str, int]:
             reason="演示：2026年一季度GDP核实后上修，预算相应调增",
         )
         budgets.decide_adjustment(admin, request, approve=True, note="演示：同意")
+        counts.update(load_demo_key_units(users))
         counts.update(load_demo_metrology(users))
         counts.update(load_demo_market(users))
         published = 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from carbonctl.metrology import check_equipping, equipping_requirements
+from carbonctl.metrology import check_equipping, check_equipping_by, equipping_requirements
 
 
 def points(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -67,3 +67,23 @@ def test_no_meters_at_all_is_zero_rate():
     assert check.table.loc[0, "rate_pct"] == 0.0
     assert check.table.loc[0, "missing"] == 1
     assert not check.meets
+
+
+def test_many_enterprises_at_once_give_each_enterprises_own_check():
+    """The grouped check (one computation for a province's page) equals the check of each
+    enterprise alone, point codes repeating across enterprises included."""
+    needed = points(
+        ("P1", "electricity", "unit"),
+        ("P2", "electricity", "equipment"),
+        ("P3", "steam", "equipment"),
+    )
+    a = meters(("P1", 0.5), ("P2", 2.5))
+    b = meters(("P1", 2.0), ("P2", 1.0), ("P3", 2.5))
+    c = meters()  # points without any meter
+    both_points = pd.concat([needed.assign(e=e) for e in ("A", "B", "C")])
+    both_meters = pd.concat([a.assign(e="A"), b.assign(e="B"), c.assign(e="C")])
+    checks = check_equipping_by(both_points, both_meters, "e")
+    for key, own in (("A", a), ("B", b), ("C", c)):
+        alone = check_equipping(needed, own).table
+        pd.testing.assert_frame_equal(checks[key].table, alone, check_dtype=False)
+    assert checks["C"].table["missing"].sum() == 3

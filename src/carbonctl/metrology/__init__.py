@@ -2,7 +2,12 @@
 GB 17167-2006 equipping check and the data-quality tier of activity rows by how they were
 measured."""
 
-from carbonctl.metrology.equipping import EquippingCheck, check_equipping, equipping_requirements
+from carbonctl.metrology.equipping import (
+    EquippingCheck,
+    check_equipping,
+    check_equipping_by,
+    equipping_requirements,
+)
 from carbonctl.metrology.registry import (
     LEVELS,
     MEASURES,
@@ -23,6 +28,7 @@ __all__ = [
     "activity_tiers",
     "calibration_state",
     "check_equipping",
+    "check_equipping_by",
     "check_meters",
     "equipping_requirements",
     "read_meters",

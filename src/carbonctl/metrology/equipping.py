@@ -10,7 +10,7 @@ import pandas as pd
 
 from carbonctl.refdata import load_table
 
-__all__ = ["EquippingCheck", "check_equipping", "equipping_requirements"]
+__all__ = ["EquippingCheck", "check_equipping", "check_equipping_by", "equipping_requirements"]
 
 #: Columns of :attr:`EquippingCheck.table`.
 CHECK_COLUMNS = [
@@ -68,16 +68,40 @@ def check_equipping(points: pd.DataFrame, meters: pd.DataFrame) -> EquippingChec
     The requirement is met when the rate reaches the required rate. Flows without a requirement
     (emission flows, carriers the standard does not list at that level) are left out.
     """
+    return EquippingCheck(_equipping_table(points, meters, []))
+
+
+def check_equipping_by(
+    points: pd.DataFrame, meters: pd.DataFrame, by: str
+) -> dict[object, EquippingCheck]:
+    """:func:`check_equipping` of many enterprises at once: ``points`` and ``meters`` carry the
+    column ``by`` (the enterprise) and a point code is unique within it. One grouped
+    computation instead of one per enterprise; an enterprise without points is absent."""
+    table = _equipping_table(points, meters, [by])
+    return {
+        key: EquippingCheck(part[CHECK_COLUMNS].reset_index(drop=True))
+        for key, part in table.groupby(by, sort=False)
+    }
+
+
+def _equipping_table(points: pd.DataFrame, meters: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rules = equipping_requirements().rename(columns={"carrier": "measures"})
-    best = meters.groupby("point")["accuracy_class"].min() if len(meters) else pd.Series()
-    table = points[["point", "measures", "level"]].drop_duplicates("point")
+    point = [*keys, "point"]
+    table = points[[*point, "measures", "level"]].drop_duplicates(point)
     table = table.merge(rules, on=["measures", "level"], how="inner")
-    accuracy = table["point"].map(best)
+    if len(meters):
+        best = meters.groupby(point, as_index=False)["accuracy_class"].min()
+        table = table.merge(
+            best.rename(columns={"accuracy_class": "meter_class"}), on=point, how="left"
+        )
+    else:
+        table = table.assign(meter_class=float("nan"))
+    accuracy = table["meter_class"]
     table = table.assign(
         has_meter=accuracy.notna(),
         equipped=accuracy.notna() & (accuracy <= table["accuracy_class"] + 1e-9),
     )
-    grouped = table.groupby(["measures", "level"], sort=True)
+    grouped = table.groupby([*keys, "measures", "level"], sort=True)
     out = grouped.agg(
         points=("point", "size"),
         equipped=("equipped", "sum"),
@@ -93,5 +117,5 @@ def check_equipping(points: pd.DataFrame, meters: pd.DataFrame) -> EquippingChec
     # rows in the order of the standard's table (electricity first), not alphabetical
     order = {key: i for i, key in enumerate(zip(rules["measures"], rules["level"], strict=True))}
     out["order"] = [order[key] for key in zip(out["measures"], out["level"], strict=True)]
-    out = out.sort_values("order", kind="stable")
-    return EquippingCheck(out[CHECK_COLUMNS].reset_index(drop=True))
+    out = out.sort_values([*keys, "order"], kind="stable")
+    return out[[*keys, *CHECK_COLUMNS]].reset_index(drop=True)

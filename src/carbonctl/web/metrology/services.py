@@ -216,13 +216,9 @@ def equipping_by_enterprise(enterprise_ids: list[int]) -> dict[int, core.Equippi
         ),
         columns=["enterprise_id", "point__code", "accuracy_class"],
     ).rename(columns={"point__code": "point"})
-    points_of = dict(tuple(points.groupby("enterprise_id")))
-    meters_of = dict(tuple(meters.groupby("enterprise_id")))
-    empty_points, empty_meters = points.iloc[:0], meters.iloc[:0]
-    return {
-        pk: core.check_equipping(points_of.get(pk, empty_points), meters_of.get(pk, empty_meters))
-        for pk in enterprise_ids
-    }
+    checks = core.check_equipping_by(points, meters, "enterprise_id")
+    none = core.check_equipping(points.iloc[:0], meters.iloc[:0])
+    return {pk: checks.get(pk, none) for pk in enterprise_ids}
 
 
 def tiers_for(enterprise: Enterprise, year: int) -> pd.DataFrame:

@@ -265,3 +265,32 @@ def test_demo_key_units_the_reporter_sees_its_own_unit_filled(client, demo):
     assert client.login(username="admin", password=password["admin"])
     grades = client.get("/enterprises/grades/").content.decode()
     assert grades.count("data-adcode=") >= 30
+
+
+# --- issue 18's acceptance: the demo shows key units, the ETS board and metrology to the
+# province administrator and to one enterprise's reporter (its own unit only)
+
+
+@pytest.mark.parametrize("username", ["admin", "reporter"])
+def test_key_units_ets_board_and_metrology_for_the_administrator_and_a_reporter(
+    demo, client, username
+):
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    menu = client.get("/").content.decode()
+    for page in ("/enterprises/", "/market/", "/metrology/"):
+        assert f'href="{page}"' in menu, page
+    units = client.get("/enterprises/", {"year": 2024}).content.decode()
+    board = client.get("/market/", {"year": 2024})
+    meters = client.get("/metrology/").content.decode()
+    # the reporter's power plant, which the administrator sees among all the others
+    own = get_user_model().objects.get(username="reporter").profile.enterprise
+    assert own.name_zh in units and own.name_zh in meters
+    enterprises = {row.unit.enterprise_id for row in board.context["rows"]}
+    if username == "reporter":
+        assert enterprises == {own.pk}
+    else:
+        assert len(enterprises) > 10
+    page = client.get(f"/enterprises/{own.pk}/").content.decode()
+    for section in ('id="key-unit"', 'id="ets"', 'id="metrology"'):
+        assert section in page, section

@@ -365,3 +365,81 @@ def test_the_board_exports_the_same_rows_to_excel(client, market):
     assert sorted(r[0] for r in rows[1:]) == ["SX-A-1", "SX-B-1"]  # Taiyuan's only
     own = next(r for r in rows[1:] if r[0] == "SX-A-1")
     assert own[4] == pytest.approx(1815891.0)
+
+
+def test_every_flag_the_core_raises_has_its_translated_kind():
+    """The page shows a flag by its kind, recognised from the core's sentence: every sentence
+    the core gives, for every plan year and category with and without the optional inputs,
+    has a kind of its own (none falls to the generic "unconfirmed value")."""
+    import pandas as pd
+
+    from carbonctl.errors import InputErrors
+    from carbonctl.market import allocate, comply
+    from carbonctl.web.market.flags import kind_of
+
+    categories = ["conventional coal >300MW", "conventional coal <=300MW", "gas"]
+    full = {"cooling": "air", "heat_supply_ratio": 0.2, "load_factor": 0.7}
+    sentences: set[str] = set()
+    for year in range(2019, 2028):
+        for options in ({}, full, {**full, "correction": 1.02}):
+            units = pd.DataFrame(
+                [
+                    {
+                        "unit_id": f"U{i}",
+                        "enterprise": "E",
+                        "unit_category": category,
+                        "capacity_mw": 600.0 if "300" in category else 300.0,
+                        "generation_mwh": 3.3e6,
+                        "supplied_mwh": 3.1e6,
+                        "heat_supplied_gj": 0.0,
+                        **options,
+                    }
+                    for i, category in enumerate(categories)
+                ]
+            )
+            try:
+                result = allocate(units, year)
+            except InputErrors:
+                continue
+            sentences.update(flag for unit in result.units for flag in unit.flags)
+        rows = pd.DataFrame(
+            [
+                {
+                    "unit_id": "U0",
+                    "year": year,
+                    "unit_category": category,
+                    "allocation_t": 2.0e6,
+                    "verified_t": 2.8e6,
+                    "ccer_t": 2.0e5,
+                    "ccer_project_start": "2015-01-01",
+                }
+                for category in categories[:1]
+            ]
+            + [
+                {
+                    "unit_id": "U2",
+                    "year": year,
+                    "unit_category": "gas",
+                    "allocation_t": 1.0e5,
+                    "verified_t": 1.5e5,
+                    "ccer_t": 0.0,
+                }
+            ]
+        )
+        sentences.update(f for unit in comply(rows).units for f in unit.flags)
+    assert len(sentences) > 5
+    assert {s: kind_of(s) for s in sentences if kind_of(s) == "other"} == {}
+    expected = {  # what a sentence is about, read from its own words
+        "electricity benchmark": "benchmark",
+        "correction:": "correction_recalled",
+        "heat-supply correction": "correction_recalled",
+        "surrender obligation capped": "gas_cap",
+        "stock CCER": "stock_ccer",
+        "carried forward": "carried_forward",
+    }
+    for sentence in sentences:
+        for words, kind in expected.items():
+            if words in sentence and not (
+                "carried forward" in sentence and kind != "carried_forward"
+            ):
+                assert kind_of(sentence) == kind, sentence

@@ -24,7 +24,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("pre_allocation_share", "pre-allocation"),
     ("correction_assumed", "correction factor product"),
     ("gap_cap", "gap cap"),
-    ("gas_cap", "gas units"),
+    ("correction_recalled", "heat-supply correction"),  # "…for gas units" is not the gas cap
+    ("gas_cap", "surrender obligation capped"),
     ("correction_recalled", "correction"),
     ("correction_recalled", "F>=0.85"),
 )

@@ -338,3 +338,27 @@ def test_pages_in_english_show_no_chinese_but_data(client, world, path):
         text = text.replace(product, "")  # the product as the enterprise filed it: data
     assert [line for line in text.splitlines() if CJK.search(line)] == []
     assert "Key energy-using unit" in html or "Carbon-efficiency grades by county" in html
+
+
+def test_grades_are_net_of_the_green_power_held_and_a_certificate_counts_once(world):
+    """碳效码 grades CO2 net of zero-carbon power: green certificates recorded in the market for
+    the year lower the unit's graded CO2 by MWh × Shanxi's grid factor; the same serials claimed
+    by another enterprise are refused, so its grade does not move."""
+    from carbonctl.refdata.grid import grid_factor
+    from carbonctl.web.market import services as market
+    from carbonctl.web.market.services import MarketError
+
+    taiyuan, datong = world["taiyuan"], world["datong"]
+    before = services.grades(2023).rows.set_index("enterprise")
+    analyst = world["users"][Role.PROVINCE_ANALYST]
+    market.add_green_holding(analyst, taiyuan, 2023, 1000.0, serials=("GEC-0001", "GEC-1000"))
+    with pytest.raises(MarketError):
+        market.add_green_holding(analyst, datong, 2023, 1000.0, serials=("GEC-0001", "GEC-1000"))
+    after = services.grades(2023).rows.set_index("enterprise")
+    unit = UnitYear.objects.get(enterprise=taiyuan, year=2023)
+    credit = 1000.0 * grid_factor("140000", 2023).value_tco2_per_mwh
+    assert after.loc[str(taiyuan.pk), "intensity"] == pytest.approx(
+        (unit.co2_t - credit) / unit.value_added_10k_cny
+    )
+    assert after.loc[str(taiyuan.pk), "intensity"] < before.loc[str(taiyuan.pk), "intensity"]
+    assert after.loc[str(datong.pk), "net_co2_t"] == before.loc[str(datong.pk), "net_co2_t"]

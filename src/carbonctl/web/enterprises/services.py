@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 from django.core.exceptions import PermissionDenied
@@ -281,12 +281,37 @@ def registry_years() -> list[int]:
     return sorted(set(Designation.objects.values_list("year", flat=True)), reverse=True)
 
 
+#: Providers of the CO2 credited to enterprises for zero-carbon power (零碳电力抵扣) in a year,
+#: ``year -> {enterprise id: tCO2}``. The apps that hold such claims (market: green certificates
+#: and green-power contracts) register one in their ``AppConfig.ready()``, so this app does not
+#: import them; the credits of all providers add up.
+ZERO_CARBON_PROVIDERS: dict[str, Callable[[int], dict[int, float]]] = {}
+
+
+def register_zero_carbon(key: str, provider: Callable[[int], dict[int, float]]) -> None:
+    """Add (or replace, on a second ``ready()``) the zero-carbon credit provider ``key``."""
+    ZERO_CARBON_PROVIDERS[key] = provider
+
+
+def zero_carbon_co2(year: int) -> dict[int, float]:
+    """Each enterprise's CO2 credited for zero-carbon power in ``year`` (tCO2), all providers."""
+    total: dict[int, float] = defaultdict(float)
+    for provider in ZERO_CARBON_PROVIDERS.values():
+        for enterprise_id, tco2 in provider(year).items():
+            total[enterprise_id] += tco2
+    return dict(total)
+
+
 def grades(year: int) -> GradeResult | None:
     """Carbon-efficiency grades (碳效码) of every enterprise with value added in ``year``,
-    against the average of its key industry in the province that year; None when none has."""
+    against the average of its key industry in the province that year; None when none has.
+
+    The CO2 graded is net of zero-carbon power (:func:`zero_carbon_co2`, e.g. green certificates
+    held for the year), as the method requires; the credit never exceeds the unit's CO2."""
     rows = UnitYear.objects.filter(year=year, value_added_10k_cny__gt=0).select_related(
         "enterprise"
     )
+    credits = zero_carbon_co2(year)
     table = pd.DataFrame(
         [
             {
@@ -294,7 +319,7 @@ def grades(year: int) -> GradeResult | None:
                 "industry": u.enterprise.key_industry or u.enterprise.sector,
                 "year": u.year,
                 "co2_t": u.co2_t,
-                "zero_carbon_co2_t": 0.0,
+                "zero_carbon_co2_t": min(credits.get(u.enterprise_id, 0.0), u.co2_t),
                 "value_added_10k_cny": u.value_added_10k_cny,
             }
             for u in rows

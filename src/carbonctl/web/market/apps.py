@@ -9,7 +9,10 @@ class MarketConfig(AppConfig):
 
     def ready(self) -> None:
         from carbonctl.web.enterprises.sections import Section, register
-        from carbonctl.web.market import views
+        from carbonctl.web.enterprises.services import register_zero_carbon
+        from carbonctl.web.market import services, views
+
+        register_zero_carbon("green_power", services.zero_carbon_co2_by_enterprise)
 
         register(
             Section(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +21,7 @@ import carbonctl.market.rules as rules
 from carbonctl.errors import InputErrors
 from carbonctl.market import allocate, comply
 from carbonctl.market.green import check_holdings
+from carbonctl.refdata.grid import grid_factor
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.permissions import (
     can_manage_market,
@@ -451,6 +452,21 @@ def add_green_holding(
         )
         record(user, AuditEntry.Action.CREATE, holding, after=snapshot(holding))
     return holding
+
+
+def zero_carbon_co2_by_enterprise(year: int) -> dict[int, float]:
+    """CO2 credited for the green power each enterprise holds for ``year`` (零碳电力抵扣, for the
+    carbon-efficiency grade): its green certificates and green-power contracts in MWh — each
+    serial and contract counted once, as :func:`add_green_holding` checked when recording them —
+    times Shanxi's provincial grid factor of the year (:func:`carbonctl.refdata.grid_factor`)."""
+    held = (
+        GreenHolding.objects.filter(year=year)
+        .values("enterprise_id")
+        .annotate(mwh=Sum("mwh"))
+        .values_list("enterprise_id", "mwh")
+    )
+    factor = grid_factor("140000", year).value_tco2_per_mwh
+    return {enterprise_id: mwh * factor for enterprise_id, mwh in held}
 
 
 # --- the board --------------------------------------------------------------------------------

@@ -134,3 +134,43 @@ def test_enterprise_grade_json_contract(tmp_path):
     bad.write_text("enterprise,industry,year,co2_t,zero_carbon_co2_t\n甲,coking,2024,1,0\n")
     failed = run("enterprise", "grade", bad)
     assert failed.exit_code == 2 and "value_added_10k_cny" in failed.stderr
+
+
+def test_key_units_at_and_around_the_thresholds_from_a_file(tmp_path):
+    """`carbonctl enterprise key-units`: 10,000 tce inclusive, 5,000 tce only when listed,
+    26,000 tCO2 only in a covered sector from its first year; Chinese headers and 是/否 read."""
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "企业,年份,综合能源消费量,二氧化碳排放量,行业,省级名单\n"
+        "at,2024,10000,25999.9,power,\n"
+        "below,2024,9999.9,26000,power,否\n"
+        "listed,2024,5000,1000,Nonmetal Mineral Products,是\n"
+        "unlisted,2024,9000,1000,Nonmetal Mineral Products,否\n"
+        "steel23,2023,100,90000,Smelting and Pressing of Ferrous Metals,\n"
+        "steel24,2024,100,90000,Smelting and Pressing of Ferrous Metals,\n",
+        encoding="utf-8",
+    )
+    result = run("enterprise", "key-units", path, "--json")
+    assert result.exit_code == 0, result.stderr
+    units = json.loads(result.stdout)["units"]
+    assert units == {
+        "at": {"2024": {"key_energy_user": ["energy_10k_tce"]}},
+        "below": {"2024": {"ets_unit": ["ets_power"]}},
+        "listed": {"2024": {"key_energy_user": ["energy_5k_tce_listed"]}},
+        "steel24": {"2024": {"ets_unit": ["ets_steel"]}},
+    }
+    only_2023 = json.loads(run("enterprise", "key-units", path, "--year", "2023", "--json").stdout)
+    assert only_2023["units"] == {}
+    table = run("enterprise", "key-units", path)
+    assert table.exit_code == 0 and "UNCONFIRMED criteria used" in table.stdout
+
+
+def test_key_units_bad_listing_exits_2_naming_row_and_column(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "enterprise,year,energy_tce,co2_t,sector,provincially_listed\n"
+        "a,2024,1,1,power,no\nb,2024,1,1,power,maybe\n"
+    )
+    result = run("enterprise", "key-units", path)
+    assert result.exit_code == 2
+    assert "row 3" in result.stderr and "provincially_listed" in result.stderr

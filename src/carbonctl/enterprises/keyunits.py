@@ -21,8 +21,8 @@ from functools import cache
 
 import pandas as pd
 
-from carbonctl.errors import RefdataError, UnitError
-from carbonctl.io.records import Column
+from carbonctl.errors import InputError, InputErrors, RefdataError, UnitError
+from carbonctl.io.records import Column, read_records
 from carbonctl.projects.reference import product_levels
 from carbonctl.refdata import load_table, normalise_name
 from carbonctl.units import conversion_factor, normalise_unit_text
@@ -38,6 +38,7 @@ __all__ = [
     "derive_registry",
     "ets_sector_of",
     "key_unit_criteria",
+    "read_registry_input",
     "saving_progress",
 ]
 
@@ -58,6 +59,21 @@ VALUE_ADDED_COLUMNS: tuple[Column, ...] = (
 )
 
 _MEASURES = {"comprehensive_energy_tce": "energy_tce", "co2_t": "co2_t"}
+
+#: :data:`UNIT_YEAR_COLUMNS` as a file (``carbonctl enterprise key-units``): a blank figure
+#: qualifies for nothing; ``provincially_listed`` is yes/no (是/否), blank = no.
+REGISTRY_INPUT_COLUMNS: tuple[Column, ...] = (
+    Column("enterprise", "text", aliases=("企业", "企业名称", "统一社会信用代码")),
+    Column("year", "year", aliases=("年份", "年度")),
+    Column("energy_tce", blank=True,
+           aliases=("综合能源消费量", "综合能耗", "综合能源消费量（吨标准煤）")),
+    Column("co2_t", blank=True, aliases=("二氧化碳排放量", "排放量", "二氧化碳排放量（吨）")),
+    Column("sector", "text", blank=True, aliases=("行业",)),
+    Column("provincially_listed", "text", required=False, blank=True,
+           aliases=("省级名单", "省级指定"), expected="yes or no (是/否)"),
+)  # fmt: skip
+_YES = {"yes", "y", "true", "1", "是", "列入"}
+_NO = {"no", "n", "false", "0", "否", ""}
 
 
 @dataclass(frozen=True)
@@ -156,6 +172,42 @@ def derive_registry(figures: pd.DataFrame) -> pd.DataFrame:
                 )
     columns = ["enterprise", "year", "kind", "reasons", "energy_tce", "co2_t"]
     return pd.DataFrame(out, columns=columns)
+
+
+def read_registry_input(path, *, sheet: str | None = None) -> pd.DataFrame:
+    """A CSV or XLSX table of :data:`REGISTRY_INPUT_COLUMNS` as :func:`derive_registry` takes it;
+    :class:`InputErrors` naming file, row and column for every bad cell."""
+    table = read_records(path, REGISTRY_INPUT_COLUMNS, sheet=sheet)
+    listed = table["provincially_listed"].fillna("").astype(str).str.strip().str.lower()
+    bad = [row for row, text in listed.items() if text not in _YES | _NO]
+    if bad:
+        raise InputErrors(
+            [
+                InputError(
+                    f"provincially_listed {listed[row]!r}",
+                    file=str(path),
+                    row=int(row),
+                    column="provincially_listed",
+                    expected="yes or no (是/否); blank = no",
+                )
+                for row in bad
+            ]
+        )
+    duplicated = table.duplicated(["enterprise", "year"], keep="first")
+    if duplicated.any():
+        raise InputErrors(
+            [
+                InputError(
+                    f"{table.at[row, 'enterprise']} {table.at[row, 'year']} repeated",
+                    file=str(path),
+                    row=int(row),
+                    column="enterprise",
+                    expected="one row per enterprise and year",
+                )
+                for row in table.index[duplicated.to_numpy()]
+            ]
+        )
+    return table.assign(provincially_listed=listed.isin(_YES), sector=table["sector"].fillna(""))
 
 
 # --- specific energy against 标杆/基准 ---------------------------------------------------------

@@ -269,6 +269,17 @@ def test_templates_mark_every_chinese_literal(template):
     assert CJK.findall(unmarked) == []
 
 
+TITLE_BLOCK = re.compile(r"\{%\s*block title\s*%\}(.*?)\{%\s*endblock", re.S)
+
+
+@pytest.mark.parametrize("template", _template_files(), ids=lambda p: p.name)
+def test_a_page_title_is_text(template):
+    """A page's title block holds words, not markup (a form left inside it showed as the
+    browser tab's text and vanished from the page)."""
+    for title in TITLE_BLOCK.findall(template.read_text(encoding="utf-8")):
+        assert "<" not in title, title[:80]
+
+
 @pytest.mark.parametrize(
     ("prefix", "heading"), [("", "页面不存在或无权查看"), ("/en", "does not exist")]
 )

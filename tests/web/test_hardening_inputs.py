@@ -128,6 +128,7 @@ ACTIONS = {
     ),
     "enterprises:derive": ({}, ["year", "provincial_list"]),
     "enterprises:value-added": ({}, ["file"]),
+    "enterprises:saving-targets": ({}, ["file"]),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {

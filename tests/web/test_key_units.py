@@ -362,3 +362,48 @@ def test_grades_are_net_of_the_green_power_held_and_a_certificate_counts_once(wo
     )
     assert after.loc[str(taiyuan.pk), "intensity"] < before.loc[str(taiyuan.pk), "intensity"]
     assert after.loc[str(datong.pk), "net_co2_t"] == before.loc[str(datong.pk), "net_co2_t"]
+
+
+SAVING_HEADER = (
+    "统一社会信用代码,规划期,起始年,终止年,基准年,"
+    "基准年综合能源消费量,节能量目标,累计节能量,截至年份\n"
+)
+
+
+def test_saving_targets_are_uploaded_all_or_nothing_audited_and_shown(client, world):
+    taiyuan, datong = world["taiyuan"], world["datong"]
+    client.force_login(world["users"][Role.CITY_OFFICIAL])
+    upload = SimpleUploadedFile("t.csv", b"x", content_type="text/csv")
+    assert client.post("/enterprises/saving-targets/", {"file": upload}).status_code == 403
+    client.force_login(world["users"][Role.PROVINCE_ANALYST])
+    bad = SAVING_HEADER + (
+        f"{taiyuan.credit_code},15th,2026,2030,2025,120000,6000,1500,2027\n"
+        f"{datong.credit_code},15th,2026,2024,2025,80000,4000,,2026\n"
+        f"{datong.credit_code.lower()},14th,2021,2025,2020,80000,0,,2025\n"
+    )
+    response = client.post(
+        "/enterprises/saving-targets/", {"file": SimpleUploadedFile("t.csv", bad.encode())}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "t.csv, row 3" in text and "end_year" in text and "row 4" in text
+    assert "target_saving_tce" in text
+    assert not EnergySavingTarget.objects.filter(plan="15th", enterprise=taiyuan).exists()
+    good = (
+        SAVING_HEADER + f"{taiyuan.credit_code.lower()},15th,2026,2030,2025,120000,6000,1500,2027\n"
+    )
+    response = client.post(
+        "/enterprises/saving-targets/", {"file": SimpleUploadedFile("t.csv", good.encode())}
+    )
+    assert response.status_code == 302
+    target = EnergySavingTarget.objects.get(plan="15th", enterprise=taiyuan)
+    assert (target.target_saving_tce, target.achieved_saving_tce, target.as_of_year) == (
+        6000,
+        1500,
+        2027,
+    )
+    entry = AuditEntry.objects.filter(object_type="enterprises.EnergySavingTarget").latest("pk")
+    assert entry.after["targets"][0]["target_saving_tce"] == 6000
+    client.force_login(world["users"][Role.ENTERPRISE_REPORTER])
+    page = client.get(f"/enterprises/{taiyuan.pk}/").content.decode()
+    assert 'id="saving-targets"' in page and "2026–2030" in page

@@ -29,6 +29,7 @@ from carbonctl.units import conversion_factor, normalise_unit_text
 
 __all__ = [
     "KINDS",
+    "SAVING_TARGET_COLUMNS",
     "UNIT_YEAR_COLUMNS",
     "VALUE_ADDED_COLUMNS",
     "BenchmarkPosition",
@@ -57,6 +58,22 @@ VALUE_ADDED_COLUMNS: tuple[Column, ...] = (
     Column("year", "year", aliases=("年份", "年度")),
     Column("value_added_10k_cny", minimum=0.0, aliases=("工业增加值", "工业增加值（万元）")),
 )
+
+#: A table of energy-saving targets (节能目标) of key units: the enterprise by its unified social
+#: credit code, the five-year plan, its years, the baseline, the target and what has been saved
+#: by ``as_of_year`` (blank = nothing yet).
+SAVING_TARGET_COLUMNS: tuple[Column, ...] = (
+    Column("enterprise", "text", aliases=("统一社会信用代码", "企业")),
+    Column("plan", "text", aliases=("规划期",)),
+    Column("start_year", "year", aliases=("起始年",)),
+    Column("end_year", "year", aliases=("终止年",)),
+    Column("baseline_year", "year", aliases=("基准年",)),
+    Column("baseline_energy_tce",
+           aliases=("基准年综合能源消费量", "基准年综合能源消费量（吨标准煤）")),
+    Column("target_saving_tce", aliases=("节能量目标", "节能量目标（吨标准煤）")),
+    Column("achieved_saving_tce", blank=True, aliases=("累计节能量", "累计节能量（吨标准煤）")),
+    Column("as_of_year", "year", aliases=("截至年份",)),
+)  # fmt: skip
 
 _MEASURES = {"comprehensive_energy_tce": "energy_tce", "co2_t": "co2_t"}
 

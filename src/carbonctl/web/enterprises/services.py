@@ -206,6 +206,22 @@ def derive_key_units(
     return counts
 
 
+def _enterprise_ids(codes) -> dict[str, int]:
+    """Platform ids of the (normalised) credit codes that are on the platform."""
+    wanted = {c for c in codes if _CODE.match(c)}
+    return dict(Enterprise.objects.filter(credit_code__in=wanted).values_list("credit_code", "id"))
+
+
+def _unknown_enterprise(code: str, row: int, source: str) -> InputError:
+    return InputError(
+        f"unknown enterprise {code[:20]}",
+        file=source,
+        row=row,
+        column="enterprise",
+        expected="the unified social credit code of an enterprise on the platform",
+    )
+
+
 def record_value_added(user, table: pd.DataFrame, *, source: str) -> int:
     """Set the value added (工业增加值, 10⁴ CNY) of the unit years of ``table``
     (:data:`keyunits.VALUE_ADDED_COLUMNS`), all rows or none, audited; the grades use it.
@@ -214,26 +230,13 @@ def record_value_added(user, table: pd.DataFrame, *, source: str) -> int:
     if not can_derive_key_units(user):
         raise PermissionDenied("recording value added is for province staff")
     data = validate_records(table, keyunits.VALUE_ADDED_COLUMNS, source=source)
-    codes = {normalise(c) for c in data["enterprise"]}
-    ids = dict(
-        Enterprise.objects.filter(credit_code__in={c for c in codes if _CODE.match(c)}).values_list(
-            "credit_code", "id"
-        )
-    )
+    ids = _enterprise_ids({normalise(c) for c in data["enterprise"]})
     errors: list[InputError] = []
     updates: list[tuple[int, int, float]] = []
     for row, r in data.iterrows():
         code, year, value = normalise(r["enterprise"]), int(r["year"]), r["value_added_10k_cny"]
         if code not in ids:
-            errors.append(
-                InputError(
-                    f"unknown enterprise {code[:20]}",
-                    file=source,
-                    row=int(row),
-                    column="enterprise",
-                    expected="the unified social credit code of an enterprise on the platform",
-                )
-            )
+            errors.append(_unknown_enterprise(code, int(row), source))
         elif not UnitYear.objects.filter(enterprise_id=ids[code], year=year).exists():
             errors.append(
                 InputError(
@@ -272,6 +275,81 @@ def record_value_added(user, table: pd.DataFrame, *, source: str) -> int:
             summary=f"value added of {len(updates)} unit years ({source})",
         )
     return len(updates)
+
+
+def record_saving_targets(user, table: pd.DataFrame, *, source: str) -> int:
+    """Set the energy-saving targets (节能目标) of ``table``
+    (:data:`keyunits.SAVING_TARGET_COLUMNS`) — one per enterprise and plan, replacing a stored
+    one — all rows or none, audited (before and after). An unknown enterprise, a period that
+    ends before it starts, a target not > 0 or an ``as_of_year`` outside the period is an error
+    naming the row and column. Allowed to :func:`can_derive_key_units`. Returns the rows set."""
+    if not can_derive_key_units(user):
+        raise PermissionDenied("recording energy-saving targets is for province staff")
+    data = validate_records(table, keyunits.SAVING_TARGET_COLUMNS, source=source)
+    ids = _enterprise_ids({normalise(c) for c in data["enterprise"]})
+    errors: list[InputError] = []
+    rows: list[dict] = []
+
+    def bad(row, column: str, text: str, expected: str) -> None:
+        errors.append(InputError(text, file=source, row=int(row), column=column, expected=expected))
+
+    seen: set[tuple[int, str]] = set()
+    for row, r in data.iterrows():
+        code = normalise(r["enterprise"])
+        start, end, as_of = int(r["start_year"]), int(r["end_year"]), int(r["as_of_year"])
+        if code not in ids:
+            errors.append(_unknown_enterprise(code, int(row), source))
+        elif (ids[code], r["plan"]) in seen:
+            bad(row, "plan", r["plan"], "one row per enterprise and plan")
+        elif end < start:
+            bad(row, "end_year", f"{start}–{end}", "an end year not before the start year")
+        elif not r["target_saving_tce"] > 0:
+            bad(row, "target_saving_tce", f"{r['target_saving_tce']:g}", "a target > 0 tce")
+        elif not start - 1 <= as_of <= end:
+            bad(row, "as_of_year", str(as_of), f"a year of the period {start}–{end}")
+        else:
+            seen.add((ids[code], r["plan"]))
+            achieved = r["achieved_saving_tce"]
+            rows.append(
+                {
+                    "enterprise_id": ids[code],
+                    "plan": r["plan"],
+                    "start_year": start,
+                    "end_year": end,
+                    "baseline_year": int(r["baseline_year"]),
+                    "baseline_energy_tce": float(r["baseline_energy_tce"]),
+                    "target_saving_tce": float(r["target_saving_tce"]),
+                    "achieved_saving_tce": 0.0 if pd.isna(achieved) else float(achieved),
+                    "as_of_year": as_of,
+                    "source": source[:300],
+                }
+            )
+    if errors:
+        raise InputErrors(errors)
+    fields = [f for f in rows[0] if f not in ("enterprise_id", "plan")] if rows else []
+    with transaction.atomic():
+        before = [
+            {"enterprise_id": t.enterprise_id, "plan": t.plan, **{f: getattr(t, f) for f in fields}}
+            for t in EnergySavingTarget.objects.filter(
+                enterprise_id__in={r["enterprise_id"] for r in rows}
+            )
+        ]
+        for values in rows:
+            EnergySavingTarget.objects.update_or_create(
+                enterprise_id=values["enterprise_id"],
+                plan=values["plan"],
+                defaults={f: values[f] for f in fields},
+            )
+        record(
+            user,
+            AuditEntry.Action.UPDATE,
+            object_type=EnergySavingTarget._meta.label,
+            object_id=f"{len(rows)} saving targets",
+            before={"targets": before},
+            after={"targets": rows},
+            summary=f"energy-saving targets of {len(rows)} units ({source})",
+        )
+    return len(rows)
 
 
 # --- reading for pages --------------------------------------------------------------------------

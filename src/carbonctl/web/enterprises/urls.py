@@ -8,6 +8,7 @@ urlpatterns = [
     path("grades/", views.grade_map, name="grades"),
     path("derive/", views.derive, name="derive"),
     path("value-added/", views.value_added, name="value-added"),
+    path("saving-targets/", views.saving_targets, name="saving-targets"),
     path("<int:enterprise_id>/", views.enterprise_detail, name="detail"),
     path(
         "<int:enterprise_id>/reports/<int:year>/<str:kind>.<str:fmt>",

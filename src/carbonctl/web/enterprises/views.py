@@ -209,8 +209,8 @@ def derive(request):
     return redirect(f"{reverse('enterprises:list')}?year={year}")
 
 
-class ValueAddedForm(forms.Form):
-    """A CSV or Excel table of value added (统一社会信用代码, 年份, 工业增加值（万元）)."""
+class TableUploadForm(forms.Form):
+    """A CSV or Excel table (value added, energy-saving targets) of at most 5 MB."""
 
     file = forms.FileField()
 
@@ -221,18 +221,17 @@ class ValueAddedForm(forms.Form):
         return upload
 
 
-@login_required
-@require_POST
-def value_added(request):
-    """Record enterprises' value added from a table (province staff only), all rows or none;
-    errors name their rows."""
+def _table_upload(request, object_type: str, what: str, store, done: str):
+    """Province staff's upload of a table that ``store(user, table, source=name)`` records all
+    rows or none: 403 (and an audited denial) for other roles, 400 naming the file's rows for bad
+    input (never the server's temporary path), else a redirect to ``done``."""
     _may_view(request)
     if not can_derive_key_units(request.user):
-        record_denial(request, "enterprises.UnitYear", "", "may not record value added")
+        record_denial(request, object_type, "", f"may not record {what}")
         return HttpResponse(
             _("您无权执行此操作。"), status=403, content_type="text/plain; charset=utf-8"
         )
-    form = ValueAddedForm(request.POST, request.FILES)
+    form = TableUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return HttpResponse(
             _("请上传不超过 5 MB 的 .csv 或 .xlsx 文件。"),
@@ -248,12 +247,39 @@ def value_added(request):
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            table = read_table(path, source=name)
-            services.record_value_added(request.user, table, source=name)
+            store(request.user, read_table(path, source=name), source=name)
         except CarbonctlError as exc:
             message = public_message(exc).replace(str(path), name)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    return redirect(reverse("enterprises:grades"))
+    return redirect(done)
+
+
+@login_required
+@require_POST
+def value_added(request):
+    """Record enterprises' value added from a table (province staff only), all rows or none;
+    errors name their rows."""
+    return _table_upload(
+        request,
+        "enterprises.UnitYear",
+        "value added",
+        services.record_value_added,
+        reverse("enterprises:grades"),
+    )
+
+
+@login_required
+@require_POST
+def saving_targets(request):
+    """Record key units' energy-saving targets (节能目标) from a table (province staff only),
+    all rows or none; errors name their rows and columns."""
+    return _table_upload(
+        request,
+        "enterprises.EnergySavingTarget",
+        "energy-saving targets",
+        services.record_saving_targets,
+        reverse("enterprises:list"),
+    )
 
 
 @login_required

@@ -17,6 +17,14 @@ from carbonctl.metrology.registry import (
     read_meters,
     term_names,
 )
+from carbonctl.metrology.rows import (
+    carrier_of,
+    carrier_table,
+    parse_tier,
+    period_dates,
+    row_tiers,
+    tier_spellings,
+)
 from carbonctl.metrology.tiers import TIERS, activity_tiers, tier_of, tier_table
 
 __all__ = [
@@ -27,12 +35,18 @@ __all__ = [
     "EquippingCheck",
     "activity_tiers",
     "calibration_state",
+    "carrier_of",
+    "carrier_table",
     "check_equipping",
     "check_equipping_by",
     "check_meters",
     "equipping_requirements",
+    "parse_tier",
+    "period_dates",
     "read_meters",
+    "row_tiers",
     "term_names",
     "tier_of",
+    "tier_spellings",
     "tier_table",
 ]

@@ -22,8 +22,11 @@ from carbonctl.metrology.rows import (
     carrier_table,
     parse_tier,
     period_dates,
+    read_data_tiers,
+    result_tiers,
     row_tiers,
     tier_spellings,
+    tiers_summary,
 )
 from carbonctl.metrology.tiers import TIERS, activity_tiers, tier_of, tier_table
 
@@ -43,10 +46,13 @@ __all__ = [
     "equipping_requirements",
     "parse_tier",
     "period_dates",
+    "read_data_tiers",
     "read_meters",
+    "result_tiers",
     "row_tiers",
     "term_names",
     "tier_of",
     "tier_spellings",
     "tier_table",
+    "tiers_summary",
 ]

@@ -10,10 +10,13 @@ import datetime as dt
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
-from carbonctl.metrology.tiers import activity_tiers, tier_table
+from carbonctl.errors import InputError, InputErrors
+from carbonctl.io.records import Column, read_records
+from carbonctl.metrology.tiers import TIERS, activity_tiers, tier_table
 from carbonctl.refdata import fuel_index, load_table, normalise_name
 
 __all__ = [
@@ -21,8 +24,11 @@ __all__ = [
     "carrier_table",
     "parse_tier",
     "period_dates",
+    "read_data_tiers",
+    "result_tiers",
     "row_tiers",
     "tier_spellings",
+    "tiers_summary",
 ]
 
 #: The level whose meters measure what enters or leaves the unit (进出用能单位): the level of
@@ -126,3 +132,108 @@ def row_tiers(
     tiers = activity_tiers(keyed, unit)
     carriers = pd.Series(measures, index=rows.index, dtype=object)
     return pd.DataFrame({"measures": carriers.where(carriers.notna(), None), "tier": tiers})
+
+
+_TIER_WORDS = (
+    "a data-quality tier: metered_calibrated, metered or estimated (or "
+    "计量器具实测（检定/校准有效）, 计量器具实测（检定/校准过期）, 估算（无计量器具）), or blank"
+)
+#: The optional tier column of an accounting input (数据质量等级).
+TIER_COLUMN = Column(
+    "data_tier", "text", required=False, blank=True, aliases=("数据质量等级", "数据来源"),
+    expected=_TIER_WORDS,
+)  # fmt: skip
+
+
+def read_data_tiers(path: str | Path, *, sheet: str | None = None) -> pd.Series:
+    """The tier key written in each row of an accounting input's optional ``data_tier`` column
+    (None where blank or when the file has no such column), indexed by spreadsheet row (header
+    = row 1, as the activity reader's ``row_id``). :class:`InputErrors` naming file, row and
+    column for a value that is not a tier."""
+    source = str(path)
+    table = read_records(path, [TIER_COLUMN], sheet=sheet)
+    errors = []
+    keys: list[str | None] = []
+    for row, value in table["data_tier"].items():
+        blank = value is None or pd.isna(value)  # an absent column is NaN, a blank cell None
+        key = None if blank else parse_tier(value)
+        if not blank and key is None:
+            errors.append(
+                InputError(
+                    f"data_tier {value!r} is not a tier",
+                    file=source,
+                    row=int(row),
+                    column="data_tier",
+                    expected=_TIER_WORDS,
+                )
+            )
+        keys.append(key)
+    if errors:
+        raise InputErrors(errors)
+    return pd.Series(keys, index=table.index, name="data_tier", dtype=object)
+
+
+def result_tiers(
+    rows: pd.DataFrame,
+    own: pd.Series | None = None,
+    meters: pd.DataFrame | None = None,
+    *,
+    enterprise: str = "subject",
+) -> pd.DataFrame:
+    """The tier of each accounting row (aligned with ``rows``, which carry ``row_id``):
+    ``tier`` (None: the default ranges), ``measures`` and ``tier_from`` — ``input`` when the
+    row's own ``data_tier`` (``own``, by row id) gives it, which always wins, ``meters`` when
+    derived from the register ``meters`` (:func:`row_tiers`), None otherwise."""
+    derived = (
+        row_tiers(rows, meters, enterprise=enterprise)
+        if meters is not None
+        else pd.DataFrame({"measures": None, "tier": None}, index=rows.index, dtype=object)
+    )
+    given = (
+        rows["row_id"].map(own.to_dict()) if own is not None else pd.Series(None, index=rows.index)
+    )
+    given = given.astype(object).where(given.notna(), None)
+    tier, source = [], []
+    for mine, theirs in zip(given, derived["tier"], strict=True):
+        if mine is not None:
+            tier.append(mine)
+            source.append("input")
+        elif theirs is not None and meters is not None:
+            tier.append(theirs)
+            source.append("meters")
+        else:
+            tier.append(None)
+            source.append(None)
+    return pd.DataFrame(
+        {
+            "row_id": rows["row_id"].to_numpy(),
+            "measures": derived["measures"].to_numpy(),
+            "tier": tier,
+            "tier_from": source,
+        },
+        index=rows.index,
+        dtype=object,
+    )
+
+
+def tiers_summary(tiers: pd.DataFrame) -> dict[str, object]:
+    """JSON-able: each row's tier (row, tier, from, carrier) and the tiers used with their rows,
+    activity half-width (95 %), status and source."""
+    table = tier_table()
+    used: dict[str, dict[str, object]] = {}
+    for key in TIERS:
+        count = int((tiers["tier"] == key).sum())
+        if count:
+            used[key] = {
+                "rows": count,
+                "activity_half_width_95_pct": float(table.at[key, "activity_half_width_95_pct"]),
+                "status": str(table.at[key, "status"]),
+                "source": str(table.at[key, "source"]),
+            }
+    return {
+        "rows": [
+            {"row": int(r.row_id), "tier": r.tier, "from": r.tier_from, "measures": r.measures}
+            for r in tiers.itertuples(index=False)
+        ],
+        "used": used,
+    }

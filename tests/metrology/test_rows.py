@@ -122,3 +122,24 @@ def test_a_meter_installed_after_the_period_does_not_measure_it():
     out = row_tiers(activity((E1, "2024", "electricity", "电力"), (E1, "2025-04", "electricity",
                                                                    "电力")), meters)  # fmt: skip
     assert list(out["tier"]) == ["estimated", "metered_calibrated"]
+
+
+def test_data_tiers_of_an_xlsx_input_by_spreadsheet_row(tmp_path):
+    from carbonctl.errors import InputErrors
+    from carbonctl.metrology import read_data_tiers
+
+    path = tmp_path / "a.xlsx"
+    frame = pd.DataFrame(
+        {
+            "subject": ["A", "A", "A"],
+            "数据质量等级": ["计量器具实测（检定/校准过期）", None, "estimated"],
+        }
+    )
+    frame.to_excel(path, index=False)
+    tiers = read_data_tiers(path)
+    assert tiers.to_dict() == {2: "metered", 3: None, 4: "estimated"}
+    frame["数据质量等级"] = ["metered", "guessed", None]
+    frame.to_excel(path, index=False)
+    with pytest.raises(InputErrors) as caught:
+        read_data_tiers(path)
+    assert f"{path}, row 3, column 'data_tier'" in str(caught.value)

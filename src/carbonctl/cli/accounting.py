@@ -62,12 +62,24 @@ def account(
         int, typer.Option(help="Monte Carlo iterations for 95% intervals (0: none).", min=0)
     ] = 0,
     seed: Seed = 20240101,
+    meters: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="METERS",
+            help="Meter register (.csv/.xlsx) giving each row its data-quality tier "
+            "(subject = the enterprise's credit code); a row's own data_tier wins.",
+        ),
+    ] = None,
 ) -> None:
-    """Account CO2 of activity data (燃料燃烧, 工业过程, 购入电力, 购入热力)."""
+    """Account CO2 of activity data (燃料燃烧, 工业过程, 购入电力, 购入热力).
+
+    An optional column data_tier (数据质量等级) gives a row's data-quality tier
+    (metered_calibrated, metered, estimated); with --uncertainty the tier sets the row's
+    activity range."""
     from carbonctl.accounting import account as run_account
     from carbonctl.io import read_activities, write_table
 
-    def work() -> tuple[object, object]:
+    def work() -> tuple[object, object, object]:
         activities = read_activities(input_file, sheet=sheet)
         result = run_account(
             activities,
@@ -76,23 +88,61 @@ def account(
             default_region=region,
             coal_rate_kgce_per_kwh=coal_rate,
         )
+        tiers = row_tiers(result.rows)
         spread = None
         if uncertainty:
             from carbonctl.accounting.uncertainty import monte_carlo
 
-            spread = monte_carlo(result, iterations=uncertainty, seed=seed)
+            spread = monte_carlo(
+                result,
+                iterations=uncertainty,
+                seed=seed,
+                tiers=None if tiers is None else list(tiers["tier"]),
+            )
         if output is not None:
             write_table(result.rows, output)
-        return result, spread
+        return result, spread, tiers
 
-    result, spread = guard(work)
+    def row_tiers(rows):
+        """Each row's tier from its own data_tier and the --meters register (None: no tiers)."""
+        from carbonctl.metrology import read_data_tiers, read_meters, result_tiers
+
+        own = read_data_tiers(input_file, sheet=sheet)
+        if meters is None and own.isna().all():
+            return None
+        register = read_meters(meters) if meters is not None else None
+        return result_tiers(rows, own, register)
+
+    result, spread, tiers = guard(work)
     if as_json:
         summary = result.summary()
         if spread is not None:
             summary["uncertainty"] = spread.to_dict()
+        if tiers is not None:
+            from carbonctl.metrology import tiers_summary
+
+            summary["data_tiers"] = tiers_summary(tiers)
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
         return
     print_account(result, spread, output)
+    if tiers is not None:
+        print_tiers(tiers)
+
+
+def print_tiers(tiers) -> None:
+    """How many rows have each data-quality tier, and where the tiers come from."""
+    from carbonctl.metrology import tiers_summary
+
+    summary = tiers_summary(tiers)
+    used = summary["used"]
+    parts = [f"{key} {value['rows']}" for key, value in used.items()]  # type: ignore[union-attr]
+    given = sum(1 for r in summary["rows"] if r["from"] == "input")  # type: ignore[union-attr]
+    console.print(
+        "data-quality tiers 数据质量等级: "
+        + (", ".join(parts) or "none")
+        + f" ({given} from the input's data_tier, the others from the meter register; "
+        "DESIGN PROPOSAL ranges, see `carbonctl refdata show activity_data_tiers`)"
+    )
 
 
 def print_account(
@@ -138,7 +188,7 @@ def print_account(
         total = spread.intervals.query("scope == 'total'").iloc[0]
         console.print(
             f"95% interval ({spread.iterations:,} Monte Carlo iterations): "
-            f"{wan(total.low_tco2)} – {wan(total.high_tco2)} 万吨 "
+            f"{wan(float(total.low_tco2))} – {wan(float(total.high_tco2))} 万吨 "
             f"(−{total.minus_pct:.1f}% / +{total.plus_pct:.1f}%); ranges are IPCC defaults "
             "where the reference data gives none (see `carbonctl refdata show "
             "uncertainty_defaults`)."

@@ -17,6 +17,17 @@ from carbonctl.metrology.registry import (
     read_meters,
     term_names,
 )
+from carbonctl.metrology.rows import (
+    carrier_of,
+    carrier_table,
+    parse_tier,
+    period_dates,
+    read_data_tiers,
+    result_tiers,
+    row_tiers,
+    tier_spellings,
+    tiers_summary,
+)
 from carbonctl.metrology.tiers import TIERS, activity_tiers, tier_of, tier_table
 
 __all__ = [
@@ -27,12 +38,21 @@ __all__ = [
     "EquippingCheck",
     "activity_tiers",
     "calibration_state",
+    "carrier_of",
+    "carrier_table",
     "check_equipping",
     "check_equipping_by",
     "check_meters",
     "equipping_requirements",
+    "parse_tier",
+    "period_dates",
+    "read_data_tiers",
     "read_meters",
+    "result_tiers",
+    "row_tiers",
     "term_names",
     "tier_of",
+    "tier_spellings",
     "tier_table",
+    "tiers_summary",
 ]

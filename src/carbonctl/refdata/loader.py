@@ -154,6 +154,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "activity_data_tiers.csv",
         "data-quality tiers of activity rows by how they were measured, with uncertainties",
     ),
+    "activity_carriers": (
+        "activity_carriers.csv",
+        "the metered energy carrier (meter_terms) of each fuel and of electricity and heat rows",
+    ),
     "key_unit_criteria": (
         "key_unit_criteria.csv",
         "criteria of key energy-using units and national ETS units (重点用能和碳排放单位)",

@@ -443,3 +443,67 @@ def test_every_flag_the_core_raises_has_its_translated_kind():
                 "carried forward" in sentence and kind != "carried_forward"
             ):
                 assert kind_of(sentence) == kind, sentence
+
+
+def test_a_manager_assigns_and_reassigns_a_verifier_and_the_worklist_shows_it(client, market):
+    units, users = market["units"], market["users"]
+    verifier = users[VERIFIER]
+    client.force_login(users[ANALYST])
+    page = client.get(f"/market/units/{units['qingxu'].pk}/")
+    assert verifier in page.context["verifiers"]
+    posted = client.post(
+        f"/market/units/{units['qingxu'].pk}/assign/", {"year": YEAR, "verifier": verifier.pk}
+    )
+    assert posted.status_code == 302
+    assert VerifierAssignment.objects.get(unit=units["qingxu"], year=YEAR).verifier == verifier
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE).latest("pk")
+    assert "SX-B-1" in entry.summary
+    client.force_login(verifier)
+    listed = {w["assignment"].unit.unit_id for w in client.get("/market/verify/").context["work"]}
+    assert "SX-B-1" in listed
+    # reassigning to another verifier replaces the assignment: the first no longer sees it
+    other = type(verifier).objects.create(username="verifier-2")
+    other.profile = type(verifier.profile).objects.create(user=other, role=VERIFIER)
+    client.force_login(users[ADMIN])
+    posted = client.post(
+        f"/market/units/{units['qingxu'].pk}/assign/", {"year": YEAR, "verifier": other.pk}
+    )
+    assert posted.status_code == 302
+    assert VerifierAssignment.objects.filter(unit=units["qingxu"], year=YEAR).count() == 1
+    assert VerifierAssignment.objects.get(unit=units["qingxu"], year=YEAR).verifier == other
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).exists()
+    client.force_login(verifier)
+    listed = {w["assignment"].unit.unit_id for w in client.get("/market/verify/").context["work"]}
+    assert "SX-B-1" not in listed
+
+
+def test_only_a_verifier_user_can_be_assigned(client, market):
+    units, users = market["units"], market["users"]
+    client.force_login(users[ADMIN])
+    posted = client.post(
+        f"/market/units/{units['qingxu'].pk}/assign/", {"year": YEAR, "verifier": users[CITY].pk}
+    )
+    assert posted.status_code == 400
+    assert posted.context["errors"]
+    assert not VerifierAssignment.objects.filter(unit=units["qingxu"]).exists()
+    with pytest.raises(services.MarketError):
+        services.assign_verifier(users[ADMIN], units["qingxu"], YEAR, users[CITY])
+
+
+@pytest.mark.parametrize(("role", "status"), [(CITY, 403), (REPORTER, 403), (VERIFIER, 403)])
+def test_only_managers_assign_verifiers(client, market, role, status):
+    units, users = market["units"], market["users"]
+    unit = units["own"]  # in scope of the Taiyuan official, the reporter and the verifier
+    client.force_login(users[role])
+    page = client.get(f"/market/units/{unit.pk}/")
+    assert page.status_code == 200
+    assert b'id="assign"' not in page.content
+    denials = AuditEntry.objects.filter(action="deny").count()
+    posted = client.post(
+        f"/market/units/{unit.pk}/assign/", {"year": YEAR + 1, "verifier": users[VERIFIER].pk}
+    )
+    assert posted.status_code == status
+    assert AuditEntry.objects.filter(action="deny").count() == denials + 1
+    assert not VerifierAssignment.objects.filter(unit=unit, year=YEAR + 1).exists()
+    with pytest.raises(services.Refused):
+        services.assign_verifier(users[role], unit, YEAR + 1, users[VERIFIER])

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -244,6 +245,35 @@ def assignment_units(user) -> QuerySet[VerifierAssignment]:
         .select_related("unit", "unit__enterprise")
         .order_by("-year", "unit__unit_id")
     )
+
+
+def verifiers():
+    """The users with the verifier role (核查机构), by user name."""
+    return get_user_model().objects.filter(profile__role=Role.VERIFIER).order_by("username")
+
+
+def assign_verifier(user, unit: EtsUnit, year: int, verifier) -> VerifierAssignment:
+    """Assign ``verifier`` to verify ``unit``'s emissions of ``year`` (a manager: Refused
+    otherwise); an earlier assignment of that unit-year is replaced. Audited."""
+    if not can_manage_market(user):
+        raise Refused("role may not manage the market")
+    if verifier is None or role_of(verifier) != Role.VERIFIER:
+        raise MarketError([_("请选择一个核查机构用户")])
+    with transaction.atomic():
+        before = VerifierAssignment.objects.filter(unit=unit, year=year).first()
+        before_snapshot = snapshot(before) if before else None
+        assignment, _created = VerifierAssignment.objects.update_or_create(
+            unit=unit, year=year, defaults={"verifier": verifier}
+        )
+        record(
+            user,
+            AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
+            assignment,
+            before=before_snapshot,
+            after=snapshot(assignment),
+            summary=f"指派核查机构 {unit.unit_id} {year} {verifier.get_username()}",
+        )
+    return assignment
 
 
 def needs_explanation(reported: float, verified: float) -> bool:

@@ -99,6 +99,11 @@ class VerifyForm(forms.Form):
     )
 
 
+class AssignForm(forms.Form):
+    year = YearField(required=True)
+    verifier = forms.IntegerField(min_value=1)
+
+
 def _may_view(request) -> None:
     if not can_view_market(request.user):
         record_denial(request, "market.EtsUnit", "", "role without the market")
@@ -177,7 +182,7 @@ def compute(request):
 
 
 @login_required
-def unit(request, unit_id: int):
+def unit(request, unit_id: int, errors=None, status=200):
     """One unit: its facts, and per year output, allocations, verification and compliance."""
     found = _unit_or_404(request, unit_id)
     allocations = {(a.year, a.stage): a for a in found.allocations.all()}
@@ -212,8 +217,28 @@ def unit(request, unit_id: int):
             "years": years,
             "ccer": CcerHolding.objects.filter(enterprise=found.enterprise),
             "green": GreenHolding.objects.filter(enterprise=found.enterprise),
+            "may_manage": can_manage_market(request.user),
+            "verifiers": services.verifiers() if can_manage_market(request.user) else [],
+            "errors": errors or [],
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def assign(request, unit_id: int):
+    """Assign (or reassign) the verifier of a unit-year (managers)."""
+    found = _unit_or_404(request, unit_id)
+    if not can_manage_market(request.user):
+        return _refused(request, str(unit_id), "role may not assign verifiers")
+    params = query(request, AssignForm, request.POST)
+    verifier = services.verifiers().filter(pk=params["verifier"]).first()
+    try:
+        services.assign_verifier(request.user, found, params["year"], verifier)
+    except services.MarketError as exc:
+        return unit(request, unit_id, errors=exc.messages, status=400)
+    return redirect(reverse("market:unit", args=[found.pk]))
 
 
 # --- verification -------------------------------------------------------------------------------

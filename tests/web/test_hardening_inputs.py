@@ -47,6 +47,8 @@ APPS = {
     "warnings",
     "budget",
     "projects",
+    "market",
+    "metrology",
 }
 
 #: Every GET page: its path arguments (``{key}`` from the ``ids`` fixture) and the query
@@ -103,6 +105,13 @@ PAGES = {
         {"enterprise_id": "{enterprise}", "year": "2023", "kind": "energy", "fmt": "xlsx"},
         [],
     ),
+    "market:board": ({}, ["year", "format"]),
+    "market:unit": ({"unit_id": "{ets_unit}"}, []),
+    "market:verify": ({}, []),
+    "metrology:page": ({}, ["city"]),
+    "metrology:import": ({}, []),
+    "metrology:template": ({}, []),
+    "metrology:export": ({}, ["city"]),
 }
 #: Every POST-only action and the fields it reads.
 ACTIONS = {
@@ -129,6 +138,8 @@ ACTIONS = {
     "enterprises:derive": ({}, ["year", "provincial_list"]),
     "enterprises:value-added": ({}, ["file"]),
     "enterprises:saving-targets": ({}, ["file"]),
+    "market:compute": ({}, ["year", "step"]),
+    "market:assign": ({"unit_id": "{ets_unit}"}, ["year", "verifier"]),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {
@@ -181,6 +192,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
         )
         warning, adjustment = _warning_and_adjustment(users)
         filed, project = _projects(users)
+        ets_unit = _ets_unit()
         yield {
             "admin": users.get(username="admin"),
             "ids": {
@@ -194,6 +206,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
                 "adjustment": adjustment.pk,
                 "filed": filed.pk,
                 "project": project.pk,
+                "ets_unit": ets_unit.pk,
             },
         }
         transaction.set_rollback(True)
@@ -222,6 +235,20 @@ def _projects(users):
     projects.assess_project(reviewer, project)
     projects.decide(reviewer, project, outcome="approve", reasons="测试")
     return filed, project
+
+
+def _ets_unit():
+    """An ETS unit of a demo enterprise (the market's pages take one by id)."""
+    from carbonctl.web.enterprises.models import Enterprise
+    from carbonctl.web.market.models import Category, EtsUnit
+
+    return EtsUnit.objects.create(
+        enterprise=Enterprise.objects.order_by("credit_code").first(),
+        unit_id="HOSTILE-01",
+        category=Category.values[0],
+        capacity_mw=600.0,
+        fuel=EtsUnit.Fuel.values[0],
+    )
 
 
 def _warning_and_adjustment(users):

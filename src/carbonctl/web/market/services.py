@@ -100,6 +100,23 @@ def city_of(unit: EtsUnit):
     return county if county.level in ("city", "province") else county.parent
 
 
+def _store(user, model, lookup: dict, defaults: dict, summary: str):
+    """Create or update the ``model`` row at ``lookup`` with ``defaults``, audited as a create,
+    or as an update with the row as it was before (the caller holds the transaction)."""
+    before = model.objects.filter(**lookup).first()
+    before_snapshot = snapshot(before) if before else None
+    row, _created = model.objects.update_or_create(**lookup, defaults=defaults)
+    record(
+        user,
+        AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
+        row,
+        before=before_snapshot,
+        after=snapshot(row),
+        summary=summary,
+    )
+    return row
+
+
 # --- allocation -------------------------------------------------------------------------------
 
 
@@ -206,13 +223,12 @@ def compute_allocation(user, year: int, stage: str, units=None) -> list[Allocati
     with transaction.atomic():
         for done in result.units:
             unit = by_id[done.unit_id]
-            before = Allocation.objects.filter(unit=unit, year=year, stage=stage).first()
             amount = done.pre_allocation_t if stage == Allocation.Stage.PRE else done.allocation_t
-            allocation, _created = Allocation.objects.update_or_create(
-                unit=unit,
-                year=year,
-                stage=stage,
-                defaults={
+            allocation = _store(
+                user,
+                Allocation,
+                {"unit": unit, "year": year, "stage": stage},
+                {
                     "electricity_benchmark": done.electricity_benchmark,
                     "heat_benchmark": done.heat_benchmark,
                     "correction": done.correction,
@@ -222,14 +238,7 @@ def compute_allocation(user, year: int, stage: str, units=None) -> list[Allocati
                     "flags": market_flags.stored(done.flags),
                     "created_by": user,
                 },
-            )
-            record(
-                user,
-                AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
-                allocation,
-                before=snapshot(before) if before else None,
-                after=snapshot(allocation),
-                summary=f"碳市场配额 {unit.unit_id} {year} {stage}",
+                f"碳市场配额 {unit.unit_id} {year} {stage}",
             )
             stored.append(allocation)
     return stored
@@ -260,20 +269,13 @@ def assign_verifier(user, unit: EtsUnit, year: int, verifier) -> VerifierAssignm
     if verifier is None or role_of(verifier) != Role.VERIFIER:
         raise MarketError([_("请选择一个核查机构用户")])
     with transaction.atomic():
-        before = VerifierAssignment.objects.filter(unit=unit, year=year).first()
-        before_snapshot = snapshot(before) if before else None
-        assignment, _created = VerifierAssignment.objects.update_or_create(
-            unit=unit, year=year, defaults={"verifier": verifier}
-        )
-        record(
+        return _store(
             user,
-            AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
-            assignment,
-            before=before_snapshot,
-            after=snapshot(assignment),
-            summary=f"指派核查机构 {unit.unit_id} {year} {verifier.get_username()}",
+            VerifierAssignment,
+            {"unit": unit, "year": year},
+            {"verifier": verifier},
+            f"指派核查机构 {unit.unit_id} {year} {verifier.get_username()}",
         )
-    return assignment
 
 
 def needs_explanation(reported: float, verified: float) -> bool:
@@ -306,27 +308,19 @@ def save_verification(
     if needs_explanation(reported.reported_t, verified_t) and not explanation:
         raise MarketError([_("核查排放量与报告排放量相差超过 0.5%，请填写差异说明")])
     with transaction.atomic():
-        before = Verification.objects.filter(unit=unit, year=year).first()
-        verification, _created = Verification.objects.update_or_create(
-            unit=unit,
-            year=year,
-            defaults={
+        return _store(
+            user,
+            Verification,
+            {"unit": unit, "year": year},
+            {
                 "reported_t": reported.reported_t,
                 "verified_t": verified_t,
                 **{k: v for k, v in (output or {}).items() if k in VERIFIED_OUTPUT},
                 "explanation": explanation,
                 "verifier": user,
             },
+            f"排放核查 {unit.unit_id} {year}",
         )
-        record(
-            user,
-            AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
-            verification,
-            before=snapshot(before) if before else None,
-            after=snapshot(verification),
-            summary=f"排放核查 {unit.unit_id} {year}",
-        )
-    return verification
 
 
 # --- compliance -------------------------------------------------------------------------------
@@ -376,12 +370,12 @@ def compute_compliance(user, year: int) -> list[Compliance]:
     with transaction.atomic():
         for done in result.units:
             unit = units[done.unit_id]
-            before = Compliance.objects.filter(unit=unit, year=year).first()
             flags = [*done.flags, *([deadline_flag] if deadline_flag else [])]
-            compliance, _created = Compliance.objects.update_or_create(
-                unit=unit,
-                year=year,
-                defaults={
+            compliance = _store(
+                user,
+                Compliance,
+                {"unit": unit, "year": year},
+                {
                     "required_t": done.required_surrender_t,
                     "allocation_t": done.allocation_t,
                     "verified_t": done.verified_t,
@@ -395,14 +389,7 @@ def compute_compliance(user, year: int) -> list[Compliance]:
                     "flags": market_flags.stored(flags),
                     "computed_by": user,
                 },
-            )
-            record(
-                user,
-                AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
-                compliance,
-                before=snapshot(before) if before else None,
-                after=snapshot(compliance),
-                summary=f"配额清缴 {unit.unit_id} {year}",
+                f"配额清缴 {unit.unit_id} {year}",
             )
             stored.append(compliance)
     return stored

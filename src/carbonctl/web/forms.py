@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from pathlib import PurePosixPath, PureWindowsPath
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from django import forms
 from django.core.exceptions import BadRequest
@@ -87,6 +90,19 @@ def without_paths(text: str) -> str:
         return pure.name or path
 
     return _PATH.sub(name, text)
+
+
+@contextmanager
+def saved_upload(upload) -> Iterator[Path]:
+    """An uploaded file written to a temporary folder as ``upload<suffix>`` (the readers choose
+    by suffix; the user's file name never becomes a server path), removed afterwards."""
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        yield path
 
 
 def public_message(error: BaseException) -> str:

@@ -6,7 +6,6 @@ written to the audit log as a denial (as for an id that does not exist)."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django import forms
@@ -34,7 +33,7 @@ from carbonctl.web.enterprises import services
 from carbonctl.web.enterprises.models import Designation, UnitYear
 from carbonctl.web.enterprises.sections import sections_for
 from carbonctl.web.exports import pdf_response, xlsx_response
-from carbonctl.web.forms import YearField, public_message, query
+from carbonctl.web.forms import YearField, public_message, query, saved_upload
 from carbonctl.web.labels import item_label, label
 
 PER_PAGE = 50
@@ -240,12 +239,7 @@ def _table_upload(request, object_type: str, what: str, store, done: str):
         )
     upload = form.cleaned_data["file"]
     name = Path(upload.name).name
-    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    with saved_upload(upload) as path:
         try:
             store(request.user, read_table(path, source=name), source=name)
         except CarbonctlError as exc:

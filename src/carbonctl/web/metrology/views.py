@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from carbonctl.web.accounts.permissions import can_manage_meters, can_view_metro
 from carbonctl.web.accounts.scope import enterprises_for, regions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
-from carbonctl.web.forms import public_message, query
+from carbonctl.web.forms import public_message, query, saved_upload
 from carbonctl.web.metrology import services
 from carbonctl.web.metrology.forms import ImportForm, PageQuery
 
@@ -206,11 +205,7 @@ def import_view(request):
         upload = form.cleaned_data["file"]
         name = Path(upload.name).name
         try:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / ("upload" + Path(name).suffix.lower())
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
+            with saved_upload(upload) as path:
                 result = services.import_meters(request.user, path, file_name=name, request=request)
         except InputErrors as exc:
             errors = [public_message(e) for e in exc.errors]

@@ -28,7 +28,7 @@ from carbonctl.web.accounts.permissions import can_file_project, can_view_projec
 from carbonctl.web.accounts.scope import regions_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import XLSX, pdf_response
-from carbonctl.web.forms import public_message, query
+from carbonctl.web.forms import public_message, query, saved_upload
 from carbonctl.web.projects import labels, services
 from carbonctl.web.projects.forms import (
     AcceptanceForm,
@@ -121,11 +121,7 @@ def _read_upload(upload) -> core.ProjectFiling | dict:
             return json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CarbonctlError(f"{name}: not valid JSON ({exc})") from None
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.xlsx"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    with saved_upload(upload) as path:  # .xlsx: the form takes .json or .xlsx
         try:
             return core.read_project(path)
         except CarbonctlError as exc:

@@ -113,6 +113,9 @@ _ALIASES: dict[str, str] = {
     "万吨二氧化碳": "1e4 * t * CO2",
     "MtCO2": "1e6 * t * CO2",
     "万tCO2e": "1e4 * tCO2e",
+    # freight (tonne-kilometre, 吨公里) for product footprints' transport processes
+    "tkm": "t * km",
+    "吨公里": "t * km",
     "吨二氧化碳当量": "tCO2e",
     "万吨二氧化碳当量": "1e4 * tCO2e",
 }
@@ -151,7 +154,7 @@ _install_definitions(ureg)
 def normalise_unit_text(text: str) -> str:
     """NFKC (full-width ｔ, ｍ³ …), trimmed, superscripts and 10^4 prefixes spelt as 万/亿."""
     cleaned = unicodedata.normalize("NFKC", str(text)).strip()
-    cleaned = cleaned.replace("³", "3").replace("²", "2")
+    cleaned = cleaned.replace("³", "3").replace("²", "2").replace("·", "*").replace("×", "*")
     cleaned = _TEN_THOUSAND.sub("万", cleaned)
     cleaned = _HUNDRED_MILLION.sub("亿", cleaned)
     # "万 Nm3" -> "万Nm3": the 万/亿 units are single names

@@ -1,0 +1,651 @@
+"""The footprint pages (产品碳足迹): the studies in the user's scope, a study (goal and scope,
+result by stage and gas, top processes, label grade, data quality, downloads), a new study from
+a foreground model, suppliers' PACT footprints, the background database's versions and the
+label grades by product; the footprint section of the enterprise page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carbonctl.errors import CarbonctlError, InputErrors
+from carbonctl.web.accounts.permissions import (
+    can_manage_background,
+    can_manage_footprints,
+    can_view_footprints,
+)
+from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
+from carbonctl.web.audit.services import record_denial
+from carbonctl.web.display import number
+from carbonctl.web.exports import pdf_response, xlsx_response
+from carbonctl.web.footprint import services
+from carbonctl.web.footprint.forms import (
+    BackgroundQuery,
+    BackgroundUploadForm,
+    GradesQuery,
+    ListQuery,
+    PactForm,
+    StudyForm,
+)
+from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
+from carbonctl.web.forms import public_message, query, saved_upload
+
+PER_PAGE = 50
+
+#: Industries a study belongs to (the grades page groups by them); CBAM covers three.
+INDUSTRIES = {
+    "coking": gettext_lazy("焦化"),
+    "cement": gettext_lazy("水泥"),
+    "steel": gettext_lazy("钢铁"),
+    "aluminium": gettext_lazy("铝业"),
+    "glass": gettext_lazy("平板玻璃"),
+    "chemicals": gettext_lazy("化工"),
+    "lime": gettext_lazy("石灰"),
+    "other": gettext_lazy("其他"),
+}
+
+#: Life-cycle stages (GB/T 24067-2024) in the user's words.
+STAGES = {
+    "raw_materials": gettext_lazy("原材料获取"),
+    "production": gettext_lazy("生产"),
+    "distribution": gettext_lazy("分销运输"),
+    "use": gettext_lazy("使用"),
+    "end_of_life": gettext_lazy("废弃处置"),
+}
+
+BOUNDARIES = dict(FootprintStudy.Boundary.choices)
+ALLOCATIONS = dict(FootprintStudy.Allocation.choices)
+
+#: Background process categories in the user's words.
+CATEGORIES = {
+    "electricity": gettext_lazy("电力"),
+    "fuel": gettext_lazy("燃料"),
+    "heat": gettext_lazy("热力"),
+    "material": gettext_lazy("原材料"),
+    "transport": gettext_lazy("运输"),
+    "supplier": gettext_lazy("供应商"),
+}
+
+#: Grade -> level class (colour beside the grade's words, never alone).
+GRADE_CLASSES = {"一级": "level-green", "二级": "level-green", "三级": "level-yellow"}
+
+
+def _may_view(request) -> None:
+    if not can_view_footprints(request.user):
+        record_denial(request, "footprint.FootprintStudy", "", "role without footprints")
+        raise Http404
+
+
+def _may_manage(request) -> None:
+    if not can_manage_footprints(request.user):
+        record_denial(request, "footprint.FootprintStudy", "", "role may not compute footprints")
+        raise Http404
+
+
+def _status_unconfirmed(status) -> bool:
+    return "UNCONFIRMED" in str(status or "").upper()
+
+
+def _grade_class(grade: str) -> str:
+    return GRADE_CLASSES.get(grade, "level-red" if grade else "level-none")
+
+
+def _grade_words(grade: str) -> str:
+    """A grade code (一级 … 未达标) in the user's language (the core's labels, else as it is)."""
+    if not grade:
+        return _("未评级")
+    from carbonctl.web.labels import label
+
+    try:
+        return label("footprint_grade", grade)
+    except (KeyError, ValueError):
+        return grade
+
+
+def _kg_per_unit(value) -> str:
+    return number(value, 1)
+
+
+def study_row(study: FootprintStudy) -> dict:
+    return {
+        "study": study,
+        "industry": INDUSTRIES.get(study.industry, study.industry),
+        "grade_words": _grade_words(study.grade),
+        "grade_class": _grade_class(study.grade),
+        "t_per_unit": None if study.score is None else study.score / 1000,
+    }
+
+
+# --- list ---------------------------------------------------------------------------------------
+
+
+@login_required
+def page(request):
+    """The studies in scope: headline figures, a product filter, the table, Excel export."""
+    _may_view(request)
+    params = query(request, ListQuery)
+    studies = services.studies_for(request.user)
+    if params["product"]:
+        studies = studies.filter(product=params["product"])
+    studies = studies.order_by("product", "score", "pk")
+    if params["format"] == "xlsx":
+        return _export(studies)
+    rows = [study_row(s) for s in studies]
+    paginator = Paginator(rows, PER_PAGE)
+    page_obj = paginator.get_page(params["page"] or 1)
+    all_in_scope = services.studies_for(request.user)
+    context = {
+        "params": params,
+        "rows": page_obj.object_list,
+        "page_obj": page_obj,
+        "total": len(rows),
+        "products": sorted(set(all_in_scope.values_list("product", flat=True))),
+        "enterprises": len({r["study"].enterprise_id for r in rows}),
+        "graded": sum(bool(r["study"].grade) for r in rows),
+        "verified": sum(r["study"].verified for r in rows),
+        "may_manage": can_manage_footprints(request.user),
+        "may_background": can_manage_background(request.user),
+        "background": services.current_background(),
+    }
+    return render(request, "footprint/page.html", context)
+
+
+def _export(studies) -> HttpResponse:
+    header = [
+        _("企业"), _("统一社会信用代码"), _("产品"), _("产品编码（CPC 或 CN）"), _("行业"),
+        _("声明单位"), _("系统边界"), _("核算期"), _("碳足迹（kgCO2e/声明单位）"),
+        _("碳标识等级"), _("已核查"), _("背景数据库版本"),
+    ]  # fmt: skip
+    rows = (
+        [
+            s.enterprise.name,
+            s.enterprise.credit_code,
+            s.product,
+            s.product_code,
+            str(INDUSTRIES.get(s.industry, s.industry)),
+            f"{s.declared_amount:g} {s.declared_unit}",
+            str(BOUNDARIES.get(s.boundary, s.boundary)),
+            f"{s.period_start:%Y-%m-%d} – {s.period_end:%Y-%m-%d}",
+            s.score,
+            _grade_words(s.grade),
+            _("是") if s.verified else _("否"),
+            s.background.version,
+        ]
+        for s in studies
+    )
+    return xlsx_response("footprint-studies.xlsx", _("产品碳足迹"), header, rows)
+
+
+# --- one study ----------------------------------------------------------------------------------
+
+
+def _study_context(request, study: FootprintStudy) -> dict:
+    result = study.result or {}
+    score = result.get("score") or 0.0
+    stages = [
+        {
+            "key": key,
+            "name": STAGES.get(key, key),
+            "kg": value,
+            "share": value / score if score else None,
+        }
+        for key, value in (result.get("by_stage") or {}).items()
+    ]
+    gases = [
+        {"gas": gas, "kg": value, "counted": gas != "CO2 biogenic"}
+        for gas, value in (result.get("by_gas") or {}).items()
+    ]
+    top = result.get("top_processes") or []
+    background = {str(p.get("id")): p for p in study.background.processes}
+    top_rows = []
+    for entry in top:
+        process = background.get(entry["id"], {})
+        top_rows.append(
+            {
+                **entry,
+                "kg": entry["share"] * score,
+                "source": process.get("source", ""),
+                "status": process.get("status", ""),
+                "unconfirmed": _status_unconfirmed(process.get("status")),
+                "foreground": not process,
+            }
+        )
+    chart = {
+        "title": _("贡献最大的过程（kgCO2e/声明单位）"),
+        "names": [r["name"] for r in reversed(top_rows)],
+        "values": [round(r["kg"], 3) for r in reversed(top_rows)],
+    }
+    detail = study.grade_detail or {}
+    used = {str(e.get("input")) for e in study.model} | {str(e.get("item")) for e in study.model}
+    unconfirmed_used = sum(
+        1
+        for p in study.background.processes
+        if _status_unconfirmed(p.get("status")) and (str(p.get("name")) in used)
+    )
+    return {
+        "study": study,
+        "row": study_row(study),
+        "result": result,
+        "stages": stages,
+        "gases": gases,
+        "top_rows": top_rows,
+        "chart": chart,
+        "grade": detail,
+        "grade_unconfirmed": _status_unconfirmed(detail.get("status")),
+        "boundary": BOUNDARIES.get(study.boundary, study.boundary),
+        "allocation": ALLOCATIONS.get(study.allocation, study.allocation),
+        "suppliers": list(study.suppliers.all()),
+        "tiers": study.tiers or {},
+        "primary_share": result.get("primary_share"),
+        "cbam": study.industry in services.CBAM_INDUSTRIES,
+        "may_manage": can_manage_footprints(request.user),
+        "unconfirmed_used": unconfirmed_used,
+    }
+
+
+@login_required
+def study(request, study_id: int):
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    return render(request, "footprint/study.html", _study_context(request, found))
+
+
+def _report_cells(tables) -> list[dict]:
+    """The core's ReportTables with their keys as labels (the core's labels where it has them)."""
+    out = []
+    for t in tables:
+        out.append(
+            {
+                "title": _table_title(t.key),
+                "header": [_column_label(c) for c in t.columns],
+                "rows": [list(r) for r in t.rows],
+            }
+        )
+    return out
+
+
+def _table_title(key: str) -> str:
+    titles = {
+        "goal_scope": _("目的和范围"),
+        "inventory": _("清单分析"),
+        "inventory_by_stage": _("按生命周期阶段的清单"),
+        "inventory_by_process": _("按过程的清单"),
+        "results_by_gas": _("按温室气体的结果"),
+        "results_by_stage": _("按生命周期阶段的结果"),
+        "by_gas": _("按温室气体的结果"),
+        "by_stage": _("按生命周期阶段的结果"),
+        "data_quality": _("数据质量"),
+        "label_grade": _("碳标识等级"),
+        "limitations": _("局限性"),
+    }
+    return titles.get(key, key)
+
+
+def _column_label(key: str) -> str:
+    labels = {
+        "item": _("项目"),
+        "value": _("值"),
+        "field": _("字段"),
+        "stage": _("生命周期阶段"),
+        "process": _("过程"),
+        "gas": _("温室气体"),
+        "kgco2e": "kgCO2e",
+        "kg": "kg",
+        "share": _("占比"),
+        "amount": _("数量"),
+        "unit": _("单位"),
+        "source": _("来源"),
+        "status": _("状态"),
+        "tier": _("数据质量等级"),
+    }
+    return labels.get(key, key)
+
+
+@login_required
+def report(request, study_id: int, fmt: str):
+    """The GB/T 24067-2024 study report as Excel or PDF (the core's report tables)."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    try:
+        tables = _report_cells(services.report_tables(found))
+    except CarbonctlError as exc:
+        return HttpResponse(public_message(exc), status=422, content_type="text/plain")
+    title = f"{found.enterprise.name} {found.product} " + _("产品碳足迹报告")
+    filename = f"footprint-report-{found.pk}.{fmt}"
+    if fmt == "xlsx":
+        rows: list[list] = []
+        for t in tables:
+            rows += [[t["title"]], t["header"], *t["rows"], []]
+        return xlsx_response(filename, _("产品碳足迹报告"), [title], rows)
+    for t in tables:
+        t["rows"] = [[number(v, 3) if isinstance(v, float) else v for v in r] for r in t["rows"]]
+    return pdf_response(
+        request,
+        filename,
+        "footprint/report_pdf.html",
+        {"title": title, "tables": tables, "study": found, "enterprise": found.enterprise},
+    )
+
+
+@login_required
+def pact(request, study_id: int):
+    """The study as a PACT ProductFootprint (validated against the official schema first)."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    try:
+        document = services.pact_document(found)
+    except CarbonctlError as exc:
+        return HttpResponse(public_message(exc), status=422, content_type="text/plain")
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="pact-{found.pact_id}.json"'
+    return response
+
+
+@login_required
+def cbam(request, study_id: int):
+    """The EU CBAM communication of a steel, aluminium or cement study as Excel."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    if found.industry not in services.CBAM_INDUSTRIES:
+        raise Http404
+    try:
+        rows = services.cbam_rows(found)
+    except CarbonctlError as exc:
+        return HttpResponse(public_message(exc), status=422, content_type="text/plain")
+    return xlsx_response(
+        f"cbam-{found.pk}.xlsx",
+        _("CBAM 排放数据通报"),
+        [_("字段"), _("值")],
+        ([str(k), v] for k, v in rows),
+    )
+
+
+# --- new study ----------------------------------------------------------------------------------
+
+
+def _industry_choices():
+    return [(k, str(v)) for k, v in INDUSTRIES.items()]
+
+
+@login_required
+def new_study(request):
+    """The new-study form (GET) and the computation (POST): the foreground model is read whole;
+    every problem is listed with its row and column and nothing is stored then."""
+    _may_view(request)
+    _may_manage(request)
+    enterprises = list(enterprises_for(request.user).order_by("name_zh")[:2000])
+    form = StudyForm(
+        request.POST or None,
+        request.FILES or None,
+        enterprises=enterprises,
+        industries=_industry_choices(),
+    )
+    errors: list[str] = []
+    background = services.current_background()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enterprise = enterprise_or_404(request, data["enterprise"])
+        fields = services.StudyFields(
+            product=data["product"],
+            product_code=data["product_code"] or "",
+            industry=data["industry"],
+            declared_unit=data["declared_unit"],
+            declared_amount=1.0,
+            boundary=data["boundary"],
+            allocation=data["allocation"],
+            method=data["method"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            geography="CN-SX",
+            output_amount=data["output_amount"],
+            output_unit=data["declared_unit"],
+        )
+        upload = data["file"]
+        name = Path(upload.name).name
+        try:
+            with saved_upload(upload) as path:
+                model = services.read_model(path, file=name)
+            made = services.create_study(
+                request.user, enterprise, fields, model, file_name=name, request=request
+            )
+        except InputErrors as exc:
+            errors = [public_message(e) for e in exc.errors]
+        except CarbonctlError as exc:
+            errors = [public_message(exc)]
+        else:
+            return redirect("footprint:study", study_id=made.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "footprint/new.html",
+        {"form": form, "errors": errors, "background": background},
+        status=status,
+    )
+
+
+#: The columns of the foreground model template and one example row per kind of line.
+TEMPLATE_ROWS = [
+    ["step", "item", "amount", "unit", "category", "co_product", "price", "stage"],
+    ["coking", "coking coal", "1.33", "t", "material", "", "", "production"],
+    ["coking", "electricity", "35", "kWh", "electricity", "", "", "production"],
+    ["coking", "coke", "1", "t", "output", "", "2000", "production"],
+    ["coking", "coke oven gas", "420", "m3", "output", "1", "0.5", "production"],
+]
+
+
+@login_required
+def model_template(request):
+    """The foreground model template (CSV, UTF-8 with BOM so Excel opens it)."""
+    _may_view(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in services.template_rows() or TEMPLATE_ROWS:
+        writer.writerow(row)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="footprint-model-template.csv"'
+    return response
+
+
+@login_required
+def suppliers(request, study_id: int):
+    """Import suppliers' PACT footprints for a study (GET form, POST import)."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    _may_manage(request)
+    form = PactForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = Path(upload.name).name
+        try:
+            documents = services.read_pact_upload(upload.read(), file=name)
+            services.import_suppliers(
+                request.user, found, documents, file_name=name, request=request
+            )
+        except InputErrors as exc:
+            errors = [public_message(e) for e in exc.errors]
+        except CarbonctlError as exc:
+            errors = [public_message(exc)]
+        else:
+            return redirect("footprint:study", study_id=found.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "footprint/suppliers.html",
+        {"form": form, "errors": errors, "study": found},
+        status=status,
+    )
+
+
+# --- background ---------------------------------------------------------------------------------
+
+
+@login_required
+def background(request):
+    """The background database's versions; one version's processes with source, status and
+    unit score (UNCONFIRMED highlighted), searchable by name and category."""
+    _may_view(request)
+    params = query(request, BackgroundQuery)
+    versions = list(BackgroundVersion.objects.select_related("author", "parent"))
+    chosen = None
+    if params["version"]:
+        chosen = next((v for v in versions if v.pk == params["version"]), None)
+        if chosen is None:
+            raise Http404
+    chosen = chosen or (versions[0] if versions else None)
+    rows = []
+    if chosen is not None:
+        rows = services.background_rows(chosen, q=params["q"], category=params["category"])
+        for r in rows:
+            r["unconfirmed"] = _status_unconfirmed(r.get("status"))
+            r["category_name"] = CATEGORIES.get(r.get("category"), r.get("category") or "–")
+    context = {
+        "params": params,
+        "versions": versions,
+        "chosen": chosen,
+        "rows": rows,
+        "unconfirmed": sum(r["unconfirmed"] for r in rows),
+        "categories": [
+            (c, CATEGORIES.get(c, c)) for c in (services.categories_of(chosen) if chosen else [])
+        ],
+        "changes": chosen.changes if chosen else [],
+        "may_upload": can_manage_background(request.user),
+    }
+    return render(request, "footprint/background.html", context)
+
+
+@login_required
+def background_export(request, version_id: int):
+    _may_view(request)
+    version = BackgroundVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    response = HttpResponse(services.background_zip(version), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="background-{version.pk}.zip"'
+    return response
+
+
+@login_required
+def background_upload(request):
+    """Additions to the background database (processes and exchanges, each process with
+    source and status) become a new version on the current one; all or nothing."""
+    _may_view(request)
+    if not can_manage_background(request.user):
+        record_denial(request, "footprint.BackgroundVersion", "", "role may not edit background")
+        raise Http404
+    form = BackgroundUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    base = services.current_background()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if base is None:
+                raise CarbonctlError(_("尚无背景数据库版本。"))
+            with saved_upload(data["processes"]) as p, saved_upload(data["exchanges"]) as e:
+                additions = services.read_additions(p, e)
+            made = services.extend_version(
+                request.user,
+                base,
+                additions,
+                version=data["version"],
+                note=data["note"] or "",
+                request=request,
+            )
+        except InputErrors as exc:
+            errors = [public_message(e) for e in exc.errors]
+        except CarbonctlError as exc:
+            errors = [public_message(exc)]
+        else:
+            return redirect(reverse("footprint:background") + f"?version={made.pk}")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "footprint/background_upload.html",
+        {"form": form, "errors": errors, "base": base},
+        status=status,
+    )
+
+
+# --- grades -------------------------------------------------------------------------------------
+
+
+@login_required
+def grades(request):
+    """Label grades by product and industry: counts by grade among the studies in scope and the
+    reference values (with their source and status) grades are judged against."""
+    _may_view(request)
+    params = query(request, GradesQuery)
+    studies = services.studies_for(request.user).exclude(score__isnull=True)
+    if params["industry"]:
+        studies = studies.filter(industry=params["industry"])
+    by_product: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+    detail: dict[tuple[str, str], dict] = {}
+    for s in studies:
+        key = (s.industry, s.product)
+        by_product[key][s.grade or ""] += 1
+        scores[key].append(s.score)
+        if s.grade_detail and not s.grade_detail.get("error"):
+            detail.setdefault(key, s.grade_detail)
+    codes = services.grade_codes()
+    rows = []
+    for (industry, product), counts in sorted(by_product.items()):
+        ref = detail.get((industry, product), {})
+        values = scores[(industry, product)]
+        rows.append(
+            {
+                "industry": INDUSTRIES.get(industry, industry),
+                "product": product,
+                "counts": [counts.get(c, 0) for c in codes],
+                "ungraded": counts.get("", 0),
+                "studies": sum(counts.values()),
+                "lowest": min(values),
+                "median": sorted(values)[len(values) // 2],
+                "reference": ref.get("reference"),
+                "basis": ref.get("basis", ""),
+                "source": ref.get("source", ""),
+                "status": ref.get("status", ""),
+                "unconfirmed": _status_unconfirmed(ref.get("status")),
+            }
+        )
+    context = {
+        "params": params,
+        "codes": [(c, _grade_words(c), _grade_class(c)) for c in codes],
+        "rows": rows,
+        "references": services.reference_rows(),
+        "industries": list(INDUSTRIES.items()),
+        "thresholds": services.threshold_rows(),
+    }
+    return render(request, "footprint/grades.html", context)
+
+
+# --- enterprise section -------------------------------------------------------------------------
+
+
+def section_context(request, enterprise) -> dict:
+    """The footprint section of the enterprise page: the enterprise's studies."""
+    studies = enterprise.footprint_studies.select_related("background").order_by("product", "pk")
+    return {
+        "rows": [study_row(s) for s in studies],
+        "may_manage": can_manage_footprints(request.user),
+    }
+
+
+def section_visible(request, _enterprise) -> bool:
+    return can_view_footprints(request.user)

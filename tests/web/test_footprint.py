@@ -1,0 +1,279 @@
+"""The footprint app (issue 19, item 6): studies are seen only in scope (a reporter its own
+enterprise's, an official its region's, a verifier none), a new study from a foreground model is
+all or nothing with located errors and audited, the PACT download validates, and a background
+upload makes a new version that keeps the UNCONFIRMED flags visible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+
+from carbonctl.enterprises.uscc import check_character
+from carbonctl.web.accounts.models import Role
+from carbonctl.web.accounts.services import create_user
+from carbonctl.web.audit.models import AuditEntry
+from carbonctl.web.enterprises.models import Enterprise
+from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
+
+from .conftest import PASSWORD, kept_for_the_module
+
+pytestmark = pytest.mark.django_db
+
+#: A small background: grid electricity and a material whose figure is a recalled value.
+PROCESSES = [
+    {"id": "elec:140000:2024", "name": "山西电网电力", "unit": "kWh", "location": "CN-SX",
+     "category": "electricity", "source": "生态环境部 2024 年电网排放因子", "status": "CONFIRMED",
+     "version": "t1"},
+    {"id": "mat:limestone", "name": "石灰石", "unit": "t", "location": "CN",
+     "category": "material", "source": "CPCD 回忆值", "status": "UNCONFIRMED (recalled)",
+     "version": "t1"},
+]  # fmt: skip
+EXCHANGES = [
+    {"consumer": "elec:140000:2024", "input": "CO2", "amount": 0.5, "unit": "kg",
+     "type": "biosphere"},
+    {"consumer": "mat:limestone", "input": "CO2", "amount": 8.0, "unit": "kg",
+     "type": "biosphere"},
+]  # fmt: skip
+
+
+def _enterprise(name: str, county: str, serial: str, key="水泥 cement") -> Enterprise:
+    first17 = f"91{county}{serial}"
+    return Enterprise.objects.create(
+        credit_code=first17 + check_character(first17),
+        name_zh=name,
+        county_id=county,
+        sector="Nonmetal Mineral Products",
+        key_industry=key,
+    )
+
+
+def _study(enterprise, background, product="水泥", score=600.0, grade="二级") -> FootprintStudy:
+    return FootprintStudy.objects.create(
+        enterprise=enterprise,
+        product=product,
+        product_code="3744",
+        industry="cement",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        output_amount=1e6,
+        background=background,
+        result={
+            "unit": "kgCO2e",
+            "score": score,
+            "by_gas": {"CO2": score},
+            "by_stage": {"production": score},
+            "top_processes": [{"id": "mat:limestone", "name": "石灰石", "share": 1.0}],
+        },
+        score=score,
+        grade=grade,
+        grade_detail={"grade": grade, "basis": "ratio", "reference": 700.0, "ratio": score / 700,
+                      "source": "测试参考值", "status": "UNCONFIRMED (test)"},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Three cement plants (小店区 and 清徐县 of Taiyuan, and Datong), a user per role (the
+    reporter at 小店区's plant), a background version and one study per plant."""
+    with kept_for_the_module(django_db_blocker):
+        xiaodian = _enterprise("示例小店水泥", "140105", "MA00000F1")
+        qingxu = _enterprise("示例清徐水泥", "140121", "MA00000F2")
+        datong = _enterprise("示例大同水泥", "140212", "MA00000F3")
+        users = {
+            Role.PROVINCE_ADMIN: create_user("admin", PASSWORD, Role.PROVINCE_ADMIN),
+            Role.PROVINCE_ANALYST: create_user("analyst", PASSWORD, Role.PROVINCE_ANALYST),
+            Role.REVIEWER: create_user("reviewer", PASSWORD, Role.REVIEWER),
+            Role.CITY_OFFICIAL: create_user(
+                "taiyuan", PASSWORD, Role.CITY_OFFICIAL, region="140100"
+            ),
+            Role.COUNTY_OFFICIAL: create_user(
+                "xiaodian", PASSWORD, Role.COUNTY_OFFICIAL, region="140105"
+            ),
+            Role.ENTERPRISE_REPORTER: create_user(
+                "reporter", PASSWORD, Role.ENTERPRISE_REPORTER, enterprise_code=xiaodian.credit_code
+            ),
+            Role.PUBLIC: create_user("citizen", PASSWORD, Role.PUBLIC),
+            Role.VERIFIER: create_user("verifier", PASSWORD, Role.VERIFIER),
+        }
+        background = BackgroundVersion.objects.create(
+            version="t1",
+            processes=PROCESSES,
+            exchanges=EXCHANGES,
+            unit_scores={"elec:140000:2024": 0.5, "mat:limestone": 8.0},
+        )
+        studies = {
+            "xiaodian": _study(xiaodian, background, score=600.0, grade="二级"),
+            "qingxu": _study(qingxu, background, score=800.0, grade="未达标"),
+            "datong": _study(datong, background, score=500.0, grade="一级"),
+        }
+        yield {
+            "users": users,
+            "background": background,
+            "studies": studies,
+            "enterprises": {"xiaodian": xiaodian, "qingxu": qingxu, "datong": datong},
+        }
+
+
+@pytest.fixture
+def w(world, db):
+    return world
+
+
+def _login(client, w, role):
+    client.force_login(w["users"][role])
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
+        (Role.PROVINCE_ADMIN, {"xiaodian", "qingxu", "datong"}),
+        (Role.REVIEWER, {"xiaodian", "qingxu", "datong"}),
+        (Role.CITY_OFFICIAL, {"xiaodian", "qingxu"}),
+        (Role.COUNTY_OFFICIAL, {"xiaodian"}),
+        (Role.ENTERPRISE_REPORTER, {"xiaodian"}),
+    ],
+    ids=str,
+)
+def test_each_role_sees_the_studies_of_its_scope_only(client, w, role, visible):
+    _login(client, w, role)
+    response = client.get("/footprint/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for key, study in w["studies"].items():
+        assert (f'href="/footprint/{study.pk}/"' in page) is (key in visible), key
+        status = client.get(f"/footprint/{study.pk}/").status_code
+        assert status == (200 if key in visible else 404), key
+    api = client.get("/api/v1/footprint/studies").json()
+    assert {s["id"] for s in api["studies"]} == {w["studies"][k].pk for k in visible}
+    assert api["count"] == len(visible)
+
+
+def test_a_reporter_asking_for_another_enterprise_s_study_gets_404_and_a_denial(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    other = w["studies"]["datong"]
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count()
+    assert client.get(f"/footprint/{other.pk}/").status_code == 404
+    assert client.get(f"/footprint/{other.pk}/pact.json").status_code == 404
+    assert client.get(f"/footprint/{other.pk}/report.xlsx").status_code == 404
+    assert client.get(f"/api/v1/footprint/studies/{other.pk}/pact").status_code == 404
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count() >= before + 4
+
+
+@pytest.mark.parametrize("role", [Role.VERIFIER, Role.PUBLIC], ids=str)
+def test_a_verifier_and_the_public_have_no_footprint_pages(client, w, role):
+    _login(client, w, role)
+    own = w["studies"]["xiaodian"]
+    for url in ("/footprint/", f"/footprint/{own.pk}/", "/footprint/background/",
+                "/footprint/grades/", "/footprint/new/", "/api/v1/footprint/studies"):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    assert "/footprint/" not in client.get("/").content.decode()
+
+
+def test_only_the_province_administrator_may_add_to_the_background(client, w):
+    for role in (Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER, Role.CITY_OFFICIAL):
+        _login(client, w, role)
+        assert client.get("/footprint/background/upload/").status_code == 404
+        assert "upload-link" not in client.get("/footprint/background/").content.decode()
+    _login(client, w, Role.PROVINCE_ADMIN)
+    assert client.get("/footprint/background/upload/").status_code == 200
+
+
+def test_officials_may_not_start_a_study(client, w):
+    _login(client, w, Role.CITY_OFFICIAL)
+    assert client.get("/footprint/new/").status_code == 404
+    own = w["studies"]["xiaodian"]
+    assert client.get(f"/footprint/{own.pk}/suppliers/").status_code == 404
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def test_the_background_page_highlights_unconfirmed_processes_and_searches(client, w):
+    _login(client, w, Role.CITY_OFFICIAL)
+    page = client.get("/footprint/background/").content.decode()
+    assert 'class="status-unconfirmed" data-id="mat:limestone"' in page
+    assert 'data-id="elec:140000:2024"' in page
+    found = client.get("/footprint/background/", {"q": "石灰"}).content.decode()
+    assert 'data-id="mat:limestone"' in found and 'data-id="elec:140000:2024"' not in found
+    by_category = client.get("/footprint/background/", {"category": "electricity"}).content
+    assert b'data-id="mat:limestone"' not in by_category
+    assert client.get("/footprint/background/", {"version": 999999}).status_code == 404
+
+
+def test_a_background_version_exports_as_a_zip_of_two_tables(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    response = client.get(f"/footprint/background/{w['background'].pk}.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = sorted(archive.namelist())
+    assert names == ["t1/exchanges.csv", "t1/processes.csv"]
+    processes = archive.read("t1/processes.csv").decode()
+    assert "UNCONFIRMED (recalled)" in processes and "mat:limestone" in processes
+
+
+def test_the_grades_page_counts_grades_of_the_studies_in_scope(client, w):
+    _login(client, w, Role.CITY_OFFICIAL)
+    page = client.get("/footprint/grades/").content.decode()
+    assert "水泥" in page
+    table = page.split('id="grades-by-product"')[1].split("</table>")[0]
+    # Taiyuan's two studies: one 二级, one 未达标 (Datong's 一级 is outside the city)
+    assert '<td class="number">2</td>' in table
+    assert "status-unconfirmed" in table
+
+
+def test_the_study_page_shows_the_result_grade_basis_and_downloads(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    study = w["studies"]["xiaodian"]
+    page = client.get(f"/footprint/{study.pk}/").content.decode()
+    assert 'id="top-chart"' in page and "footprint/study.js" in page
+    assert "测试参考值" in page and "status-unconfirmed" in page
+    assert f"/footprint/{study.pk}/pact.json" in page
+    assert f"/footprint/{study.pk}/cbam.xlsx" in page  # cement is a CBAM good
+
+
+def test_the_enterprise_page_lists_its_studies(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    enterprise = w["enterprises"]["xiaodian"]
+    page = client.get(f"/enterprises/{enterprise.pk}/").content.decode()
+    assert 'id="footprint-studies"' in page
+    assert f'/footprint/{w["studies"]["xiaodian"].pk}/' in page
+
+
+def test_the_list_exports_the_studies_in_scope_to_excel(client, w):
+    from openpyxl import load_workbook
+
+    _login(client, w, Role.CITY_OFFICIAL)
+    response = client.get("/footprint/", {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["示例小店水泥", "示例清徐水泥"]
+
+
+def test_a_pact_upload_that_is_not_json_is_refused_with_its_reason(client, w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    study = w["studies"]["xiaodian"]
+    response = client.post(
+        f"/footprint/{study.pk}/suppliers/",
+        {"file": SimpleUploadedFile("supplier.json", b"{not json", "application/json")},
+    )
+    assert response.status_code == 422
+    assert "not JSON" in response.content.decode()
+    assert not study.suppliers.exists()
+
+
+def test_the_api_pages_the_studies(client, w):
+    _login(client, w, Role.PROVINCE_ADMIN)
+    body = client.get("/api/v1/footprint/studies", {"page": 2}).json()
+    assert body["count"] == 3 and body["studies"] == [] and body["pages"] == 1
+    assert client.get("/api/v1/footprint/studies", {"page": 0}).status_code == 422
+    first = client.get("/api/v1/footprint/studies").json()["studies"][0]
+    assert json.dumps(first, ensure_ascii=False).count("kgco2e") == 1

@@ -243,7 +243,7 @@ def test_the_enterprise_page_lists_its_studies(client, w):
     enterprise = w["enterprises"]["xiaodian"]
     page = client.get(f"/enterprises/{enterprise.pk}/").content.decode()
     assert 'id="footprint-studies"' in page
-    assert f'/footprint/{w["studies"]["xiaodian"].pk}/' in page
+    assert f"/footprint/{w['studies']['xiaodian'].pk}/" in page
 
 
 def test_the_list_exports_the_studies_in_scope_to_excel(client, w):

@@ -87,6 +87,13 @@ def test_upstream_materials_heat_and_transport_come_from_their_tables(background
     for fuel_id, row in upstream.iterrows():
         assert scores[f"fuel:{fuel_id}:upstream"] == pytest.approx(float(row.kgCO2e_per_unit))
         assert _row(background, f"fuel:{fuel_id}:upstream")["status"] == row.status
+    # the ranks of raw coal carry the raw-coal mining figure over, and say so
+    bituminous = _row(background, "fuel:bituminous_coal:upstream")
+    assert scores["fuel:bituminous_coal:upstream"] == pytest.approx(
+        scores["fuel:raw_coal:upstream"]
+    )
+    assert bituminous["status"].endswith("raw-coal figure applied to bituminous coal")
+    assert "fuel:coke:upstream" not in set(background.processes["id"])  # no cited value
     materials = refdata.load_table("footprint_materials")
     for row in materials.itertuples():
         prefix = "transport" if row.category == "transport" else "mat"

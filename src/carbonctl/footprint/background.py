@@ -186,7 +186,7 @@ def _fuels() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
         )
         exchanges.append(_emits(pid, "CO2", kg_co2))
     upstream = refdata.load_table("footprint_fuel_upstream")
-    for row in upstream.itertuples(index=False):
+    for row in _upstream_rows(upstream, fuels).itertuples(index=False):
         catalogue = fuels.loc[row.fuel_id]
         pid = f"fuel:{row.fuel_id}:upstream"
         processes.append(
@@ -211,6 +211,25 @@ def _fuels() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
             given = {"CO2e": float(row.kgCO2e_per_unit)}
         exchanges += [_emits(pid, gas, kg) for gas, kg in given.items()]
     return processes, exchanges
+
+
+def _upstream_rows(upstream: pd.DataFrame, fuels: pd.DataFrame) -> pd.DataFrame:
+    """The upstream table plus, for each rank of raw coal (anthracite, bituminous coal, lignite:
+    CEADs group Raw_Coal) without a row of its own, the raw-coal row: the mining footprint is per
+    tonne of coal mined whatever its rank (the status says the figure was carried over)."""
+    own = set(upstream["fuel_id"])
+    if "raw_coal" not in own:
+        return upstream
+    raw = upstream[upstream["fuel_id"] == "raw_coal"].iloc[0]
+    ranks = fuels[(fuels["ceads_group"] == "Raw_Coal") & ~fuels.index.isin(own)]
+    extra = []
+    for fuel_id, fuel in ranks.iterrows():
+        row = raw.copy()
+        row["fuel_id"] = fuel_id
+        row["fuel"] = f"{fuel['name_zh']} {fuel['name_en']}"
+        row["status"] = f"{raw['status']}; raw-coal figure applied to {fuel['name_en']}"
+        extra.append(row)
+    return pd.concat([upstream, pd.DataFrame(extra)], ignore_index=True)
 
 
 def _heat() -> tuple[list[dict[str, object]], list[dict[str, object]]]:

@@ -5,6 +5,8 @@ export is a SYSTEM_DIR the engine reads back with the same unit scores."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -199,3 +201,12 @@ def test_the_export_is_a_system_dir_with_the_same_scores(background, scores, tmp
     again_scores = unit_scores(again, "AR6")
     for pid in ("elec:140000:2023", "fuel:coke:combustion", "mat:cement", "heat:purchased"):
         assert again_scores[pid] == pytest.approx(scores[pid])
+
+
+def test_the_documented_association_example_extends_the_starter_set(background):
+    folder = Path(__file__).resolve().parents[2] / "docs" / "examples" / "footprint"
+    extended = extend_background(
+        background, folder / "association_2025", version="sx-2025.1", author="协会"
+    )
+    changes = changed_processes(background, extended).set_index("id")["change"].to_dict()
+    assert changes == {"mat:cement": "replaced", "mat:coke_shanxi": "added"}

@@ -5,6 +5,8 @@ footprints in the plausible bands of the reference values."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -252,3 +254,18 @@ def test_demo_coke_lies_in_the_plausible_band_and_allocation_moves_it(demo, back
     assert max(scores["mass"], scores["energy"], scores["economic"]) < scores["none"]
     # burning the coke would add its combustion CO2: far above the cradle-to-gate figure
     assert refdata.fuel_factors().loc["coke", "ncv_GJ_per_unit"] > 0
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "footprint"
+
+
+def test_the_documented_lime_example_builds_and_is_near_the_reference(background, bg_scores):
+    model = pd.read_csv(EXAMPLES / "model_lime.csv", dtype=str, keep_default_na=False)
+    _, score = _footprint(model, background, product="生石灰", file="model_lime.csv")
+    assert abs(score / bg_scores["mat:quicklime"] - 1) < 0.25
+
+
+def test_the_documented_demo_copies_are_the_demo_files():
+    for key, (model, _, _, _) in demo_product_models().items():
+        copy = pd.read_csv(EXAMPLES / f"model_{key}.csv", dtype=str, keep_default_na=False)
+        pd.testing.assert_frame_equal(copy, model)

@@ -162,6 +162,14 @@ TABLES: dict[str, tuple[str, str]] = {
         "key_unit_criteria.csv",
         "criteria of key energy-using units and national ETS units (重点用能和碳排放单位)",
     ),
+    "footprint_materials": (
+        "footprint_materials.csv",
+        "cradle-to-gate footprints of key materials and transport per t·km (footprint background)",
+    ),
+    "footprint_fuel_upstream": (
+        "footprint_fuel_upstream.csv",
+        "fuels' upstream (extraction, processing, transport) footprints (footprint background)",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

@@ -162,6 +162,14 @@ TABLES: dict[str, tuple[str, str]] = {
         "key_unit_criteria.csv",
         "criteria of key energy-using units and national ETS units (重点用能和碳排放单位)",
     ),
+    "footprint_product_references": (
+        "footprint_product_references.csv",
+        "products' reference carbon footprints for label grades: cited industry averages",
+    ),
+    "footprint_label_grades": (
+        "footprint_label_grades.csv",
+        "product carbon label grades (碳标识等级): bands of ratio or percentile",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

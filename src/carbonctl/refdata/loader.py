@@ -170,6 +170,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "footprint_label_grades.csv",
         "product carbon label grades (碳标识等级): bands of ratio or percentile",
     ),
+    "cbam_goods": (
+        "cbam_goods.csv",
+        "EU CBAM goods of iron and steel, aluminium and cement by CN code (Reg. (EU) 2023/956)",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

@@ -170,6 +170,18 @@ TABLES: dict[str, tuple[str, str]] = {
         "footprint_fuel_upstream.csv",
         "fuels' upstream (extraction, processing, transport) footprints (footprint background)",
     ),
+    "footprint_product_references": (
+        "footprint_product_references.csv",
+        "products' reference carbon footprints for label grades: cited industry averages",
+    ),
+    "footprint_label_grades": (
+        "footprint_label_grades.csv",
+        "product carbon label grades (碳标识等级): bands of ratio or percentile",
+    ),
+    "cbam_goods": (
+        "cbam_goods.csv",
+        "EU CBAM goods of iron and steel, aluminium and cement by CN code (Reg. (EU) 2023/956)",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

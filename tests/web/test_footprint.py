@@ -9,14 +9,17 @@ import datetime as dt
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from carbonctl.enterprises.uscc import check_character
+from carbonctl.footprint.background import starter_background
 from carbonctl.web.accounts.models import Role
 from carbonctl.web.accounts.services import create_user
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.enterprises.models import Enterprise
+from carbonctl.web.footprint import services
 from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
 
 from .conftest import PASSWORD, kept_for_the_module
@@ -55,7 +58,8 @@ def _study(enterprise, background, product="水泥", score=600.0, grade="二级"
     return FootprintStudy.objects.create(
         enterprise=enterprise,
         product=product,
-        product_code="3744",
+        cpc_code="37440",
+        cn_code="25232900",
         industry="cement",
         period_start=dt.date(2025, 1, 1),
         period_end=dt.date(2025, 12, 31),
@@ -66,12 +70,17 @@ def _study(enterprise, background, product="水泥", score=600.0, grade="二级"
             "score": score,
             "by_gas": {"CO2": score},
             "by_stage": {"production": score},
-            "top_processes": [{"id": "mat:limestone", "name": "石灰石", "share": 1.0}],
+            "top_processes": [
+                {"id": "mat:limestone", "name": "石灰石", "stage": "raw_materials",
+                 "category": "material", "kg": score, "share": 1.0, "source": "CPCD 回忆值",
+                 "status": "UNCONFIRMED (recalled)"}
+            ],
+            "unconfirmed": 1,
         },
         score=score,
         grade=grade,
         grade_detail={"grade": grade, "basis": "ratio", "reference": 700.0, "ratio": score / 700,
-                      "source": "测试参考值", "status": "UNCONFIRMED (test)"},
+                      "reference_source": "测试参考值", "reference_status": "UNCONFIRMED (test)"},
     )  # fmt: skip
 
 
@@ -105,6 +114,9 @@ def world(django_db_setup, django_db_blocker):
             exchanges=EXCHANGES,
             unit_scores={"elec:140000:2024": 0.5, "mat:limestone": 8.0},
         )
+        starter = services.save_background(
+            users[Role.PROVINCE_ADMIN], starter_background(), version="starter-test"
+        )
         studies = {
             "xiaodian": _study(xiaodian, background, score=600.0, grade="二级"),
             "qingxu": _study(qingxu, background, score=800.0, grade="未达标"),
@@ -113,6 +125,7 @@ def world(django_db_setup, django_db_blocker):
         yield {
             "users": users,
             "background": background,
+            "starter": starter,
             "studies": studies,
             "enterprises": {"xiaodian": xiaodian, "qingxu": qingxu, "datong": datong},
         }
@@ -197,12 +210,13 @@ def test_officials_may_not_start_a_study(client, w):
 
 def test_the_background_page_highlights_unconfirmed_processes_and_searches(client, w):
     _login(client, w, Role.CITY_OFFICIAL)
-    page = client.get("/footprint/background/").content.decode()
+    t1 = {"version": w["background"].pk}
+    page = client.get("/footprint/background/", t1).content.decode()
     assert 'class="status-unconfirmed" data-id="mat:limestone"' in page
     assert 'data-id="elec:140000:2024"' in page
-    found = client.get("/footprint/background/", {"q": "石灰"}).content.decode()
+    found = client.get("/footprint/background/", {**t1, "q": "石灰"}).content.decode()
     assert 'data-id="mat:limestone"' in found and 'data-id="elec:140000:2024"' not in found
-    by_category = client.get("/footprint/background/", {"category": "electricity"}).content
+    by_category = client.get("/footprint/background/", {**t1, "category": "electricity"}).content
     assert b'data-id="mat:limestone"' not in by_category
     assert client.get("/footprint/background/", {"version": 999999}).status_code == 404
 
@@ -277,3 +291,167 @@ def test_the_api_pages_the_studies(client, w):
     assert client.get("/api/v1/footprint/studies", {"page": 0}).status_code == 422
     first = client.get("/api/v1/footprint/studies").json()["studies"][0]
     assert json.dumps(first, ensure_ascii=False).count("kgco2e") == 1
+
+
+# --- computing on the starter background ---------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "footprint"
+
+
+def _study_form(w, model: bytes, name="model_cement.csv", **changes) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "enterprise": w["enterprises"]["xiaodian"].pk,
+        "product": "水泥",
+        "cpc_code": "37440",
+        "cn_code": "2523 29 00",
+        "industry": "cement",
+        "declared_unit": "t",
+        "boundary": "cradle-to-gate",
+        "allocation": "mass",
+        "method": "AR6",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "output_amount": "2000000",
+        "file": SimpleUploadedFile(name, model, "text/csv"),
+        **changes,
+    }
+
+
+@pytest.fixture
+def computed(client, w):
+    """The reporter's cement study computed from the example model (rolled back after a test)."""
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    model = (EXAMPLES / "model_cement.csv").read_bytes()
+    response = client.post("/footprint/new/", _study_form(w, model))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return FootprintStudy.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+
+def test_a_study_computed_from_an_uploaded_model_is_stored_graded_and_audited(client, w, computed):
+    assert computed.background == w["starter"]
+    assert 500 < computed.score < 1000  # kgCO2e per t of cement, cradle to gate
+    assert computed.grade in {"一级", "二级", "三级", "未达标"}
+    assert computed.grade_detail["reference_kind"] == "cited_average"
+    entry = AuditEntry.objects.get(action="footprint.study.create", object_id=str(computed.pk))
+    assert entry.username == "reporter" and entry.after["product"] == "水泥"
+    page = client.get(f"/footprint/{computed.pk}/").content.decode()
+    assert 'id="top-processes"' in page and "GNR" in page  # the cited reference's source
+    assert f"/footprint/{computed.pk}/cbam.xlsx" in page
+
+
+def test_an_upload_with_an_unknown_item_is_refused_whole_with_its_row(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    lines = (EXAMPLES / "model_cement.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[5].split(",")  # spreadsheet row 6: 生料制备 uses 黏土 (clay)
+    row[header.index("item")] = "不存在的原料"
+    lines[5] = ",".join(row)
+    before = (FootprintStudy.objects.count(), AuditEntry.objects.count())
+    response = client.post("/footprint/new/", _study_form(w, "\n".join(lines).encode()))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="errors"' in page and "不存在的原料" in page
+    assert "row 6, column &#x27;item&#x27;" in page
+    assert (FootprintStudy.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_reporter_may_not_compute_for_another_enterprise(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    model = (EXAMPLES / "model_cement.csv").read_bytes()
+    other = w["enterprises"]["datong"].pk
+    response = client.post("/footprint/new/", _study_form(w, model, enterprise=other))
+    assert response.status_code == 422  # not among the choices the form offers
+    assert not FootprintStudy.objects.filter(enterprise_id=other, background=w["starter"]).exists()
+
+
+def test_the_pact_download_validates_against_the_official_schema(client, w, computed):
+    from carbonctl.footprint.pact import validate_pact
+
+    response = client.get(f"/footprint/{computed.pk}/pact.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    validate_pact(document)  # raises on any violation
+    assert document["id"] == str(computed.pact_id)
+    assert document["productCategoryCpc"] == "37440"
+    assert float(document["pcf"]["pCfExcludingBiogenic"]) == pytest.approx(
+        computed.score / 1000, rel=1e-9
+    )  # per kilogram, the PACT declared unit of a mass
+    api = client.get(f"/api/v1/footprint/studies/{computed.pk}/pact").json()
+    assert api["id"] == document["id"]
+
+
+def test_a_supplier_s_pact_footprint_is_imported_and_the_study_recomputed(client, w, computed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = services.pact_document(computed)  # a "supplier" footprint: the cement itself
+    document["productNameCompany"] = "供应商水泥"
+    response = client.post(
+        f"/footprint/{computed.pk}/suppliers/",
+        {"file": SimpleUploadedFile("supplier.json", json.dumps(document).encode(), "text/json")},
+    )
+    assert response.status_code == 302
+    supplier = computed.suppliers.get()
+    assert supplier.pcf == pytest.approx(computed.score / 1000) and supplier.product == "供应商水泥"
+    assert AuditEntry.objects.filter(action="footprint.supplier.import").count() == 1
+    assert AuditEntry.objects.filter(action="footprint.study.recompute").count() == 1
+    broken = {**document, "pcf": {**document["pcf"], "declaredUnit": "bucket"}}
+    response = client.post(
+        f"/footprint/{computed.pk}/suppliers/",
+        {"file": SimpleUploadedFile("bad.json", json.dumps(broken).encode(), "text/json")},
+    )
+    assert response.status_code == 422 and "declaredUnit" in response.content.decode()
+
+
+def test_the_report_downloads_as_excel_and_pdf(client, w, computed):
+    from openpyxl import load_workbook
+
+    xlsx = client.get(f"/footprint/{computed.pk}/report.xlsx")
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.values for c in row]
+    assert "水泥" in " ".join(str(c) for c in cells if c)
+    pdf = client.get(f"/footprint/{computed.pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    cbam = client.get(f"/footprint/{computed.pk}/cbam.xlsx")
+    rows = list(load_workbook(io.BytesIO(cbam.content)).active.values)
+    assert any(r[1] == "specific_direct_embedded_emissions" and r[2] > 0 for r in rows)
+
+
+def test_a_background_upload_makes_a_new_version_that_keeps_unconfirmed_visible(client, w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    folder = EXAMPLES / "association_2025"
+    _login(client, w, Role.PROVINCE_ADMIN)
+
+    def post(version, processes: bytes):
+        return client.post(
+            "/footprint/background/upload/",
+            {
+                "version": version,
+                "note": "协会补充",
+                "processes": SimpleUploadedFile("processes.csv", processes, "text/csv"),
+                "exchanges": SimpleUploadedFile(
+                    "exchanges.csv", (folder / "exchanges.csv").read_bytes(), "text/csv"
+                ),
+            },
+        )
+
+    good = (folder / "processes.csv").read_bytes()
+    unstated = good.decode().replace(",UNCONFIRMED (association survey not verified)", ",")
+    refused = post("assoc-bad", unstated.encode())
+    assert refused.status_code == 422 and "status" in refused.content.decode()
+    assert not BackgroundVersion.objects.filter(version="assoc-bad").exists()
+
+    response = post("assoc-2025", good)
+    assert response.status_code == 302
+    made = BackgroundVersion.objects.get(version="assoc-2025")
+    assert made.parent == w["starter"]
+    assert {c["id"]: c["change"] for c in made.changes} == {
+        "mat:cement": "replaced",
+        "mat:coke_shanxi": "added",
+    }
+    assert AuditEntry.objects.filter(action="footprint.background.create", object_id=str(made.pk))
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="status-unconfirmed" data-id="mat:cement"' in page
+    assert "UNCONFIRMED (association survey not verified)" in page
+    assert post("assoc-2025", good).status_code == 422  # a version name is used once

@@ -26,7 +26,8 @@ class StudyOut(Schema):
     enterprise_name: str
     credit_code: str
     product: str
-    product_code: str
+    cpc_code: str
+    cn_code: str
     industry: str
     declared_unit: str
     declared_amount: float
@@ -79,7 +80,8 @@ def list_studies(request, params: Query[StudiesQuery]):
                 "enterprise_name": s.enterprise.name_zh,
                 "credit_code": s.enterprise.credit_code,
                 "product": s.product,
-                "product_code": s.product_code,
+                "cpc_code": s.cpc_code,
+                "cn_code": s.cn_code,
                 "industry": s.industry,
                 "declared_unit": s.declared_unit,
                 "declared_amount": s.declared_amount,

@@ -49,11 +49,14 @@ class StudyForm(forms.Form):
 
     enterprise = forms.ChoiceField(label=_("企业"))
     product = forms.CharField(label=_("产品名称"), max_length=100)
-    product_code = forms.RegexField(
-        r"^[0-9A-Za-z.\- ]{0,40}$",
-        label=_("产品编码（CPC 或 CN）"),
+    cpc_code = forms.RegexField(
+        r"^\d{1,5}$", label=_("产品分类代码（UN CPC，如 37440）"), required=False, max_length=5
+    )
+    cn_code = forms.RegexField(
+        r"^[\d ]{4,12}$",
+        label=_("海关编码（CN，出口欧盟的钢铁、铝、水泥产品填写）"),
         required=False,
-        max_length=40,
+        max_length=12,
     )
     industry = forms.ChoiceField(label=_("行业"))
     declared_unit = forms.ChoiceField(

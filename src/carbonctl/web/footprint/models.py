@@ -77,7 +77,8 @@ class FootprintStudy(models.Model):
         verbose_name=_("企业"),
     )
     product = models.CharField(_("产品"), max_length=100)
-    product_code = models.CharField(_("产品编码（CPC 或 CN）"), max_length=40, blank=True)
+    cpc_code = models.CharField(_("产品分类代码（UN CPC）"), max_length=10, blank=True)
+    cn_code = models.CharField(_("海关编码（CN）"), max_length=12, blank=True)
     industry = models.CharField(_("行业"), max_length=100, blank=True)
     declared_unit = models.CharField(_("声明单位"), max_length=20, default="t")
     declared_amount = models.FloatField(_("声明单位数量"), default=1.0)

@@ -11,6 +11,7 @@ rows the database keeps and back. The functions that call the core are :func:`sy
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -23,7 +24,7 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import QuerySet
 
-from carbonctl.errors import CarbonctlError, InputError, InputErrors
+from carbonctl.errors import CarbonctlError, InputError
 from carbonctl.web.accounts.scope import _visible_or_404, enterprises_for
 from carbonctl.web.audit.services import record
 from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy, SupplierFootprint
@@ -94,16 +95,29 @@ def current_background() -> BackgroundVersion | None:
     return BackgroundVersion.objects.order_by("-created", "-pk").first()
 
 
-def system_of(version: BackgroundVersion, *, name: str = ""):
-    """The stored version as the core's :class:`~carbonctl.footprint.system.System`."""
+#: Systems of stored versions, by (pk, version, created): a version never changes once stored.
+_SYSTEMS: dict[tuple, object] = {}
+
+
+def system_of(version: BackgroundVersion):
+    """The stored version as the core's :class:`~carbonctl.footprint.system.System` (built once
+    per process and version: the version's rows are never edited)."""
     from carbonctl.footprint.system import system_from_tables
 
-    return system_from_tables(
-        frame_of(version.processes),
-        frame_of(version.exchanges),
-        name=name or version.version,
-        files=("processes.csv", "exchanges.csv"),
-    )
+    key = (version.pk, version.version, version.created, len(version.processes))
+    if version.pk is None or key not in _SYSTEMS:
+        system = system_from_tables(
+            frame_of(version.processes),
+            frame_of(version.exchanges),
+            name=version.version,
+            files=("processes.csv", "exchanges.csv"),
+        )
+        if version.pk is None:
+            return system
+        if len(_SYSTEMS) > 8:
+            _SYSTEMS.clear()
+        _SYSTEMS[key] = system
+    return _SYSTEMS[key]
 
 
 def _unit_scores(system, method: str) -> dict[str, float]:
@@ -146,16 +160,23 @@ def save_background(
 
 
 def extend_version(
-    user, base: BackgroundVersion, additions, *, version: str, note: str = "", request=None
-) -> BackgroundVersion:
-    """A new version: ``base`` with ``additions`` (a System; each process with source and
-    status) added or replacing processes of the same id (the core's ``extend_background``);
-    the changes with their old and new unit scores."""
+    user, base: BackgroundVersion, additions, *, version: str, note: str = "",
+    files: tuple[str, str] = ("processes", "exchanges"), request=None,
+) -> BackgroundVersion:  # fmt: skip
+    """A new version: ``base`` with ``additions`` (a (processes, exchanges) pair of tables; each
+    process with source and status) added or replacing processes of the same id (the core's
+    ``extend_background``); the changes with their old and new unit scores. Nothing is stored
+    when a cell is wrong (located errors)."""
     from carbonctl.footprint.background import changed_processes, extend_background
 
+    if BackgroundVersion.objects.filter(version=version).exists():
+        raise InputError(
+            f"background version {version!r} exists already", column="version",
+            expected="a new version name",
+        )  # fmt: skip
     old = system_of(base)
     author = user.get_username() if user is not None else ""
-    new = extend_background(old, additions, version=version, author=author)
+    new = extend_background(old, additions, version=version, author=author, files=files)
     new_scores = _unit_scores(new, "AR6")
     changes = []
     for row in rows_of(changed_processes(old, new)):
@@ -169,18 +190,6 @@ def extend_version(
         )
     return save_background(
         user, new, version=version, note=note, parent=base, changes=changes, request=request
-    )
-
-
-def read_system_upload(processes_path: Path, exchanges_path: Path):
-    """The two uploaded tables as a System (every bad cell located by file, row and column)."""
-    from carbonctl.footprint.system import system_from_tables
-    from carbonctl.io.readers import read_table
-
-    return system_from_tables(
-        read_table(processes_path),
-        read_table(exchanges_path),
-        files=("processes", "exchanges"),
     )
 
 
@@ -227,7 +236,8 @@ class StudyFields:
     """What the new-study form asks besides the foreground model."""
 
     product: str
-    product_code: str
+    cpc_code: str
+    cn_code: str
     industry: str
     declared_unit: str
     declared_amount: float
@@ -243,7 +253,7 @@ class StudyFields:
 
 def create_study(
     user, enterprise, fields: StudyFields, model: pd.DataFrame, *, file_name: str = "",
-    background: BackgroundVersion | None = None, request=None,
+    background: BackgroundVersion | None = None, verified: bool = False, request=None,
 ) -> FootprintStudy:  # fmt: skip
     """A study of ``enterprise``'s product from its foreground model, computed on the current
     background version; all or nothing: a model that does not link (an unknown item, a bad
@@ -251,16 +261,17 @@ def create_study(
     background = background or current_background()
     if background is None:
         raise CarbonctlError("no background database version: load one first")
+    study = FootprintStudy(
+        enterprise=enterprise,
+        background=background,
+        model=rows_of(model),
+        model_file=file_name[:200],
+        created_by=user,
+        verified=verified,
+        **fields.__dict__,
+    )
+    compute_study(study)  # raises before anything is written
     with transaction.atomic():
-        study = FootprintStudy(
-            enterprise=enterprise,
-            background=background,
-            model=rows_of(model),
-            model_file=file_name[:200],
-            created_by=user,
-            **fields.__dict__,
-        )
-        compute_study(study)
         study.save()
         record(
             user,
@@ -284,10 +295,31 @@ def _summary(study: FootprintStudy) -> dict:
     }
 
 
+def core_study(study: FootprintStudy):
+    """The study's goal and scope as the core's :class:`~carbonctl.footprint.study.Study`."""
+    from carbonctl.footprint.study import Study
+
+    return Study(
+        product=study.product,
+        industry=study.industry,
+        declared_unit=study.declared_unit,
+        amount=study.declared_amount,
+        boundary=study.boundary,
+        allocation=study.allocation,
+        method=study.method,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        geography=study.geography,
+        cpc_code=study.cpc_code,
+        cn_code=study.cn_code,
+        tier_shares=dict(study.tiers or {}),
+    )
+
+
 def study_system(study: FootprintStudy, *, suppliers: Iterable[SupplierFootprint] = ()):
-    """The study's product system: its foreground model linked to the background version (and
-    to the suppliers' footprints imported for it), and the process id of its product."""
-    from carbonctl.footprint.foreground import foreground_system
+    """The study's product system (its foreground model linked to the background version and
+    to the suppliers' footprints imported for it) and the id of the process making the product."""
+    from carbonctl.footprint.foreground import foreground_system, product_process
     from carbonctl.footprint.system import merge_systems
 
     background = system_of(study.background)
@@ -302,91 +334,116 @@ def study_system(study: FootprintStudy, *, suppliers: Iterable[SupplierFootprint
         output_unit=study.output_unit,
         allocation=study.allocation,
         file=study.model_file or "model",
+        year=_grid_year(study),
     )
-    return system, _product_process(system, study)
+    return _own_category_blank(system), product_process(system, study.product)
 
 
-def _product_process(system, study: FootprintStudy) -> str:
-    """The process that makes the study's product: the one named as the product, else the
-    last foreground step."""
+def _own_category_blank(system):
+    """The system with the foreground's own processes in category "" (blank). The foreground
+    builder marks them ``foreground``, while the study (primary-data share) and CBAM (the
+    installation's processes) read a blank category as the product's own: a mismatch between
+    two core modules, bridged here until they agree."""
     processes = system.processes
-    named = processes[processes["name"] == study.product]
-    if len(named):
-        return str(named["id"].iloc[-1])
-    if "category" in processes:
-        fore = processes[processes["category"].isna() | (processes["category"] == "")]
-        if len(fore):
-            return str(fore["id"].iloc[-1])
-    return str(processes["id"].iloc[-1])
+    if "category" not in processes.columns or not (processes["category"] == "foreground").any():
+        return system
+    processes = processes.copy()
+    processes.loc[processes["category"] == "foreground", "category"] = ""
+    return dataclasses.replace(system, processes=processes)
+
+
+def _grid_year(study: FootprintStudy) -> int | None:
+    """The grid year of the study's period when the background has it (else the newest)."""
+    wanted = study.period_end.year if study.period_end else None
+    years = {
+        int(str(p["id"]).rsplit(":", 1)[-1])
+        for p in study.background.processes
+        if str(p.get("id", "")).startswith("elec:") and str(p["id"]).rsplit(":", 1)[-1].isdigit()
+    }
+    return wanted if wanted in years else None
 
 
 def _supplier_system(supplier: SupplierFootprint):
     from carbonctl.footprint.pact import import_pact
 
-    return import_pact(supplier.document)
+    return import_pact(supplier.document, source=supplier.file_name or "PACT document")
 
 
-def compute_study(study: FootprintStudy, *, suppliers: Iterable[SupplierFootprint] = ()) -> None:
-    """Compute ``study`` (unsaved or saved) in place: result, score, grade."""
-    from carbonctl.footprint.study import Study, run_study
+def run(study: FootprintStudy, *, suppliers: Iterable[SupplierFootprint] | None = None):
+    """The study computed by the core: (StudyResult, System)."""
+    from carbonctl.footprint.study import run_study
 
-    system, demand = study_system(study, suppliers=suppliers)
-    core_study = Study(
-        product=study.product,
-        product_code=study.product_code,
-        industry=study.industry,
-        declared_unit=study.declared_unit,
-        declared_amount=study.declared_amount,
-        boundary=study.boundary,
-        allocation=study.allocation,
-        method=study.method,
-        period_start=study.period_start,
-        period_end=study.period_end,
-        geography=study.geography,
+    chosen = (
+        list(study.suppliers.all()) if suppliers is None and study.pk else list(suppliers or [])
     )
-    result = run_study(core_study, system, demand)
-    names = dict(zip(system.processes["id"], system.processes["name"], strict=True))
-    study.demand_process = demand
-    study.result = result_json(result, names)
+    system, demand = study_system(study, suppliers=chosen)
+    return run_study(core_study(study), system, demand), system
+
+
+def compute_study(study: FootprintStudy, *, suppliers=None) -> None:
+    """Compute ``study`` (unsaved or saved) in place: result, score, grade."""
+    result, _system = run(study, suppliers=suppliers)
+    study.demand_process = result.demand_process
+    study.result = result_json(result)
     study.score = study.result["score"]
     grade_study(study)
 
 
-def result_json(result, names: Mapping[str, str]) -> dict:
-    """A StudyResult as the JSON the pages read: score per declared unit, by gas, by stage,
-    top processes (id, name, share), primary-data share."""
+def result_json(result) -> dict:
+    """A StudyResult as the JSON the pages read: score per declared unit, by gas, by stage and
+    category, the ten largest contributions (direct emissions of each process, with its source
+    and status), the primary-data share (%)."""
     top = [
-        {"id": str(pid), "name": names.get(pid, str(pid)), "share": float(share)}
-        for pid, share in getattr(result, "top_processes", ())
+        {
+            "id": c.process,
+            "name": c.name,
+            "stage": c.stage,
+            "category": c.category,
+            "kg": float(c.direct),
+            "share": float(c.share),
+            "source": c.source,
+            "status": c.status,
+        }
+        for c in result.contributions[:10]
+        if c.direct
     ]
     return {
         "unit": "kgCO2e",
+        "method": result.method,
         "score": float(result.score),
         "by_gas": {str(k): float(v) for k, v in dict(result.by_gas).items()},
         "by_stage": {str(k): float(v) for k, v in dict(result.by_stage).items()},
+        "by_category": {str(k): float(v) for k, v in dict(result.by_category).items()},
         "top_processes": top,
-        "primary_share": _plain(getattr(result, "primary_share", None)),
+        "primary_share": _plain(result.primary_data_share),
+        "unconfirmed": sum(
+            1 for c in result.contributions if c.direct and "UNCONFIRMED" in str(c.status).upper()
+        ),
     }
 
 
 def grade_study(study: FootprintStudy) -> None:
     """The study's label grade within its product (the core's ``grade_footprint``): against the
     verified studies of the product once there are enough, else the cited reference, else the
-    background's unit score of the product."""
+    background's unit score of the product; no reference at all leaves it ungraded (the page
+    says why)."""
     from carbonctl.footprint.grading import grade_footprint
 
-    verified = list(
-        FootprintStudy.objects.filter(product=study.product, verified=True, score__isnull=False)
-        .exclude(pk=study.pk)
-        .values_list("score", flat=True)
-    )
-    reference = _background_reference(study)
+    verified = FootprintStudy.objects.filter(
+        product=study.product, declared_unit=study.declared_unit, verified=True
+    ).exclude(score__isnull=True)
+    if study.pk:
+        verified = verified.exclude(pk=study.pk)
+    reference, status = _background_reference(study)
+    per_unit = study.score / study.declared_amount
     try:
         grade = grade_footprint(
-            study.score,
+            per_unit,
             study.product,
-            verified_scores=tuple(verified),
+            unit=study.declared_unit,
+            verified_scores=[s / a for s, a in verified.values_list("score", "declared_amount")],
             background_reference=reference,
+            background_status=status,
         )
     except CarbonctlError as exc:
         study.grade = ""
@@ -394,30 +451,56 @@ def grade_study(study: FootprintStudy) -> None:
         return
     study.grade = str(grade.grade)
     study.grade_detail = {
-        "grade": str(grade.grade),
-        "basis": str(grade.basis),
+        "grade": grade.grade,
+        "basis": grade.basis,
+        "reference_kind": grade.reference_kind,
         "reference": _plain(grade.reference),
-        "ratio": _plain(getattr(grade, "ratio", None)),
-        "percentile": _plain(getattr(grade, "percentile", None)),
-        "source": str(grade.source),
-        "status": str(grade.status),
+        "unit": grade.unit,
+        "ratio": _plain(grade.ratio),
+        "percentile": _plain(grade.percentile),
+        "verified_count": grade.verified_count,
+        "upper_bound": _plain(grade.upper_bound),
+        "reference_source": grade.reference_source,
+        "reference_status": grade.reference_status,
+        "source": grade.source,
+        "status": grade.status,
     }
 
 
-def _background_reference(study: FootprintStudy) -> float | None:
-    """The background's unit score of a material named like the product (``mat:<x>`` whose
-    name is the product), kgCO2e per its unit."""
+def _background_reference(study: FootprintStudy) -> tuple[float | None, str]:
+    """The background's unit score of a material named like the product (its name, English name
+    or an alias), kgCO2e per unit, with its status."""
+    from carbonctl.refdata import normalise_name
+
+    wanted = normalise_name(study.product)
     for p in study.background.processes:
-        if p.get("category") == "material" and study.product in (p.get("name"), p.get("name_en")):
-            return study.background.unit_scores.get(str(p.get("id")))
-    return None
+        if p.get("category") != "material":
+            continue
+        names = [p.get("name"), p.get("name_en"), *str(p.get("aliases") or "").split(";")]
+        if wanted in {normalise_name(n) for n in names if n}:
+            return study.background.unit_scores.get(str(p.get("id"))), str(p.get("status") or "")
+    return None, ""
+
+
+def regrade(products: Iterable[str]) -> int:
+    """Grade again every study of ``products`` (after verified studies were added); returns
+    how many grades changed. Not audited: a grade follows from the stored studies."""
+    changed = 0
+    for study in FootprintStudy.objects.filter(product__in=list(products)).exclude(
+        score__isnull=True
+    ):
+        before = study.grade
+        grade_study(study)
+        study.save(update_fields=["grade", "grade_detail", "updated"])
+        changed += before != study.grade
+    return changed
 
 
 def recompute(user, study: FootprintStudy, *, request=None, action="footprint.study.recompute"):
     """Compute ``study`` again (after a supplier import) and save it, audited."""
     before = _summary(study)
     with transaction.atomic():
-        compute_study(study, suppliers=list(study.suppliers.all()))
+        compute_study(study)
         study.pact_version += 1
         study.save()
         record(user, action, study, before=before, after=_summary(study), request=request)
@@ -427,54 +510,49 @@ def recompute(user, study: FootprintStudy, *, request=None, action="footprint.st
 # --- suppliers ----------------------------------------------------------------------------------
 
 
-def read_pact_upload(data: bytes, *, file: str) -> list[dict]:
-    """The documents of an uploaded PACT JSON file (one ProductFootprint or a list of them, or
-    a response body ``{"data": [...]}``)."""
+def read_pact_upload(data: bytes, *, file: str):
+    """The parsed JSON of an uploaded PACT file (one ProductFootprint, a list of them, or a
+    response body ``{"data": [...]}``)."""
     try:
-        parsed = json.loads(data.decode("utf-8-sig"))
+        return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not JSON: {exc}", file=file, expected="a PACT ProductFootprint") from exc
-    if isinstance(parsed, dict) and isinstance(parsed.get("data"), list):
-        parsed = parsed["data"]
-    documents = parsed if isinstance(parsed, list) else [parsed]
-    if not documents or not all(isinstance(d, dict) for d in documents):
-        raise InputError("no ProductFootprint object", file=file, expected="a JSON object")
-    return documents
+
+
+def _documents(document) -> list[dict]:
+    """The ProductFootprints of a PACT upload (one, a list, or an API response's ``data``)."""
+    if isinstance(document, dict) and "data" in document and "pcf" not in document:
+        document = document["data"]
+    return [document] if isinstance(document, dict) else list(document)
 
 
 def import_suppliers(
-    user, study: FootprintStudy, documents: list[dict], *, file_name: str = "", request=None
+    user, study: FootprintStudy, document, *, file_name: str = "", request=None
 ) -> list[SupplierFootprint]:
     """Import suppliers' PACT footprints for ``study`` and compute it again; all or nothing (an
     invalid document raises the core's error naming the JSON path)."""
     from carbonctl.footprint.pact import import_pact
 
-    made = []
-    problems = []
-    for index, document in enumerate(documents):
-        try:
-            system = import_pact(document)
-        except CarbonctlError as exc:
-            problems.append(InputError(str(exc), file=file_name or "pact.json", row=index + 1))
-            continue
-        made.append((document, system))
-    if problems:
-        raise InputErrors(problems)
+    system = import_pact(document, source=file_name or "PACT document")  # validates all first
+    footprints = {str(f["id"]): f for f in _documents(document)}
     with transaction.atomic():
         saved = []
-        for document, system in made:
-            process = system.processes.iloc[0]
-            pcf = float(system.exchanges["amount"].iloc[0])
+        for row in system.processes.to_dict(orient="records"):
+            pact_id = str(row["pact_id"])
+            mine = system.exchanges[
+                (system.exchanges["consumer"] == row["id"]) & (system.exchanges["input"] == "CO2e")
+            ]
+            pcf = float(mine["amount"].sum())
             supplier, _created = SupplierFootprint.objects.update_or_create(
                 study=study,
-                pact_id=str(document.get("id", ""))[:64],
+                pact_id=pact_id[:64],
                 defaults={
-                    "company": str(document.get("companyName", ""))[:200],
-                    "product": str(process["name"])[:200],
-                    "declared_unit": str(process["unit"])[:40],
+                    "company": str(row.get("company", ""))[:200],
+                    "product": str(row["name"])[:200],
+                    "declared_unit": str(row["unit"])[:40],
                     "pcf": pcf,
-                    "process_id": str(process["id"])[:200],
-                    "document": document,
+                    "process_id": str(row["id"])[:200],
+                    "document": footprints[pact_id],
                     "file_name": file_name[:200],
                     "imported_by": user,
                 },
@@ -494,59 +572,121 @@ def import_suppliers(
 
 # --- downloads ----------------------------------------------------------------------------------
 
+#: The issuer domain of the platform's PACT product ids (urn:pact:<domain>:product-id:<id>).
+PACT_DOMAIN = "carbonctl.shanxi.example"
+
 
 def pact_document(study: FootprintStudy) -> dict:
     """The study as a PACT ProductFootprint, validated against the official schema (the core
     raises when it does not validate: nothing invalid is downloaded)."""
-    from carbonctl.footprint import pact
+    from carbonctl.footprint.pact import company_urn, export_pact, product_urn
 
-    return pact.export_pact(
-        _core_result(study),
-        pact_id=str(study.pact_id),
+    result, _system = run(study)
+    return export_pact(
+        result,
+        company_name=study.enterprise.name_en or study.enterprise.name_zh,
+        company_ids=[company_urn(study.enterprise.credit_code)],
+        product_ids=[product_urn(PACT_DOMAIN, f"{study.enterprise.credit_code}-{study.pk}")],
+        product_name=study.product,
+        footprint_id=str(study.pact_id),
         version=study.pact_version,
-        company_name=study.enterprise.name_zh,
-        company_ids=(f"urn:uuid:{study.enterprise.credit_code}",),
+        created=study.updated,
+        secondary_sources=[("carbonctl background database", study.background.version)],
     )
 
 
-def _core_result(study: FootprintStudy):
-    """The study computed again as the core's StudyResult (downloads build on it)."""
-    from carbonctl.footprint.study import Study, run_study
-
-    system, demand = study_system(study, suppliers=list(study.suppliers.all()))
-    core_study = Study(
-        product=study.product,
-        product_code=study.product_code,
-        industry=study.industry,
-        declared_unit=study.declared_unit,
-        declared_amount=study.declared_amount,
-        boundary=study.boundary,
-        allocation=study.allocation,
-        method=study.method,
-        period_start=study.period_start,
-        period_end=study.period_end,
-        geography=study.geography,
-    )
-    return run_study(core_study, system, demand)
-
-
-#: The CBAM goods (EU 2023/956 Annex I) the platform's studies may be communicated for.
+#: The CBAM goods (Regulation (EU) 2023/956 Annex I) the platform's studies communicate.
 CBAM_INDUSTRIES = ("steel", "aluminium", "cement")
 
 
-def cbam_rows(study: FootprintStudy) -> list[tuple[str, object]]:
-    """The CBAM communication of the study as (field, value) rows; a good outside steel,
-    aluminium and cement raises the core's error."""
-    from carbonctl.footprint import cbam
+def cbam_rows(study: FootprintStudy) -> list[tuple[str, str, object, str]]:
+    """The CBAM communication of the study as (section, field, value, unit) rows; a good outside
+    steel, aluminium and cement raises the core's error."""
+    from carbonctl.footprint.cbam import cbam_communication
 
-    return list(cbam.communication_rows(_core_result(study), cn_code=study.product_code))
+    if not study.cn_code:
+        raise CarbonctlError("a CBAM communication needs the product's CN code")
+    result, system = run(study)
+    enterprise = study.enterprise
+    communication = cbam_communication(
+        result,
+        system,
+        cn_code=study.cn_code,
+        installation={
+            "name": enterprise.name_en or enterprise.name_zh,
+            "operator": enterprise.name_zh,
+            "identifier": enterprise.credit_code,
+            "country": "CN",
+            "address": enterprise.county.name_zh if enterprise.county_id else "",
+        },
+        production_route=f"{study.product} ({study.boundary}, {study.allocation} allocation)",
+    )
+    return communication.rows()
 
 
 def report_tables(study: FootprintStudy):
-    """The GB/T 24067-2024 report of the study as the core's ReportTable tuples."""
-    from carbonctl.footprint import report
+    """The GB/T 24067-2024 report of the study as ReportTable tuples: the core's report when it
+    is there, else the same tables built here from the study's result."""
+    result, _system = run(study)
+    try:
+        from carbonctl.footprint import report
+    except ImportError:
+        report = None
+    if report is not None and hasattr(report, "study_report"):
+        return report.study_report(result, grade=study.grade_detail)
+    return _own_report(study, result)
 
-    return report.study_report(_core_result(study), grade=study.grade_detail)
+
+def _own_report(study: FootprintStudy, result):
+    from carbonctl.enterprises.reports import ReportTable
+
+    detail = study.grade_detail or {}
+    scope = ReportTable(
+        "goal_scope",
+        ("field", "value"),
+        (
+            ("product", study.product),
+            ("cpc_code", study.cpc_code),
+            ("declared_unit", f"{study.declared_amount:g} {study.declared_unit}"),
+            ("boundary", study.boundary),
+            ("allocation", study.allocation),
+            ("method", f"GWP100 {study.method}"),
+            ("period", f"{study.period_start} – {study.period_end}"),
+            ("geography", study.geography),
+            ("background", study.background.version),
+        ),
+    )
+    inventory = ReportTable(
+        "inventory_by_process",
+        ("process", "stage", "amount", "unit", "kgco2e", "share", "source", "status"),
+        tuple(
+            (c.name, c.stage, c.amount, c.unit, c.direct, c.share, c.source, c.status)
+            for c in result.contributions
+            if c.direct
+        ),
+    )
+    by_gas = ReportTable(
+        "results_by_gas", ("gas", "kgco2e"), tuple((g, v) for g, v in result.by_gas.items())
+    )
+    by_stage = ReportTable(
+        "results_by_stage", ("stage", "kgco2e"), tuple((s, v) for s, v in result.by_stage.items())
+    )
+    quality = ReportTable(
+        "data_quality",
+        ("field", "value"),
+        (
+            ("primary_data_share", result.primary_data_share),
+            *((f"tier:{k}", v) for k, v in result.study.tier_shares.items()),
+        ),
+    )
+    grade = ReportTable(
+        "label_grade",
+        ("field", "value"),
+        tuple((k, detail.get(k)) for k in ("grade", "basis", "reference", "ratio", "percentile",
+                                           "reference_source", "reference_status", "source",
+                                           "status") if k in detail),
+    )  # fmt: skip
+    return (scope, inventory, by_gas, by_stage, quality, grade)
 
 
 # --- uploads and reference tables ---------------------------------------------------------------
@@ -559,9 +699,17 @@ def read_model(path: Path, *, file: str) -> pd.DataFrame:
     return read_table(path, source=file)
 
 
-def read_additions(processes_path: Path, exchanges_path: Path):
-    """Uploaded additions to the background database as a System (located errors)."""
-    return read_system_upload(processes_path, exchanges_path)
+def read_additions(
+    processes_path: Path, exchanges_path: Path, *, files: tuple[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Uploaded additions to the background database as two tables of text cells (the core
+    checks every cell when it extends the version)."""
+    from carbonctl.io.readers import read_table
+
+    return (
+        read_table(processes_path, source=files[0]).reset_index(drop=True),
+        read_table(exchanges_path, source=files[1]).reset_index(drop=True),
+    )
 
 
 def template_rows() -> list[list[str]] | None:

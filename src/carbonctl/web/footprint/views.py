@@ -16,8 +16,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from carbonctl.errors import CarbonctlError, InputErrors
 from carbonctl.web.accounts.permissions import (
@@ -163,7 +163,7 @@ def page(request):
 
 def _export(studies) -> HttpResponse:
     header = [
-        _("企业"), _("统一社会信用代码"), _("产品"), _("产品编码（CPC 或 CN）"), _("行业"),
+        _("企业"), _("统一社会信用代码"), _("产品"), _("产品分类代码（UN CPC）"), _("行业"),
         _("声明单位"), _("系统边界"), _("核算期"), _("碳足迹（kgCO2e/声明单位）"),
         _("碳标识等级"), _("已核查"), _("背景数据库版本"),
     ]  # fmt: skip
@@ -172,7 +172,7 @@ def _export(studies) -> HttpResponse:
             s.enterprise.name,
             s.enterprise.credit_code,
             s.product,
-            s.product_code,
+            s.cpc_code,
             str(INDUSTRIES.get(s.industry, s.industry)),
             f"{s.declared_amount:g} {s.declared_unit}",
             str(BOUNDARIES.get(s.boundary, s.boundary)),
@@ -206,33 +206,20 @@ def _study_context(request, study: FootprintStudy) -> dict:
         {"gas": gas, "kg": value, "counted": gas != "CO2 biogenic"}
         for gas, value in (result.get("by_gas") or {}).items()
     ]
-    top = result.get("top_processes") or []
-    background = {str(p.get("id")): p for p in study.background.processes}
-    top_rows = []
-    for entry in top:
-        process = background.get(entry["id"], {})
-        top_rows.append(
-            {
-                **entry,
-                "kg": entry["share"] * score,
-                "source": process.get("source", ""),
-                "status": process.get("status", ""),
-                "unconfirmed": _status_unconfirmed(process.get("status")),
-                "foreground": not process,
-            }
-        )
+    top_rows = [
+        {
+            **entry,
+            "unconfirmed": _status_unconfirmed(entry.get("status")),
+            "foreground": entry.get("category") == "foreground",
+        }
+        for entry in result.get("top_processes") or []
+    ]
     chart = {
         "title": _("贡献最大的过程（kgCO2e/声明单位）"),
         "names": [r["name"] for r in reversed(top_rows)],
         "values": [round(r["kg"], 3) for r in reversed(top_rows)],
     }
     detail = study.grade_detail or {}
-    used = {str(e.get("input")) for e in study.model} | {str(e.get("item")) for e in study.model}
-    unconfirmed_used = sum(
-        1
-        for p in study.background.processes
-        if _status_unconfirmed(p.get("status")) and (str(p.get("name")) in used)
-    )
     return {
         "study": study,
         "row": study_row(study),
@@ -242,16 +229,27 @@ def _study_context(request, study: FootprintStudy) -> dict:
         "top_rows": top_rows,
         "chart": chart,
         "grade": detail,
-        "grade_unconfirmed": _status_unconfirmed(detail.get("status")),
+        "grade_unconfirmed": _status_unconfirmed(detail.get("reference_status")),
         "boundary": BOUNDARIES.get(study.boundary, study.boundary),
         "allocation": ALLOCATIONS.get(study.allocation, study.allocation),
         "suppliers": list(study.suppliers.all()),
-        "tiers": study.tiers or {},
+        "tiers": _tier_rows(study.tiers or {}),
         "primary_share": result.get("primary_share"),
-        "cbam": study.industry in services.CBAM_INDUSTRIES,
+        "cbam": study.industry in services.CBAM_INDUSTRIES and bool(study.cn_code),
         "may_manage": can_manage_footprints(request.user),
-        "unconfirmed_used": unconfirmed_used,
+        "unconfirmed_used": result.get("unconfirmed", 0),
     }
+
+
+def _tier_rows(shares: dict) -> list[dict]:
+    """Data-quality tiers of the foreground data (carbonctl.metrology) with their names."""
+    if not shares:
+        return []
+    from carbonctl import metrology
+
+    column = "name_en" if get_language().startswith("en") else "name_zh"
+    names = metrology.tier_table()[column]
+    return [{"name": names.get(k, k), "share": v} for k, v in shares.items()]
 
 
 @login_required
@@ -362,7 +360,7 @@ def cbam(request, study_id: int):
     """The EU CBAM communication of a steel, aluminium or cement study as Excel."""
     _may_view(request)
     found = services.study_or_404(request, study_id)
-    if found.industry not in services.CBAM_INDUSTRIES:
+    if found.industry not in services.CBAM_INDUSTRIES or not found.cn_code:
         raise Http404
     try:
         rows = services.cbam_rows(found)
@@ -371,8 +369,8 @@ def cbam(request, study_id: int):
     return xlsx_response(
         f"cbam-{found.pk}.xlsx",
         _("CBAM 排放数据通报"),
-        [_("字段"), _("值")],
-        ([str(k), v] for k, v in rows),
+        [_("部分"), _("字段"), _("值"), _("单位")],
+        ([section, name, value, unit] for section, name, value, unit in rows),
     )
 
 
@@ -403,7 +401,8 @@ def new_study(request):
         enterprise = enterprise_or_404(request, data["enterprise"])
         fields = services.StudyFields(
             product=data["product"],
-            product_code=data["product_code"] or "",
+            cpc_code=data["cpc_code"] or "",
+            cn_code=(data["cn_code"] or "").replace(" ", ""),
             industry=data["industry"],
             declared_unit=data["declared_unit"],
             declared_amount=1.0,
@@ -474,9 +473,9 @@ def suppliers(request, study_id: int):
         upload = form.cleaned_data["file"]
         name = Path(upload.name).name
         try:
-            documents = services.read_pact_upload(upload.read(), file=name)
+            document = services.read_pact_upload(upload.read(), file=name)
             services.import_suppliers(
-                request.user, found, documents, file_name=name, request=request
+                request.user, found, document, file_name=name, request=request
             )
         except InputErrors as exc:
             errors = [public_message(e) for e in exc.errors]
@@ -557,14 +556,16 @@ def background_upload(request):
         try:
             if base is None:
                 raise CarbonctlError(_("尚无背景数据库版本。"))
+            files = (Path(data["processes"].name).name, Path(data["exchanges"].name).name)
             with saved_upload(data["processes"]) as p, saved_upload(data["exchanges"]) as e:
-                additions = services.read_additions(p, e)
+                additions = services.read_additions(p, e, files=files)
             made = services.extend_version(
                 request.user,
                 base,
                 additions,
                 version=data["version"],
                 note=data["note"] or "",
+                files=files,
                 request=request,
             )
         except InputErrors as exc:
@@ -619,20 +620,57 @@ def grades(request):
                 "median": sorted(values)[len(values) // 2],
                 "reference": ref.get("reference"),
                 "basis": ref.get("basis", ""),
-                "source": ref.get("source", ""),
-                "status": ref.get("status", ""),
-                "unconfirmed": _status_unconfirmed(ref.get("status")),
+                "source": ref.get("reference_source", ""),
+                "status": ref.get("reference_status", ""),
+                "unconfirmed": _status_unconfirmed(ref.get("reference_status")),
             }
         )
     context = {
         "params": params,
         "codes": [(c, _grade_words(c), _grade_class(c)) for c in codes],
         "rows": rows,
-        "references": services.reference_rows(),
+        "references": _reference_rows(),
         "industries": list(INDUSTRIES.items()),
-        "thresholds": services.threshold_rows(),
+        "thresholds": _threshold_rows(),
     }
     return render(request, "footprint/grades.html", context)
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _reference_rows() -> list[dict]:
+    """The cited reference values of products with their source and status (flags kept)."""
+    name = "name_en" if _english() else "name_zh"
+    return [
+        {
+            "product": r.get(name) or r.get("product"),
+            "unit": r.get("declared_unit", ""),
+            "reference": r.get("reference_kgco2e"),
+            "basis": r.get("basis", ""),
+            "year": r.get("year", ""),
+            "source": r.get("source", ""),
+            "status": r.get("status", ""),
+            "unconfirmed": _status_unconfirmed(r.get("status")),
+        }
+        for r in services.reference_rows()
+    ]
+
+
+def _threshold_rows() -> list[dict]:
+    return [
+        {
+            "grade": _grade_words(r.get("grade", "")),
+            "css": _grade_class(r.get("grade", "")),
+            "basis": r.get("basis", ""),
+            "upper": r.get("upper_bound", ""),
+            "minimum": r.get("min_verified_studies", ""),
+            "note": r.get("note", ""),
+            "status": r.get("status", ""),
+        }
+        for r in services.threshold_rows()
+    ]
 
 
 # --- enterprise section -------------------------------------------------------------------------

@@ -408,13 +408,17 @@ def test_the_report_downloads_as_excel_and_pdf(client, w, computed):
     from openpyxl import load_workbook
 
     xlsx = client.get(f"/footprint/{computed.pk}/report.xlsx")
-    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.values for c in row]
-    assert "水泥" in " ".join(str(c) for c in cells if c)
+    book = load_workbook(io.BytesIO(xlsx.content))
+    report, cited = ([[c for c in r if c is not None] for r in s.values] for s in book.worksheets)
+    assert "水泥" in " ".join(str(c) for row in report for c in row if c)
+    assert ["目的和范围"] in report and ["系统边界", "从摇篮到大门"] in report
+    assert cited[0] == ["表", "项目", "来源", "状态说明"]
+    assert any("GNR" in str(r[2]) for r in cited)  # the cement reference's source, quoted
     pdf = client.get(f"/footprint/{computed.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     cbam = client.get(f"/footprint/{computed.pk}/cbam.xlsx")
     rows = list(load_workbook(io.BytesIO(cbam.content)).active.values)
-    assert any(r[1] == "specific_direct_embedded_emissions" and r[2] > 0 for r in rows)
+    assert any(r[1] == "单位产品直接隐含排放" and r[2] > 0 for r in rows)
 
 
 def test_a_background_upload_makes_a_new_version_that_keeps_unconfirmed_visible(client, w):

@@ -67,8 +67,8 @@ class FootprintStudy(models.Model):
         NONE = "none", _("不分配")
 
     class Method(models.TextChoices):
-        AR6 = "AR6", _("IPCC AR6 GWP100")
-        AR5 = "AR5", _("IPCC AR5 GWP100")
+        AR6 = "AR6", _("IPCC 第六次评估报告 100 年全球增温潜势")
+        AR5 = "AR5", _("IPCC 第五次评估报告 100 年全球增温潜势")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",

@@ -650,7 +650,7 @@ def _own_report(study: FootprintStudy, result):
             ("declared_unit", f"{study.declared_amount:g} {study.declared_unit}"),
             ("boundary", study.boundary),
             ("allocation", study.allocation),
-            ("method", f"GWP100 {study.method}"),
+            ("method", study.method),
             ("period", f"{study.period_start} – {study.period_end}"),
             ("geography", study.geography),
             ("background", study.background.version),

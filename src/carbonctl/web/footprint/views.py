@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from carbonctl.web.accounts.permissions import (
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.display import number
-from carbonctl.web.exports import pdf_response, xlsx_response
+from carbonctl.web.exports import XLSX, pdf_response, xlsx_response
 from carbonctl.web.footprint import services
 from carbonctl.web.footprint.forms import (
     BackgroundQuery,
@@ -259,55 +260,180 @@ def study(request, study_id: int):
     return render(request, "footprint/study.html", _study_context(request, found))
 
 
-def _report_cells(tables) -> list[dict]:
-    """The core's ReportTables with their keys as labels (the core's labels where it has them)."""
+def _report_cells(study: FootprintStudy, tables) -> list[dict]:
+    """The report's tables with their keys in the user's words: titles, column heads, the
+    names of goal-and-scope fields, life-cycle stages and the study's choices (boundary,
+    allocation, method); sources and statuses stay as their references wrote them."""
+    values = {
+        study.boundary: BOUNDARIES.get(study.boundary, study.boundary),
+        study.allocation: ALLOCATIONS.get(study.allocation, study.allocation),
+        study.method: study.get_method_display(),
+        **STAGES,
+    }
     out = []
     for t in tables:
+        rows = []
+        for row in t.rows:
+            cells = []
+            for column, value in zip(t.columns, row, strict=True):
+                if column in ("field", "stage") or (isinstance(value, str) and value in values):
+                    value = _field_label(value) if column == "field" else values.get(value, value)
+                cells.append(str(value) if isinstance(value, Promise) else value)
+            rows.append(cells)
         out.append(
             {
                 "title": _table_title(t.key),
                 "header": [_column_label(c) for c in t.columns],
-                "rows": [list(r) for r in t.rows],
+                "rows": rows,
+                "columns": t.columns,
+                "raw": t.rows,
             }
         )
     return out
 
 
+#: Columns and goal-and-scope fields that quote references (sources, statuses): in the Excel
+#: report they go to their own sheet, whose columns say they are quotations.
+CITED_COLUMNS = ("source", "status")
+CITED_FIELDS = ("reference_source", "reference_status", "source", "status")
+
+
+def _report_workbook(title: str, tables: list[dict]) -> bytes:
+    """The report as Excel: the tables on the first sheet, the sources and statuses they quote
+    (per process or per field) on a second sheet; every cell through safe_row."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from carbonctl.web.exports import safe_row
+
+    book = Workbook(write_only=True)
+    main = book.create_sheet(_("产品碳足迹报告")[:31])
+    cited = book.create_sheet(_("来源和状态")[:31])
+    main.append(safe_row([title]))
+    cited.append(safe_row([_("表"), _("项目"), _("来源"), _("状态说明")]))
+    for t in tables:
+        columns = list(t["columns"])
+        keep = [i for i, c in enumerate(columns) if c not in CITED_COLUMNS]
+        quoted = [i for i, c in enumerate(columns) if c in CITED_COLUMNS]
+        main.append(safe_row([t["title"]]))
+        main.append(safe_row([t["header"][i] for i in keep]))
+        for raw, row in zip(t["raw"], t["rows"], strict=True):
+            if "field" in columns and raw[columns.index("field")] in CITED_FIELDS:
+                cited.append(safe_row([t["title"], row[0], row[1], ""]))
+                continue
+            main.append(safe_row([row[i] for i in keep]))
+            if quoted:
+                values = {columns[i]: row[i] for i in quoted}
+                cited.append(
+                    safe_row(
+                        [t["title"], row[0], values.get("source", ""), values.get("status", "")]
+                    )
+                )
+        main.append([])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _field_label(key: str) -> str:
+    labels = {
+        "product": _("产品"),
+        "cpc_code": _("产品分类代码（UN CPC）"),
+        "declared_unit": _("声明单位"),
+        "boundary": _("系统边界"),
+        "allocation": _("分配方法"),
+        "method": _("特征化方法"),
+        "period": _("核算期"),
+        "geography": _("地理范围"),
+        "background": _("背景数据库版本"),
+        "primary_data_share": _("初级数据占比（%）"),
+        "grade": _("碳标识等级"),
+        "basis": _("评定依据"),
+        "reference": _("参考值（kgCO2e/声明单位）"),
+        "ratio": _("与参考值之比"),
+        "percentile": _("百分位"),
+        "reference_source": _("参考值来源"),
+        "reference_status": _("参考值状态说明"),
+        "source": _("等级划分的来源"),
+        "status": _("等级划分的状态说明"),
+    }
+    if key.startswith("tier:"):
+        return _("数据质量等级") + " " + _tier_name(key.removeprefix("tier:"))
+    return labels.get(key, key)
+
+
+def _tier_name(tier: str) -> str:
+    from carbonctl import metrology
+
+    column = "name_en" if _english() else "name_zh"
+    return str(metrology.tier_table()[column].get(tier, tier))
+
+
 def _table_title(key: str) -> str:
     titles = {
         "goal_scope": _("目的和范围"),
-        "inventory": _("清单分析"),
-        "inventory_by_stage": _("按生命周期阶段的清单"),
         "inventory_by_process": _("按过程的清单"),
         "results_by_gas": _("按温室气体的结果"),
         "results_by_stage": _("按生命周期阶段的结果"),
-        "by_gas": _("按温室气体的结果"),
-        "by_stage": _("按生命周期阶段的结果"),
         "data_quality": _("数据质量"),
         "label_grade": _("碳标识等级"),
-        "limitations": _("局限性"),
     }
     return titles.get(key, key)
 
 
 def _column_label(key: str) -> str:
     labels = {
-        "item": _("项目"),
+        "field": _("项目"),
         "value": _("值"),
-        "field": _("字段"),
-        "stage": _("生命周期阶段"),
         "process": _("过程"),
-        "gas": _("温室气体"),
-        "kgco2e": "kgCO2e",
-        "kg": "kg",
-        "share": _("占比"),
+        "stage": _("生命周期阶段"),
         "amount": _("数量"),
         "unit": _("单位"),
+        "kgco2e": _("kgCO2e/声明单位"),
+        "share": _("占比"),
+        "gas": _("温室气体"),
         "source": _("来源"),
-        "status": _("状态"),
-        "tier": _("数据质量等级"),
+        "status": _("状态说明"),
     }
     return labels.get(key, key)
+
+
+#: The CBAM communication's sections and fields in the user's words (Implementing Regulation
+#: (EU) 2023/1773 template terms).
+CBAM_LABELS = {
+    "installation": gettext_lazy("装置"),
+    "period": gettext_lazy("报告期"),
+    "good": gettext_lazy("货物"),
+    "emissions": gettext_lazy("隐含排放"),
+    "electricity": gettext_lazy("电力"),
+    "precursor": gettext_lazy("前体物"),
+    "carbon_price": gettext_lazy("已付碳价"),
+    "name": gettext_lazy("名称"),
+    "operator": gettext_lazy("运营者"),
+    "identifier": gettext_lazy("统一社会信用代码"),
+    "country": gettext_lazy("国家"),
+    "address": gettext_lazy("地址"),
+    "start": gettext_lazy("开始"),
+    "end": gettext_lazy("结束"),
+    "cn_code": gettext_lazy("海关编码（CN）"),
+    "cn_description": gettext_lazy("CN 品目名称"),
+    "production_route": gettext_lazy("生产路线"),
+    "specific_direct_embedded_emissions": gettext_lazy("单位产品直接隐含排放"),
+    "specific_indirect_embedded_emissions": gettext_lazy("单位产品间接隐含排放"),
+    "specific_embedded_emissions": gettext_lazy("单位产品隐含排放"),
+    "direct_emissions_at_installation": gettext_lazy("装置直接排放"),
+    "consumed": gettext_lazy("耗电量"),
+    "emission_factor": gettext_lazy("排放因子"),
+    "emission_factor_source": gettext_lazy("排放因子来源"),
+    "cement": gettext_lazy("水泥"),
+    "steel": gettext_lazy("钢铁"),
+    "aluminium": gettext_lazy("铝业"),
+}
+
+
+def _cbam_label(key) -> str:
+    return str(CBAM_LABELS.get(key, key)) if isinstance(key, str) else key
 
 
 @login_required
@@ -318,16 +444,15 @@ def report(request, study_id: int, fmt: str):
     if fmt not in ("xlsx", "pdf"):
         raise Http404
     try:
-        tables = _report_cells(services.report_tables(found))
+        tables = _report_cells(found, services.report_tables(found))
     except CarbonctlError as exc:
         return HttpResponse(public_message(exc), status=422, content_type="text/plain")
     title = f"{found.enterprise.name} {found.product} " + _("产品碳足迹报告")
     filename = f"footprint-report-{found.pk}.{fmt}"
     if fmt == "xlsx":
-        rows: list[list] = []
-        for t in tables:
-            rows += [[t["title"]], t["header"], *t["rows"], []]
-        return xlsx_response(filename, _("产品碳足迹报告"), [title], rows)
+        response = HttpResponse(_report_workbook(title, tables), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
     for t in tables:
         t["rows"] = [[number(v, 3) if isinstance(v, float) else v for v in r] for r in t["rows"]]
     return pdf_response(
@@ -370,7 +495,10 @@ def cbam(request, study_id: int):
         f"cbam-{found.pk}.xlsx",
         _("CBAM 排放数据通报"),
         [_("部分"), _("字段"), _("值"), _("单位")],
-        ([section, name, value, unit] for section, name, value, unit in rows),
+        (
+            [_cbam_label(section), _cbam_label(name), _cbam_label(value), unit]
+            for section, name, value, unit in rows
+        ),
     )
 
 

@@ -11,7 +11,12 @@ import pandas as pd
 import pytest
 
 from carbonctl import refdata
-from carbonctl.demo.footprint import DEMO_ALLOCATION, DEMO_GRID_YEAR, demo_product_models
+from carbonctl.demo.footprint import (
+    DEMO_ALLOCATION,
+    DEMO_GRID_YEAR,
+    demo_product_models,
+    demo_product_systems,
+)
 from carbonctl.errors import InputError, InputErrors
 from carbonctl.footprint.background import starter_background
 from carbonctl.footprint.engine import unit_scores
@@ -269,3 +274,10 @@ def test_the_documented_demo_copies_are_the_demo_files():
     for key, (model, _, _, _) in demo_product_models().items():
         copy = pd.read_csv(EXAMPLES / f"model_{key}.csv", dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(copy, model)
+
+
+def test_demo_product_systems_are_the_models_with_their_rules(demo, background):
+    systems = demo_product_systems(background)
+    assert set(systems) == {"coke", "cement"}
+    for key, (system, pid) in systems.items():
+        assert unit_scores(system, "AR6")[pid] == pytest.approx(demo[key][2])

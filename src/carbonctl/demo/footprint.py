@@ -25,8 +25,11 @@ from __future__ import annotations
 import pandas as pd
 
 from carbonctl.demo import demo_file
+from carbonctl.footprint.background import starter_background
+from carbonctl.footprint.foreground import foreground_system, product_process
+from carbonctl.footprint.system import System
 
-__all__ = ["DEMO_ALLOCATION", "DEMO_GRID_YEAR", "demo_product_models"]
+__all__ = ["DEMO_ALLOCATION", "DEMO_GRID_YEAR", "demo_product_models", "demo_product_systems"]
 
 #: Allocation rule each demo model is meant to be computed with.
 DEMO_ALLOCATION = {"coke": "energy", "cement": "mass"}
@@ -48,4 +51,24 @@ def demo_product_models() -> dict[str, tuple[pd.DataFrame, str, float, str]]:
         model = pd.read_csv(path, dtype=str, keep_default_na=False)
         model.attrs["file"] = file
         out[key] = (model, product, amount, unit)
+    return out
+
+
+def demo_product_systems(background: System | None = None) -> dict[str, tuple[System, str]]:
+    """The demo products as systems on ``background`` (default the starter set), each with its
+    allocation rule and grid year: key -> (system, id of the product's process)."""
+    background = background if background is not None else starter_background()
+    out = {}
+    for key, (model, product, amount, unit) in demo_product_models().items():
+        system = foreground_system(
+            model,
+            background,
+            product=product,
+            output_amount=amount,
+            output_unit=unit,
+            file=model.attrs["file"],
+            allocation=DEMO_ALLOCATION[key],
+            year=DEMO_GRID_YEAR,
+        )
+        out[key] = (system, product_process(system))
     return out

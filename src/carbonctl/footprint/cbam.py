@@ -36,7 +36,11 @@ import pandas as pd
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.footprint.engine import unit_scores
-from carbonctl.footprint.study import StudyResult, characterisation_factors
+from carbonctl.footprint.study import (
+    FOREGROUND_CATEGORIES,
+    StudyResult,
+    characterisation_factors,
+)
 from carbonctl.footprint.system import System
 from carbonctl.refdata import load_table
 from carbonctl.units import conversion_factor, is_convertible
@@ -211,7 +215,7 @@ def _default_installation(system: System) -> set[str]:
     processes = system.processes
     categories = _column(processes, "category")
     ids = processes["id"].astype(str)
-    own = set(ids[categories == ""])
+    own = set(ids[categories.isin(FOREGROUND_CATEGORIES)])
     names = processes["name"].astype(str)
     combustion = {
         ids[i]

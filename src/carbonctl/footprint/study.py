@@ -12,11 +12,11 @@ including on-site combustion). A cradle-to-grave study needs use or end-of-life 
 the product system; a cradle-to-gate study must not have any.
 
 Primary data (PACT methodology §4.2): the share of the score from company-specific data — the
-product's own foreground processes (no ``category``) and suppliers' imported footprints
-(``category`` ``supplier``, weighted by the supplier's own primary-data share when given in the
-``pact_primary_data_share`` column). Background database processes are secondary data. The
-tier shares (how the foreground's activity data were measured, :mod:`carbonctl.metrology`) are
-reported beside it.
+product's own foreground processes (``category`` ``foreground`` or blank) and suppliers'
+imported footprints (``category`` ``supplier``, weighted by the supplier's own primary-data
+share when given in the ``pact_primary_data_share`` column). Background database processes
+are secondary data. The tier shares (how the foreground's activity data were measured,
+:mod:`carbonctl.metrology`) are reported beside it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from carbonctl.units import conversion_factor, parse_unit
 __all__ = [
     "ALLOCATIONS",
     "BOUNDARIES",
+    "FOREGROUND_CATEGORIES",
     "METHODS",
     "PRIMARY_CATEGORIES",
     "STAGES",
@@ -59,8 +60,10 @@ STAGES = ("raw_materials", "production", "distribution", "use", "end_of_life")
 GRAVE_STAGES = ("use", "end_of_life")
 #: Categories of processes whose data are bought in (their stage defaults to raw_materials).
 UPSTREAM_CATEGORIES = ("material", "transport", "supplier")
-#: Categories counted as primary (company-specific) data: "" is the product's own foreground.
-PRIMARY_CATEGORIES = ("", "supplier")
+#: Categories of the product's own processes (the foreground model's steps; blank = own too).
+FOREGROUND_CATEGORIES = ("", "foreground")
+#: Categories counted as primary (company-specific) data.
+PRIMARY_CATEGORIES = (*FOREGROUND_CATEGORIES, "supplier")
 
 
 class StudyError(CarbonctlError):

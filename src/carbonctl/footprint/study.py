@@ -12,11 +12,12 @@ including on-site combustion). A cradle-to-grave study needs use or end-of-life 
 the product system; a cradle-to-gate study must not have any.
 
 Primary data (PACT methodology §4.2): the share of the score from company-specific data — the
-product's own foreground processes (``category`` ``foreground`` or blank) and suppliers'
-imported footprints (``category`` ``supplier``, weighted by the supplier's own primary-data
-share when given in the ``pact_primary_data_share`` column). Background database processes
-are secondary data. The tier shares (how the foreground's activity data were measured,
-:mod:`carbonctl.metrology`) are reported beside it.
+product's own foreground processes (``category`` ``foreground`` or blank) with the fuel
+combustion they use on site (measured activity data), and suppliers' imported footprints
+(``category`` ``supplier``, weighted by the supplier's own primary-data share when given in the
+``pact_primary_data_share`` column). Other background processes are secondary data. The tier
+shares (how the foreground's activity data were measured, :mod:`carbonctl.metrology`) are
+reported beside it.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ __all__ = [
     "direct_emissions",
     "process_stage",
     "run_study",
+    "site_processes",
 ]
 
 BOUNDARIES = ("cradle-to-gate", "cradle-to-grave")
@@ -233,6 +235,25 @@ def _column(processes: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([""] * len(processes), index=processes.index)
 
 
+def site_processes(system: System) -> set[str]:
+    """The product's own processes (category ``foreground`` or blank) and the fuel-combustion
+    processes (category ``fuel``, ``combustion`` in the id or 燃烧 in the name) they use
+    directly: the emissions at the product's site."""
+    processes = system.processes
+    categories = _column(processes, "category")
+    ids = processes["id"].astype(str)
+    names = processes["name"].astype(str)
+    own = set(ids[categories.isin(FOREGROUND_CATEGORIES)])
+    combustion = {
+        ids[i]
+        for i in processes.index
+        if categories[i] == "fuel" and ("combustion" in ids[i] or "燃烧" in names[i])
+    }
+    tech = system.exchanges[system.exchanges["type"] == "technosphere"]
+    used = set(tech.loc[tech["consumer"].astype(str).isin(own), "input"].astype(str))
+    return own | (combustion & used)
+
+
 def process_stage(stage: str, category: str) -> str:
     """The life-cycle stage a process counts in (module docstring: blank stages)."""
     if stage:
@@ -307,6 +328,7 @@ def run_study(study: Study, system: System, demand_process: str) -> StudyResult:
     by_stage: dict[str, float] = {}
     by_category: dict[str, float] = {}
     primary = 0.0
+    site = site_processes(system)
     for i in processes.index:
         pid = ids[i]
         if pid not in supply:
@@ -316,7 +338,7 @@ def run_study(study: Study, system: System, demand_process: str) -> StudyResult:
         category = categories[i] or "foreground"
         by_stage[stage] = by_stage.get(stage, 0.0) + emitted
         by_category[category] = by_category.get(category, 0.0) + emitted
-        if categories[i] in PRIMARY_CATEGORIES:
+        if categories[i] in PRIMARY_CATEGORIES or pid in site:
             weight = 1.0
             if categories[i] == "supplier" and not math.isnan(primary_weight[i]):
                 weight = float(primary_weight[i]) / 100

@@ -26,7 +26,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import pandas as pd
 
@@ -141,7 +140,7 @@ class Study:
         shares = [float(v) for v in self.tier_shares.values()]
         if any(not 0 <= s <= 1 for s in shares) or (shares and abs(sum(shares) - 1) > 1e-6):
             raise StudyError("tier_shares", f"{dict(self.tier_shares)}", "shares 0–1 summing to 1")
-        object.__setattr__(self, "tier_shares", MappingProxyType(dict(self.tier_shares)))
+        object.__setattr__(self, "tier_shares", dict(self.tier_shares))
 
     @property
     def reference_period(self) -> str:
@@ -366,9 +365,9 @@ def run_study(study: Study, system: System, demand_process: str) -> StudyResult:
         demand_process=demand_process,
         method=study.method,
         score=score,
-        by_gas=MappingProxyType(by_gas),
-        by_stage=MappingProxyType({s: by_stage[s] for s in STAGES if s in by_stage}),
-        by_category=MappingProxyType(dict(sorted(by_category.items(), key=lambda kv: -kv[1]))),
+        by_gas=by_gas,
+        by_stage={s: by_stage[s] for s in STAGES if s in by_stage},
+        by_category=dict(sorted(by_category.items(), key=lambda kv: -kv[1])),
         contributions=tuple(contributions),
         top_processes=tuple((str(p), float(s)) for p, s in result.top_processes["study"]),
         primary_data_share=share,

@@ -19,7 +19,7 @@ COKE_AR5 = 1.3 * (20 + 30) + 40 * 0.8 + 300
 def coke_tables(*, stage: str = "production") -> tuple[pd.DataFrame, pd.DataFrame]:
     processes = pd.DataFrame(
         [
-            ("coke", "焦炭 coke", "t", "CN-SX", stage, "", "plant meter", ""),
+            ("coke", "焦炭 coke", "t", "CN-SX", stage, "foreground", "plant meter", ""),
             ("coal", "炼焦煤 coking coal", "t", "CN", "", "material", "test source", "UNCONFIRMED"),
             (
                 "elec",

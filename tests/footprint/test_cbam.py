@@ -143,3 +143,12 @@ def test_wrong_inputs_are_named():
         communication(precursors=["slag"])
     with pytest.raises(CbamError, match="installation's name"):
         communication(installation={"country": "CN"})
+
+
+def test_site_combustion_counts_as_primary_data_but_not_its_upstream():
+    system = system_from_tables(*cement_tables())
+    study = Study(product="水泥", industry="建材 building materials", declared_unit="t")
+    result = run_study(study, system, "cement")
+    upstream = 0.09 * 5 * 29.8
+    assert result.score == pytest.approx(570 + upstream + 85 * 0.6 + 0.05 * 10 + 0.1 * 900)
+    assert result.primary_data_share == pytest.approx(100 * 570 / result.score)

@@ -112,3 +112,11 @@ def test_supplier_footprints_count_as_primary_by_their_own_share():
     expected = 300 + 0.5 * 1.3 * 49.8
     assert result.primary_data_share == pytest.approx(100 * expected / COKE_AR6)
     assert result.by_stage["raw_materials"] == pytest.approx(1.3 * 49.8)
+
+
+def test_results_pickle_for_caches_and_workers():
+    import pickle
+
+    result = run_study(coke_study(), coke_system(), "coke")
+    again = pickle.loads(pickle.dumps(result))
+    assert again.score == result.score and again.study.tier_shares == result.study.tier_shares

@@ -36,7 +36,11 @@ import pandas as pd
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.footprint.engine import unit_scores
-from carbonctl.footprint.study import StudyResult, characterisation_factors
+from carbonctl.footprint.study import (
+    StudyResult,
+    characterisation_factors,
+    site_processes,
+)
 from carbonctl.footprint.system import System
 from carbonctl.refdata import load_table
 from carbonctl.units import conversion_factor, is_convertible
@@ -207,22 +211,6 @@ def _column(processes: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([""] * len(processes), index=processes.index)
 
 
-def _default_installation(system: System) -> set[str]:
-    processes = system.processes
-    categories = _column(processes, "category")
-    ids = processes["id"].astype(str)
-    own = set(ids[categories == ""])
-    names = processes["name"].astype(str)
-    combustion = {
-        ids[i]
-        for i in processes.index
-        if categories[i] == "fuel" and ("combustion" in ids[i] or "燃烧" in names[i])
-    }
-    tech = system.exchanges[system.exchanges["type"] == "technosphere"]
-    used = set(tech.loc[tech["consumer"].astype(str).isin(own), "input"].astype(str))
-    return own | (combustion & used)
-
-
 def cbam_communication(
     result: StudyResult,
     system: System,
@@ -263,7 +251,7 @@ def cbam_communication(
     # is among the study's contributions)
     supply = {c.process: c.amount for c in result.contributions}
     inst = set(installation_processes) if installation_processes is not None else None
-    inst = inst if inst is not None else _default_installation(system)
+    inst = inst if inst is not None else site_processes(system)
     unknown = sorted((inst | set(precursors)) - known)
     if unknown:
         raise CbamError(f"unknown process ids: {', '.join(unknown)}")

@@ -12,10 +12,11 @@ including on-site combustion). A cradle-to-grave study needs use or end-of-life 
 the product system; a cradle-to-gate study must not have any.
 
 Primary data (PACT methodology §4.2): the share of the score from company-specific data — the
-product's own foreground processes (no ``category``) and suppliers' imported footprints
+product's own foreground processes (``category`` ``foreground`` or blank) with the fuel
+combustion they use on site (measured activity data), and suppliers' imported footprints
 (``category`` ``supplier``, weighted by the supplier's own primary-data share when given in the
-``pact_primary_data_share`` column). Background database processes are secondary data. The
-tier shares (how the foreground's activity data were measured, :mod:`carbonctl.metrology`) are
+``pact_primary_data_share`` column). Other background processes are secondary data. The tier
+shares (how the foreground's activity data were measured, :mod:`carbonctl.metrology`) are
 reported beside it.
 """
 
@@ -25,7 +26,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import pandas as pd
 
@@ -39,6 +39,7 @@ from carbonctl.units import conversion_factor, parse_unit
 __all__ = [
     "ALLOCATIONS",
     "BOUNDARIES",
+    "FOREGROUND_CATEGORIES",
     "METHODS",
     "PRIMARY_CATEGORIES",
     "STAGES",
@@ -50,6 +51,7 @@ __all__ = [
     "direct_emissions",
     "process_stage",
     "run_study",
+    "site_processes",
 ]
 
 BOUNDARIES = ("cradle-to-gate", "cradle-to-grave")
@@ -59,8 +61,10 @@ STAGES = ("raw_materials", "production", "distribution", "use", "end_of_life")
 GRAVE_STAGES = ("use", "end_of_life")
 #: Categories of processes whose data are bought in (their stage defaults to raw_materials).
 UPSTREAM_CATEGORIES = ("material", "transport", "supplier")
-#: Categories counted as primary (company-specific) data: "" is the product's own foreground.
-PRIMARY_CATEGORIES = ("", "supplier")
+#: Categories of the product's own processes (the foreground model's steps; blank = own too).
+FOREGROUND_CATEGORIES = ("", "foreground")
+#: Categories counted as primary (company-specific) data.
+PRIMARY_CATEGORIES = (*FOREGROUND_CATEGORIES, "supplier")
 
 
 class StudyError(CarbonctlError):
@@ -136,7 +140,7 @@ class Study:
         shares = [float(v) for v in self.tier_shares.values()]
         if any(not 0 <= s <= 1 for s in shares) or (shares and abs(sum(shares) - 1) > 1e-6):
             raise StudyError("tier_shares", f"{dict(self.tier_shares)}", "shares 0–1 summing to 1")
-        object.__setattr__(self, "tier_shares", MappingProxyType(dict(self.tier_shares)))
+        object.__setattr__(self, "tier_shares", dict(self.tier_shares))
 
     @property
     def reference_period(self) -> str:
@@ -230,6 +234,25 @@ def _column(processes: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([""] * len(processes), index=processes.index)
 
 
+def site_processes(system: System) -> set[str]:
+    """The product's own processes (category ``foreground`` or blank) and the fuel-combustion
+    processes (category ``fuel``, ``combustion`` in the id or 燃烧 in the name) they use
+    directly: the emissions at the product's site."""
+    processes = system.processes
+    categories = _column(processes, "category")
+    ids = processes["id"].astype(str)
+    names = processes["name"].astype(str)
+    own = set(ids[categories.isin(FOREGROUND_CATEGORIES)])
+    combustion = {
+        ids[i]
+        for i in processes.index
+        if categories[i] == "fuel" and ("combustion" in ids[i] or "燃烧" in names[i])
+    }
+    tech = system.exchanges[system.exchanges["type"] == "technosphere"]
+    used = set(tech.loc[tech["consumer"].astype(str).isin(own), "input"].astype(str))
+    return own | (combustion & used)
+
+
 def process_stage(stage: str, category: str) -> str:
     """The life-cycle stage a process counts in (module docstring: blank stages)."""
     if stage:
@@ -304,6 +327,7 @@ def run_study(study: Study, system: System, demand_process: str) -> StudyResult:
     by_stage: dict[str, float] = {}
     by_category: dict[str, float] = {}
     primary = 0.0
+    site = site_processes(system)
     for i in processes.index:
         pid = ids[i]
         if pid not in supply:
@@ -313,7 +337,7 @@ def run_study(study: Study, system: System, demand_process: str) -> StudyResult:
         category = categories[i] or "foreground"
         by_stage[stage] = by_stage.get(stage, 0.0) + emitted
         by_category[category] = by_category.get(category, 0.0) + emitted
-        if categories[i] in PRIMARY_CATEGORIES:
+        if categories[i] in PRIMARY_CATEGORIES or pid in site:
             weight = 1.0
             if categories[i] == "supplier" and not math.isnan(primary_weight[i]):
                 weight = float(primary_weight[i]) / 100
@@ -341,9 +365,9 @@ def run_study(study: Study, system: System, demand_process: str) -> StudyResult:
         demand_process=demand_process,
         method=study.method,
         score=score,
-        by_gas=MappingProxyType(by_gas),
-        by_stage=MappingProxyType({s: by_stage[s] for s in STAGES if s in by_stage}),
-        by_category=MappingProxyType(dict(sorted(by_category.items(), key=lambda kv: -kv[1]))),
+        by_gas=by_gas,
+        by_stage={s: by_stage[s] for s in STAGES if s in by_stage},
+        by_category=dict(sorted(by_category.items(), key=lambda kv: -kv[1])),
         contributions=tuple(contributions),
         top_processes=tuple((str(p), float(s)) for p, s in result.top_processes["study"]),
         primary_data_share=share,

@@ -11,7 +11,6 @@ rows the database keeps and back. The functions that call the core are :func:`sy
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import math
@@ -336,20 +335,7 @@ def study_system(study: FootprintStudy, *, suppliers: Iterable[SupplierFootprint
         file=study.model_file or "model",
         year=_grid_year(study),
     )
-    return _own_category_blank(system), product_process(system, study.product)
-
-
-def _own_category_blank(system):
-    """The system with the foreground's own processes in category "" (blank). The foreground
-    builder marks them ``foreground``, while the study (primary-data share) and CBAM (the
-    installation's processes) read a blank category as the product's own: a mismatch between
-    two core modules, bridged here until they agree."""
-    processes = system.processes
-    if "category" not in processes.columns or not (processes["category"] == "foreground").any():
-        return system
-    processes = processes.copy()
-    processes.loc[processes["category"] == "foreground", "category"] = ""
-    return dataclasses.replace(system, processes=processes)
+    return system, product_process(system, study.product)
 
 
 def _grid_year(study: FootprintStudy) -> int | None:
@@ -625,68 +611,24 @@ def cbam_rows(study: FootprintStudy) -> list[tuple[str, str, object, str]]:
 
 
 def report_tables(study: FootprintStudy):
-    """The GB/T 24067-2024 report of the study as ReportTable tuples: the core's report when it
-    is there, else the same tables built here from the study's result."""
-    result, _system = run(study)
-    try:
-        from carbonctl.footprint import report
-    except ImportError:
-        report = None
-    if report is not None and hasattr(report, "study_report"):
-        return report.study_report(result, grade=study.grade_detail)
-    return _own_report(study, result)
-
-
-def _own_report(study: FootprintStudy, result):
+    """The GB/T 24067-2024 report of the study: the core's report tables
+    (:func:`carbonctl.footprint.report.study_report`) and the label grade the study was given
+    (graded on the platform's stored studies, kept as a field-value table)."""
     from carbonctl.enterprises.reports import ReportTable
+    from carbonctl.footprint.report import study_report
 
+    result, _system = run(study)
     detail = study.grade_detail or {}
-    scope = ReportTable(
-        "goal_scope",
-        ("field", "value"),
-        (
-            ("product", study.product),
-            ("cpc_code", study.cpc_code),
-            ("declared_unit", f"{study.declared_amount:g} {study.declared_unit}"),
-            ("boundary", study.boundary),
-            ("allocation", study.allocation),
-            ("method", study.method),
-            ("period", f"{study.period_start} – {study.period_end}"),
-            ("geography", study.geography),
-            ("background", study.background.version),
-        ),
-    )
-    inventory = ReportTable(
-        "inventory_by_process",
-        ("process", "stage", "amount", "unit", "kgco2e", "share", "source", "status"),
-        tuple(
-            (c.name, c.stage, c.amount, c.unit, c.direct, c.share, c.source, c.status)
-            for c in result.contributions
-            if c.direct
-        ),
-    )
-    by_gas = ReportTable(
-        "results_by_gas", ("gas", "kgco2e"), tuple((g, v) for g, v in result.by_gas.items())
-    )
-    by_stage = ReportTable(
-        "results_by_stage", ("stage", "kgco2e"), tuple((s, v) for s, v in result.by_stage.items())
-    )
-    quality = ReportTable(
-        "data_quality",
-        ("field", "value"),
-        (
-            ("primary_data_share", result.primary_data_share),
-            *((f"tier:{k}", v) for k, v in result.study.tier_shares.items()),
-        ),
-    )
+    fields = ("grade", "basis", "reference", "ratio", "percentile", "reference_source",
+              "reference_status", "source", "status")  # fmt: skip
     grade = ReportTable(
         "label_grade",
         ("field", "value"),
-        tuple((k, detail.get(k)) for k in ("grade", "basis", "reference", "ratio", "percentile",
-                                           "reference_source", "reference_status", "source",
-                                           "status") if k in detail),
-    )  # fmt: skip
-    return (scope, inventory, by_gas, by_stage, quality, grade)
+        tuple((k, detail.get(k)) for k in fields if detail.get(k) is not None),
+    )
+    tables = list(study_report(result))
+    tables.insert(-1, grade)  # before the limitations
+    return tuple(tables)
 
 
 # --- uploads and reference tables ---------------------------------------------------------------

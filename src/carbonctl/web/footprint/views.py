@@ -260,36 +260,131 @@ def study(request, study_id: int):
     return render(request, "footprint/study.html", _study_context(request, found))
 
 
+#: Columns of the core's report tables not shown (process ids are internal keys).
+HIDDEN_COLUMNS = ("process",)
+
+
 def _report_cells(study: FootprintStudy, tables) -> list[dict]:
     """The report's tables with their keys in the user's words: titles, column heads, the
-    names of goal-and-scope fields, life-cycle stages and the study's choices (boundary,
-    allocation, method); sources and statuses stay as their references wrote them."""
+    names of the items, life-cycle stages, process categories and the study's choices
+    (boundary, allocation, method); sources, statuses and limitations stay as written."""
     values = {
         study.boundary: BOUNDARIES.get(study.boundary, study.boundary),
         study.allocation: ALLOCATIONS.get(study.allocation, study.allocation),
         study.method: study.get_method_display(),
+        f"GWP100 {study.method}": study.get_method_display(),
+        "total": _("合计"),
+        "foreground": _("企业自有过程"),
+        "ratio": _("与参考值之比"),
+        "percentile": _("百分位"),
         **STAGES,
+        **CATEGORIES,
     }
     out = []
     for t in tables:
+        shown = [i for i, c in enumerate(t.columns) if c not in HIDDEN_COLUMNS]
         rows = []
         for row in t.rows:
             cells = []
-            for column, value in zip(t.columns, row, strict=True):
-                if column in ("field", "stage") or (isinstance(value, str) and value in values):
-                    value = _field_label(value) if column == "field" else values.get(value, value)
+            for i in shown:
+                column, value = t.columns[i], row[i]
+                if column in ("item", "field"):
+                    value = _field_label(value)
+                elif column == "unit" and isinstance(value, str):
+                    value = value.replace(" (not in the score)", "")
+                elif isinstance(value, str) and value in values:
+                    value = values[value]
                 cells.append(str(value) if isinstance(value, Promise) else value)
             rows.append(cells)
         out.append(
             {
+                "key": t.key,
                 "title": _table_title(t.key),
-                "header": [_column_label(c) for c in t.columns],
+                "header": [_column_label(t.columns[i]) for i in shown],
                 "rows": rows,
-                "columns": t.columns,
-                "raw": t.rows,
+                "columns": [t.columns[i] for i in shown],
+                "raw": [[r[i] for i in shown] for r in t.rows],
             }
         )
     return out
+
+
+def _field_label(key: str) -> str:
+    labels = {
+        "product": _("产品"),
+        "industry": _("行业"),
+        "cpc_code": _("产品分类代码（UN CPC）"),
+        "cn_code": _("海关编码（CN）"),
+        "functional_unit": _("功能单位"),
+        "declared_unit": _("声明单位"),
+        "amount": _("声明单位数量"),
+        "boundary": _("系统边界"),
+        "allocation": _("分配方法"),
+        "cut_off_percent": _("取舍比例（%）"),
+        "cut_off_description": _("取舍说明"),
+        "method": _("特征化方法"),
+        "reference_period": _("核算期"),
+        "geography": _("地理范围"),
+        "standard": _("依据标准"),
+        "score": _("碳足迹"),
+        "score_per_unit": _("单位产品碳足迹"),
+        "fossil_score": _("化石碳足迹"),
+        "biogenic_co2": _("生物源 CO2（不计入碳足迹）"),
+        "primary_data_share": _("初级数据占比（%）"),
+        "grade": _("碳标识等级"),
+        "basis": _("评定依据"),
+        "reference": _("参考值（kgCO2e/声明单位）"),
+        "ratio": _("与参考值之比"),
+        "percentile": _("百分位"),
+        "reference_source": _("参考值来源"),
+        "reference_status": _("参考值状态说明"),
+        "source": _("等级划分的来源"),
+        "status": _("等级划分的状态说明"),
+    }
+    if isinstance(key, str) and key.startswith("tier:"):
+        return _("数据质量等级") + " " + _tier_name(key.removeprefix("tier:"))
+    return labels.get(key, key)
+
+
+def _tier_name(tier: str) -> str:
+    from carbonctl import metrology
+
+    column = "name_en" if _english() else "name_zh"
+    return str(metrology.tier_table()[column].get(tier, tier))
+
+
+def _table_title(key: str) -> str:
+    titles = {
+        "goal_scope": _("目的和范围"),
+        "results_summary": _("结果汇总"),
+        "inventory_by_process": _("按过程的清单"),
+        "results_by_gas": _("按温室气体的结果"),
+        "results_by_stage": _("按生命周期阶段的结果"),
+        "data_quality": _("数据质量"),
+        "label_grade": _("碳标识等级"),
+        "limitations": _("局限性"),
+    }
+    return titles.get(key, key)
+
+
+def _column_label(key: str) -> str:
+    labels = {
+        "item": _("项目"),
+        "field": _("项目"),
+        "value": _("值"),
+        "name": _("过程"),
+        "stage": _("生命周期阶段"),
+        "category": _("类别"),
+        "amount": _("数量"),
+        "unit": _("单位"),
+        "kgco2e": "kgCO2e",
+        "share": _("占比"),
+        "gas": _("温室气体"),
+        "source": _("来源"),
+        "status": _("状态说明"),
+        "limitation": _("说明"),
+    }
+    return labels.get(key, key)
 
 
 #: Columns and goal-and-scope fields that quote references (sources, statuses): in the Excel
@@ -314,6 +409,10 @@ def _report_workbook(title: str, tables: list[dict]) -> bytes:
     cited.append(safe_row([_("表"), _("项目"), _("来源"), _("状态说明")]))
     for t in tables:
         columns = list(t["columns"])
+        if t["key"] == "limitations":  # the core's notes, in its words
+            for row in t["rows"]:
+                cited.append(safe_row([t["title"], "", "", row[0]]))
+            continue
         keep = [i for i, c in enumerate(columns) if c not in CITED_COLUMNS]
         quoted = [i for i, c in enumerate(columns) if c in CITED_COLUMNS]
         main.append(safe_row([t["title"]]))
@@ -334,69 +433,6 @@ def _report_workbook(title: str, tables: list[dict]) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _field_label(key: str) -> str:
-    labels = {
-        "product": _("产品"),
-        "cpc_code": _("产品分类代码（UN CPC）"),
-        "declared_unit": _("声明单位"),
-        "boundary": _("系统边界"),
-        "allocation": _("分配方法"),
-        "method": _("特征化方法"),
-        "period": _("核算期"),
-        "geography": _("地理范围"),
-        "background": _("背景数据库版本"),
-        "primary_data_share": _("初级数据占比（%）"),
-        "grade": _("碳标识等级"),
-        "basis": _("评定依据"),
-        "reference": _("参考值（kgCO2e/声明单位）"),
-        "ratio": _("与参考值之比"),
-        "percentile": _("百分位"),
-        "reference_source": _("参考值来源"),
-        "reference_status": _("参考值状态说明"),
-        "source": _("等级划分的来源"),
-        "status": _("等级划分的状态说明"),
-    }
-    if key.startswith("tier:"):
-        return _("数据质量等级") + " " + _tier_name(key.removeprefix("tier:"))
-    return labels.get(key, key)
-
-
-def _tier_name(tier: str) -> str:
-    from carbonctl import metrology
-
-    column = "name_en" if _english() else "name_zh"
-    return str(metrology.tier_table()[column].get(tier, tier))
-
-
-def _table_title(key: str) -> str:
-    titles = {
-        "goal_scope": _("目的和范围"),
-        "inventory_by_process": _("按过程的清单"),
-        "results_by_gas": _("按温室气体的结果"),
-        "results_by_stage": _("按生命周期阶段的结果"),
-        "data_quality": _("数据质量"),
-        "label_grade": _("碳标识等级"),
-    }
-    return titles.get(key, key)
-
-
-def _column_label(key: str) -> str:
-    labels = {
-        "field": _("项目"),
-        "value": _("值"),
-        "process": _("过程"),
-        "stage": _("生命周期阶段"),
-        "amount": _("数量"),
-        "unit": _("单位"),
-        "kgco2e": _("kgCO2e/声明单位"),
-        "share": _("占比"),
-        "gas": _("温室气体"),
-        "source": _("来源"),
-        "status": _("状态说明"),
-    }
-    return labels.get(key, key)
 
 
 #: The CBAM communication's sections and fields in the user's words (Implementing Regulation

@@ -132,6 +132,7 @@ _SOURCES: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "grid_scope": ("电网因子范围 grid-factor scopes (labels.csv)", lambda: _own("grid_scope")),
     "region_level": ("区划级别 region levels (labels.csv)", lambda: _own("region_level")),
     "sector_level": ("行业分类层级 sector levels (labels.csv)", lambda: _own("sector_level")),
+    "footprint_grade": ("碳标识等级 product carbon label grades", lambda: _own("footprint_grade")),
 }
 
 #: Sector classification (refdata.SECTOR_SCHEMES) -> the kind of its codes' labels.

@@ -226,7 +226,7 @@ def crawl(
             if TEMPLATES.search(parts.path):
                 continue
             text = xlsx_text(body)
-        elif "pdf" in kind or "csv" in kind or "json" in kind:
+        elif "pdf" in kind or "csv" in kind or "json" in kind or "zip" in kind:
             found.exports += 1
             continue
         else:

@@ -294,3 +294,38 @@ def test_key_units_ets_board_and_metrology_for_the_administrator_and_a_reporter(
     page = client.get(f"/enterprises/{own.pk}/").content.decode()
     for section in ('id="key-unit"', 'id="ets"', 'id="metrology"'):
         assert section in page, section
+
+
+def test_the_demo_footprints_coke_and_cement_are_graded_and_export_pact(demo, client):
+    """Issue 19's "Done when": the demo enterprise's coke and cement studies on the starter
+    background, each with a label grade and a PACT export that validates; its reporter logs in
+    with the printed demo login and sees its own studies only; the grades page has content."""
+    import json
+
+    from carbonctl.footprint.pact import validate_pact
+    from carbonctl.web.demo import current_logins
+    from carbonctl.web.footprint.demo import ENTERPRISE_NAME, LOGIN
+    from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
+
+    counts = demo["counts"]
+    assert counts["footprint_background_processes"] > 100 and counts["footprint_verified"] >= 11
+    assert BackgroundVersion.objects.count() == 1
+    own = FootprintStudy.objects.filter(enterprise__name_zh=ENTERPRISE_NAME)
+    assert sorted(own.values_list("product", flat=True)) == ["水泥", "焦炭"]
+    coke, cement = own.get(product="焦炭"), own.get(product="水泥")
+    assert 300 < coke.score < 1500 and 500 < cement.score < 1000  # kgCO2e per t
+    assert coke.grade_detail["basis"] == "percentile"  # ranked among the verified coke studies
+    assert cement.grade_detail["reference_kind"] == "cited_average"
+    login = next(x for x in current_logins() if x.username == LOGIN[0])
+    assert client.login(username=login.username, password=login.password)
+    listed = client.get("/footprint/").content.decode()
+    assert listed.count('href="/footprint/') >= 2 and "示例" in listed
+    assert FootprintStudy.objects.exclude(enterprise__name_zh=ENTERPRISE_NAME).exists()
+    for study in (coke, cement):
+        assert f'href="/footprint/{study.pk}/"' in listed
+        document = json.loads(client.get(f"/footprint/{study.pk}/pact.json").content)
+        validate_pact(document)
+    other = FootprintStudy.objects.exclude(enterprise__name_zh=ENTERPRISE_NAME).first()
+    assert client.get(f"/footprint/{other.pk}/").status_code == 404
+    grades = client.get("/footprint/grades/").content.decode()
+    assert 'id="grades-by-product"' in grades and 'id="references"' in grades

@@ -49,6 +49,7 @@ APPS = {
     "projects",
     "market",
     "metrology",
+    "footprint",
 }
 
 #: Every GET page: its path arguments (``{key}`` from the ``ids`` fixture) and the query
@@ -112,6 +113,18 @@ PAGES = {
     "metrology:import": ({}, []),
     "metrology:template": ({}, []),
     "metrology:export": ({}, ["city"]),
+    "footprint:page": ({}, ["product", "page", "format"]),
+    "footprint:new": ({}, []),
+    "footprint:template": ({}, []),
+    "footprint:grades": ({}, ["industry"]),
+    "footprint:background": ({}, ["version", "q", "category"]),
+    "footprint:background-upload": ({}, []),
+    "footprint:background-export": ({"version_id": "{background}"}, []),
+    "footprint:study": ({"study_id": "{study}"}, []),
+    "footprint:suppliers": ({"study_id": "{study}"}, []),
+    "footprint:pact": ({"study_id": "{study}"}, []),
+    "footprint:cbam": ({"study_id": "{study}"}, []),
+    "footprint:report": ({"study_id": "{study}", "fmt": "xlsx"}, []),
 }
 #: Every POST-only action and the fields it reads.
 ACTIONS = {
@@ -193,6 +206,7 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
         warning, adjustment = _warning_and_adjustment(users)
         filed, project = _projects(users)
         ets_unit = _ets_unit()
+        background, study = _footprint_study()
         yield {
             "admin": users.get(username="admin"),
             "ids": {
@@ -207,6 +221,8 @@ def module_data(django_db_setup, django_db_blocker, demo_database, demo_assessme
                 "filed": filed.pk,
                 "project": project.pk,
                 "ets_unit": ets_unit.pk,
+                "background": background.pk,
+                "study": study.pk,
             },
         }
         transaction.set_rollback(True)
@@ -249,6 +265,37 @@ def _ets_unit():
         capacity_mw=600.0,
         fuel=EtsUnit.Fuel.values[0],
     )
+
+
+def _footprint_study():
+    """A background version of one process and a cement study of a demo enterprise on it (its
+    downloads answer 422: its foreground model is empty)."""
+    import datetime as dt
+
+    from carbonctl.web.enterprises.models import Enterprise
+    from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
+
+    background = BackgroundVersion.objects.create(
+        version="hostile",
+        processes=[{"id": "mat:x", "name": "x", "unit": "t", "location": "",
+                    "category": "material", "source": "test", "status": "UNCONFIRMED"}],
+        exchanges=[{"consumer": "mat:x", "input": "CO2", "amount": 1.0, "unit": "kg",
+                    "type": "biosphere"}],
+        unit_scores={"mat:x": 1.0},
+    )  # fmt: skip
+    study = FootprintStudy.objects.create(
+        enterprise=Enterprise.objects.order_by("credit_code").first(),
+        product="水泥",
+        industry="cement",
+        cn_code="25232900",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        output_amount=1.0,
+        background=background,
+        score=1.0,
+        result={"score": 1.0, "by_gas": {"CO2": 1.0}, "by_stage": {"production": 1.0}},
+    )
+    return background, study
 
 
 def _warning_and_adjustment(users):

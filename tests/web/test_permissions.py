@@ -54,6 +54,10 @@ EXPECTED = {
     permissions.can_view_metrology: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
     permissions.can_manage_meters: {ADMIN, ANALYST, REPORTER},
     permissions.can_verify_emissions: {VERIFIER},
+    # product carbon footprints (issue 19): a reporter its own (scope), verifiers none
+    permissions.can_view_footprints: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    permissions.can_manage_footprints: {ADMIN, ANALYST, REPORTER},
+    permissions.can_manage_background: {ADMIN},
 }
 
 

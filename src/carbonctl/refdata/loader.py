@@ -162,6 +162,26 @@ TABLES: dict[str, tuple[str, str]] = {
         "key_unit_criteria.csv",
         "criteria of key energy-using units and national ETS units (重点用能和碳排放单位)",
     ),
+    "footprint_materials": (
+        "footprint_materials.csv",
+        "cradle-to-gate footprints of key materials and transport per t·km (footprint background)",
+    ),
+    "footprint_fuel_upstream": (
+        "footprint_fuel_upstream.csv",
+        "fuels' upstream (extraction, processing, transport) footprints (footprint background)",
+    ),
+    "footprint_product_references": (
+        "footprint_product_references.csv",
+        "products' reference carbon footprints for label grades: cited industry averages",
+    ),
+    "footprint_label_grades": (
+        "footprint_label_grades.csv",
+        "product carbon label grades (碳标识等级): bands of ratio or percentile",
+    ),
+    "cbam_goods": (
+        "cbam_goods.csv",
+        "EU CBAM goods of iron and steel, aluminium and cement by CN code (Reg. (EU) 2023/956)",
+    ),
 }
 EXTENSIBLE = ("factor_sets", "fuel_factors")
 

@@ -72,7 +72,14 @@ def demo_logins(enterprise_code: str = "", enterprise_name: str = "") -> list[De
 def current_logins() -> list[DemoLogin]:
     """The demo logins of a database built earlier (with the reporter's enterprise)."""
     enterprise = Enterprise.objects.filter(profile__user__username="reporter").first()
-    return demo_logins(enterprise.credit_code if enterprise else "")
+    return [*demo_logins(enterprise.credit_code if enterprise else ""), *footprint_logins()]
+
+
+def footprint_logins() -> list[DemoLogin]:
+    """The footprint demo's reporter login (issue 19), once the control demo has made it."""
+    from carbonctl.web.footprint.demo import demo_extra_logins
+
+    return [DemoLogin(*login) for login in demo_extra_logins()]
 
 
 def is_loaded() -> bool:
@@ -109,7 +116,7 @@ def build(*, if_missing: bool = False, seed: int = 20240101) -> tuple[list[DemoL
     load_demo_electricity(demo=electricity)
     load_demo_outlook(_outlook(dataset, electricity, seed))
     load_demo_control()
-    return logins, True
+    return [*logins, *footprint_logins()], True
 
 
 def _outlook(
@@ -265,6 +272,9 @@ def load_demo_control() -> dict[str, int]:
         counts.update(load_demo_key_units(users))
         counts.update(load_demo_metrology(users))
         counts.update(load_demo_market(users))
+        from carbonctl.web.footprint.demo import load_demo_footprint
+
+        counts.update(load_demo_footprint(users))
         published = 0
         for year, month in ((2025, None), (2026, 6)):
             run = warnings.publish(

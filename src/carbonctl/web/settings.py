@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "carbonctl.web.warnings",
     "carbonctl.web.market",
     "carbonctl.web.metrology",
+    "carbonctl.web.footprint",
     "carbonctl.web.projects",
     "carbonctl.web.home",
 ]

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("projects/", include("carbonctl.web.projects.urls")),
     path("market/", include("carbonctl.web.market.urls")),
     path("metrology/", include("carbonctl.web.metrology.urls")),
+    path("footprint/", include("carbonctl.web.footprint.urls")),
     path("", include("carbonctl.web.home.urls")),
     path("", include("carbonctl.web.inventories.urls")),
     prefix_default_language=False,

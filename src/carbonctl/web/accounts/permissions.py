@@ -51,6 +51,9 @@ class Capability(enum.StrEnum):
     VIEW_METROLOGY = "view_metrology"  # meters and calibrations in scope (碳计量)
     MANAGE_METERS = "manage_meters"  # import meters and calibrations in scope (计量器具管理)
     VERIFY_EMISSIONS = "verify_emissions"  # verify the emissions of assigned ETS units (排放核查)
+    VIEW_FOOTPRINTS = "view_footprints"  # product carbon footprints in scope (产品碳足迹)
+    MANAGE_FOOTPRINTS = "manage_footprints"  # new studies, supplier imports in scope (碳足迹核算)
+    MANAGE_BACKGROUND = "manage_background"  # add a background database version (背景数据库)
 
 
 # Aggregates (see .aggregates): the whole province's, or one's own region's with the province's
@@ -117,6 +120,13 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
             {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER}
         ),
         Capability.VERIFY_EMISSIONS: frozenset({Role.VERIFIER}),
+        # product carbon footprints (issue 19): a reporter sees and computes its own (scope)
+        Capability.VIEW_FOOTPRINTS: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        Capability.MANAGE_FOOTPRINTS: frozenset(
+            {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER}
+        ),
+        # the background database is reference data: the province administrator's, as the rules
+        Capability.MANAGE_BACKGROUND: frozenset({Role.PROVINCE_ADMIN}),
     }
 )
 
@@ -298,3 +308,21 @@ def can_verify_emissions(user) -> bool:
     """Record verified emissions: a verifier (核查机构), for the units assigned to it only
     (web/market/services.units_for decides which)."""
     return has(user, Capability.VERIFY_EMISSIONS)
+
+
+def can_view_footprints(user) -> bool:
+    """See product carbon footprint studies: province staff all, officials their region's
+    enterprises', a reporter its own enterprise's (scope decides which)."""
+    return has(user, Capability.VIEW_FOOTPRINTS)
+
+
+def can_manage_footprints(user) -> bool:
+    """Compute a study and import suppliers' footprints: province staff, or a reporter for its
+    own enterprise (scope decides which enterprise)."""
+    return has(user, Capability.MANAGE_FOOTPRINTS)
+
+
+def can_manage_background(user) -> bool:
+    """Add processes to the footprint background database (a new version): the province
+    administrator, who also keeps the other reference data."""
+    return has(user, Capability.MANAGE_BACKGROUND)

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format install bench bench-web bench-meters bench-import clean refdata
+.PHONY: demo test lint format install bench bench-footprint bench-web bench-meters bench-import clean refdata
 
 ASSETS := src/carbonctl/web/static/vendor/echarts/echarts.min.js
 
@@ -63,6 +63,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_accounting.py
+
+# the footprint engine against bw2calc 3.1 (SciPy and PARDISO) on 1k, 5k and 20k processes
+bench-footprint: $(STAMP)
+	$(BIN)/python benchmarks/bench_footprint.py
 
 bench-web: $(STAMP)
 	$(BIN)/python benchmarks/bench_web.py

@@ -15,6 +15,7 @@ from carbonctl.cli import (
     demo,
     electricity,
     enterprise,
+    footprint,
     market,
     platform,
     project,
@@ -40,6 +41,7 @@ app.add_typer(budget.app, name="budget")
 app.add_typer(project.app, name="project")
 app.add_typer(market.app, name="ets")
 app.add_typer(enterprise.app, name="enterprise")
+app.add_typer(footprint.app, name="footprint")
 
 
 @app.callback()

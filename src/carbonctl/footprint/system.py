@@ -40,6 +40,7 @@ __all__ = [
     "UNCERTAINTY_KINDS",
     "System",
     "merge_systems",
+    "read_demands",
     "read_system",
     "system_from_tables",
     "write_system",
@@ -362,3 +363,40 @@ def write_system(system: System, directory: str | Path) -> None:
             exchanges[column] = system.exchanges[column]
     write_table(system.processes, folder / "processes.csv")
     write_table(exchanges, folder / "exchanges.csv")
+
+
+DEMAND_COLUMNS = (
+    Column("process", "text", aliases=("id", "过程编号")),
+    Column("amount", "number", minimum=None, aliases=("数量",)),
+    Column("demand", "text", required=False, blank=True, aliases=("需求",)),
+)
+
+
+def read_demands(
+    path: str | Path, system: System | None = None, *, sheet: str | None = None
+) -> dict[str, dict[str, float]]:
+    """Demands from a ``process, amount`` table (CSV or XLSX): a ``demand`` column groups rows
+    into named demands, else all rows form one demand named ``demand``; a process listed twice
+    in one demand adds up. With ``system``, a process id not in it is a located error."""
+    table = validate_records(read_table(path, sheet), DEMAND_COLUMNS, source=str(path))
+    if system is not None:
+        known = set(system.ids)
+        bad = ~table["process"].isin(known).to_numpy()
+        if bad.any():
+            problems = Problems(str(path), [c.name for c in DEMAND_COLUMNS])
+            problems.add_per_row(
+                table.index.to_numpy()[bad],
+                "process",
+                "a process id of the product system",
+                np.array(
+                    [_unknown(p, np.array(sorted(known))) for p in table["process"][bad]],
+                    dtype=object,
+                ),
+            )
+            problems.raise_if_any()
+    names = table["demand"].astype(object).fillna("demand")
+    demands: dict[str, dict[str, float]] = {}
+    for name, process, amount in zip(names, table["process"], table["amount"], strict=True):
+        row = demands.setdefault(str(name), {})
+        row[process] = row.get(process, 0.0) + float(amount)
+    return demands

@@ -152,7 +152,7 @@ def _login(client, w, role):
         (Role.COUNTY_OFFICIAL, {"xiaodian"}),
         (Role.ENTERPRISE_REPORTER, {"xiaodian"}),
     ],
-    ids=str,
+    ids=lambda value: "-".join(sorted(value)) if isinstance(value, set) else str(value),
 )
 def test_each_role_sees_the_studies_of_its_scope_only(client, w, role, visible):
     _login(client, w, role)

@@ -334,7 +334,11 @@ def test_a_study_computed_from_an_uploaded_model_is_stored_graded_and_audited(cl
     assert 500 < computed.score < 1000  # kgCO2e per t of cement, cradle to gate
     assert computed.grade in {"一级", "二级", "三级", "未达标"}
     assert computed.grade_detail["reference_kind"] == "cited_average"
-    entry = AuditEntry.objects.get(action="footprint.study.create", object_id=str(computed.pk))
+    entry = AuditEntry.objects.get(
+        action=AuditEntry.Action.CREATE,
+        object_type="footprint.FootprintStudy",
+        object_id=str(computed.pk),
+    )
     assert entry.username == "reporter" and entry.after["product"] == "水泥"
     page = client.get(f"/footprint/{computed.pk}/").content.decode()
     assert 'id="top-processes"' in page and "GNR" in page  # the cited reference's source
@@ -394,8 +398,10 @@ def test_a_supplier_s_pact_footprint_is_imported_and_the_study_recomputed(client
     assert response.status_code == 302
     supplier = computed.suppliers.get()
     assert supplier.pcf == pytest.approx(computed.score / 1000) and supplier.product == "供应商水泥"
-    assert AuditEntry.objects.filter(action="footprint.supplier.import").count() == 1
-    assert AuditEntry.objects.filter(action="footprint.study.recompute").count() == 1
+    created = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE)
+    assert created.filter(object_type="footprint.SupplierFootprint").count() == 1
+    updated = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE)
+    assert updated.filter(object_type="footprint.FootprintStudy").count() == 1
     broken = {**document, "pcf": {**document["pcf"], "declaredUnit": "bucket"}}
     response = client.post(
         f"/footprint/{computed.pk}/suppliers/",
@@ -454,7 +460,11 @@ def test_a_background_upload_makes_a_new_version_that_keeps_unconfirmed_visible(
         "mat:cement": "replaced",
         "mat:coke_shanxi": "added",
     }
-    assert AuditEntry.objects.filter(action="footprint.background.create", object_id=str(made.pk))
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.CREATE,
+        object_type="footprint.BackgroundVersion",
+        object_id=str(made.pk),
+    )
     page = client.get(response["Location"]).content.decode()
     assert 'class="status-unconfirmed" data-id="mat:cement"' in page
     assert "UNCONFIRMED (association survey not verified)" in page

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 
 from carbonctl.errors import CarbonctlError, InputError
 from carbonctl.web.accounts.scope import _visible_or_404, enterprises_for
+from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record
 from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy, SupplierFootprint
 
@@ -149,7 +150,7 @@ def save_background(
         )
         record(
             user,
-            "footprint.background.create",
+            AuditEntry.Action.CREATE,
             saved,
             after={"version": version, "processes": len(saved.processes), "parent": str(parent)},
             summary=f"background {version}: {len(saved.processes)} processes",
@@ -274,7 +275,7 @@ def create_study(
         study.save()
         record(
             user,
-            "footprint.study.create",
+            AuditEntry.Action.CREATE,
             study,
             after=_summary(study),
             summary=f"{enterprise.credit_code} {study.product}: {study.score:.4g} kgCO2e",
@@ -482,7 +483,7 @@ def regrade(products: Iterable[str]) -> int:
     return changed
 
 
-def recompute(user, study: FootprintStudy, *, request=None, action="footprint.study.recompute"):
+def recompute(user, study: FootprintStudy, *, request=None, action=AuditEntry.Action.UPDATE):
     """Compute ``study`` again (after a supplier import) and save it, audited."""
     before = _summary(study)
     with transaction.atomic():
@@ -545,7 +546,7 @@ def import_suppliers(
             )
             record(
                 user,
-                "footprint.supplier.import",
+                AuditEntry.Action.CREATE,
                 supplier,
                 after={"study": study.pk, "pact_id": supplier.pact_id, "pcf": pcf},
                 summary=f"{supplier.company} {supplier.product}",

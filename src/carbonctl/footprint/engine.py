@@ -187,12 +187,9 @@ class Factorisation:
 
             if first:
                 self._solver = PyPardisoSolver()
-                self._solver.set_phase(12)
-            else:
-                self._solver.set_phase(22)
-            self._solver.factorize(self._a) if first else self._solver._call_pardiso(
-                self._a, np.zeros((self.n, 1))
-            )
+            # phase 12 analyses and factorises; 22 factorises again with the analysis kept
+            self._solver.set_phase(12 if first else 22)
+            self._solver._call_pardiso(self._a, np.zeros((self.n, 1)))
             self._check_pardiso()
             return
         transposed = self._a.T  # CSC of Aᵀ sharing A's arrays
@@ -248,14 +245,7 @@ class Factorisation:
     def refactor(self, values: np.ndarray) -> None:
         """Factorise A with new ``values`` (same sparsity pattern, CSR order)."""
         self._a.data[:] = values
-        if self.backend == "pardiso":
-            self._factorise(first=False)
-            return
-        transposed = self._a.T
-        try:
-            self._lu = splu(transposed, permc_spec="COLAMD")
-        except RuntimeError as exc:
-            raise SingularSystemError(self._suspects()) from exc
+        self._factorise(first=False)
 
 
 @dataclass(frozen=True)

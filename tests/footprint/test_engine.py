@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
+from carbonctl.demo.lca_systems import synthetic_system
 from carbonctl.footprint.engine import (
-    Factorisation,
     Matrices,
     compute,
     matrices,
@@ -20,9 +21,16 @@ from carbonctl.footprint.errors import (
     SingularSystemError,
     UnknownDemandError,
 )
+from carbonctl.footprint.solvers import (
+    KRYLOV_MIN_SIZE,
+    MANY_DEMANDS,
+    Factorisation,
+    KrylovSolver,
+    make_solver,
+)
 from carbonctl.footprint.system import system_from_tables
 
-BACKENDS = ["scipy", "pardiso"]
+BACKENDS = ["scipy", "pardiso", "krylov"]
 
 
 def _cycle():
@@ -118,7 +126,7 @@ def test_equal_to_a_dense_solve_for_many_demands_and_the_adjoint(backend, seed):
     m = _random(300, seed)
     dense = m.technosphere.toarray()
     demands = np.random.default_rng(seed).random((300, 7))
-    fact = Factorisation(m.technosphere, backend)
+    fact = make_solver(m.technosphere, backend)
     expected = np.linalg.solve(dense, demands)
     np.testing.assert_allclose(fact.solve(demands), expected, rtol=1e-10, atol=1e-12)
     g = m.characterised
@@ -129,6 +137,69 @@ def test_equal_to_a_dense_solve_for_many_demands_and_the_adjoint(backend, seed):
     np.testing.assert_allclose(
         g @ fact.solve(demands), demands.T @ fact.solve_transposed(g), rtol=1e-10
     )
+
+
+def _solutions(m: Matrices, demands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    direct = Factorisation(m.technosphere, "scipy")
+    return direct.solve(demands), direct.solve_transposed(m.characterised)
+
+
+def test_krylov_is_chosen_for_large_systems_and_agrees_with_the_factorisation():
+    n = KRYLOV_MIN_SIZE + 500
+    s = synthetic_system(n, seed=7)
+    m = Matrices.from_arrays(n, s.technosphere, s.biosphere, s.factors)
+    solver = make_solver(m.technosphere)
+    assert isinstance(solver, KrylovSolver)
+    assert isinstance(make_solver(m.technosphere, "scipy"), Factorisation)
+    rng = np.random.default_rng(7)
+    demands = np.zeros((n, 6))
+    demands[rng.choice(n, 5, replace=False), np.arange(5)] = 1.0  # one-hot demands
+    demands[:, 5] = rng.random(n) * (rng.random(n) < 0.01)
+    supply, unit = _solutions(m, demands)
+    np.testing.assert_allclose(solver.solve(demands), supply, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(solver.solve(demands[:, 0]), supply[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(solver.solve_transposed(m.characterised), unit, rtol=1e-12)
+    assert solver.fallbacks == 0
+
+
+def test_krylov_keeps_its_accuracy_with_credits_and_mixed_units():
+    """Negative inputs (avoided products credited) and units a thousand times apart."""
+    m = _random(400, 5)
+    a = m.technosphere.tolil()
+    rng = np.random.default_rng(5)
+    for i, j in zip(rng.integers(0, 400, 40), rng.integers(0, 400, 40), strict=True):
+        if i != j:
+            a[i, j] = 0.2  # a credit: the consumer's process yields some of product i
+    scale = sp.diags(np.where(rng.random(400) < 0.5, 1000.0, 1.0))
+    a = (scale @ a.tocsr() @ sp.diags(1 / scale.diagonal())).tocsr()
+    mixed = Matrices(a, m.biosphere, m.factors, m.processes, m.flows, m.method)
+    demands = rng.random((400, 3))
+    supply, unit = _solutions(mixed, demands)
+    solver = KrylovSolver(mixed.technosphere)
+    np.testing.assert_allclose(solver.solve(demands), supply, rtol=1e-11)
+    np.testing.assert_allclose(solver.solve_transposed(mixed.characterised), unit, rtol=1e-11)
+
+
+def test_krylov_hands_over_to_a_factorisation_when_it_cannot_converge():
+    m = _random(300, 4)
+    demands = np.random.default_rng(4).random((300, 2))
+    supply, unit = _solutions(m, demands)
+    solver = KrylovSolver(m.technosphere, maxiter=1, passes=1)
+    np.testing.assert_allclose(solver.solve(demands), supply, rtol=1e-12)
+    assert solver.fallbacks == 1
+    np.testing.assert_allclose(solver.solve_transposed(m.characterised), unit, rtol=1e-12)
+    assert solver.fallbacks == 1  # the factorisation is kept for the next solves
+
+
+def test_krylov_factorises_a_large_block_of_demands():
+    m = _random(300, 6)
+    demands = np.random.default_rng(6).random((300, MANY_DEMANDS + 1))
+    supply, _ = _solutions(m, demands)
+    solver = KrylovSolver(m.technosphere)
+    np.testing.assert_allclose(solver.solve(demands[:, :2]), supply[:, :2], rtol=1e-12)
+    assert solver.backend == "krylov" and solver._direct is None
+    np.testing.assert_allclose(solver.solve(demands), supply, rtol=1e-12)
+    assert isinstance(solver._direct, Factorisation) and solver.fallbacks == 0
 
 
 def test_unit_scores_are_the_footprint_of_one_unit():
@@ -150,9 +221,10 @@ def test_domain_errors():
             }
         ),
     )
-    with pytest.raises(SingularSystemError) as caught:
-        compute(singular, {"d": {"a": 1}}, backend="scipy")
-    assert {"a", "b"} <= set(caught.value.processes)
+    for backend in BACKENDS:
+        with pytest.raises(SingularSystemError) as caught:
+            compute(singular, {"d": {"a": 1}}, backend=backend)
+        assert {"a", "b"} <= set(caught.value.processes)
     with pytest.raises(UnknownDemandError, match="stee"):
         compute(_cycle(), {"d": {"stele": 1}})
     processes, exchanges = _tables()
@@ -170,6 +242,9 @@ def test_monte_carlo_centres_on_the_deterministic_score():
     exchanges["sd"] = [1.2, np.nan, np.nan, 50.0, np.nan]
     system = system_from_tables(processes, exchanges)
     draws = monte_carlo(system, {"d": {"steel": 1}}, iterations=400, backend="scipy")
+    # Krylov starts each draw from the previous answer and still gives the same draws
+    again = monte_carlo(system, {"d": {"steel": 1}}, iterations=400, backend="krylov")
+    np.testing.assert_allclose(again["d"], draws["d"], rtol=1e-12)
     base = compute(system, {"d": {"steel": 1}}).scores["d"]
     assert draws["d"].std() > 0
     assert abs(draws["d"].median() - base) / base < 0.02

@@ -4,31 +4,28 @@ Loading is kept apart from solving, as in Brightway's bw2calc: :func:`matrices` 
 :class:`~carbonctl.footprint.system.System` into the technosphere A (square, sparse, cycles
 allowed: production 1 on the diagonal, inputs negative), the biosphere B (flows × processes, kg)
 and the characterisation vector c (kgCO2e per kg, GWP100 of the chosen IPCC report from refdata
-``gwp.csv``). :class:`Factorisation` factorises A once and solves any number of demands as one
+``gwp.csv``). The solvers (:mod:`carbonctl.footprint.solvers`) solve any number of demands as one
 matrix right-hand side, or the transposed system for the score of one unit of every product
-(adjoint). PARDISO (``pypardiso``) is used where it is installed, SciPy's SuperLU otherwise, with
-the same answers; SuperLU factorises Aᵀ, whose column ordering gives far less fill on
-technosphere matrices than A's (see docs/footprint.md).
+(adjoint): a direct factorisation (PARDISO or SuperLU) for small systems, BiCGSTAB with
+iterative refinement for large ones, with the same answers (see docs/footprint.md).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
 
 from carbonctl.errors import CarbonctlError
 from carbonctl.footprint.errors import (
     MissingFactorError,
     NonSquareSystemError,
-    SingularSystemError,
     UnknownDemandError,
 )
+from carbonctl.footprint.solvers import BACKENDS, Factorisation, KrylovSolver, make_solver
 from carbonctl.footprint.system import BIOSPHERE, TECHNOSPHERE, System
 from carbonctl.refdata.loader import close_matches, load_table
 
@@ -37,6 +34,7 @@ __all__ = [
     "METHODS",
     "Factorisation",
     "FootprintResult",
+    "KrylovSolver",
     "Matrices",
     "characterisation",
     "compute",
@@ -49,12 +47,7 @@ METHODS = ("AR5", "AR6")
 #: Flows with a fixed factor under every method: already characterised supplier figures (CO2e)
 #: and biogenic CO2, reported by gas but not counted in the score (ISO 14067 §6.4.9.3 / PACT).
 FIXED_FACTORS = {"CO2e": 1.0, "CO2 biogenic": 0.0}
-BACKENDS = ("auto", "pardiso", "scipy")
 UNIT = "kgCO2e"
-
-
-def _pardiso_available() -> bool:
-    return importlib.util.find_spec("pypardiso") is not None
 
 
 def characterisation(method: str) -> dict[str, float]:
@@ -159,95 +152,6 @@ def matrices(system: System, method: str = "AR6") -> Matrices:
     )
 
 
-class Factorisation:
-    """A factorised once; :meth:`solve` gives supply vectors A⁻¹F for a matrix of demands,
-    :meth:`solve_transposed` gives A⁻ᵀg (the adjoint: unit scores of every product).
-
-    ``refactor(values)`` factorises a matrix of the same pattern again (Monte Carlo), reusing
-    the symbolic analysis: PARDISO's reordering (phase 22 only) or SuperLU's column ordering.
-    """
-
-    def __init__(
-        self, technosphere: sp.csr_matrix, backend: str = "auto", names: Sequence[str] = ()
-    ) -> None:
-        if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}")
-        if backend == "auto":
-            backend = "pardiso" if _pardiso_available() else "scipy"
-        self.backend = backend
-        self.n = technosphere.shape[0]
-        self._a = technosphere.tocsr()
-        self._a.sort_indices()
-        self._names = names
-        self._factorise(first=True)
-
-    def _factorise(self, *, first: bool) -> None:
-        if self.backend == "pardiso":
-            from pypardiso import PyPardisoSolver
-
-            if first:
-                self._solver = PyPardisoSolver()
-            # phase 12 analyses and factorises; 22 factorises again with the analysis kept
-            self._solver.set_phase(12 if first else 22)
-            self._solver._call_pardiso(self._a, np.zeros((self.n, 1)))
-            self._check_pardiso()
-            return
-        transposed = self._a.T  # CSC of Aᵀ sharing A's arrays
-        try:
-            self._lu = splu(transposed, permc_spec="COLAMD")
-        except RuntimeError as exc:
-            raise SingularSystemError(self._suspects()) from exc
-
-    def _check_pardiso(self) -> None:
-        probe = self.solve(np.ones(self.n))
-        if not np.all(np.isfinite(probe)):
-            raise SingularSystemError(self._suspects())
-
-    def _suspects(self) -> list[str]:
-        """Processes whose production is not net positive (diagonal ≤ 0); for small systems,
-        the processes in the null space of A."""
-        names = self._names or [str(i) for i in range(self.n)]
-        diagonal = self._a.diagonal()
-        bad = np.flatnonzero(diagonal <= 0)
-        if bad.size == 0 and self.n <= 800:
-            _, s, vt = np.linalg.svd(self._a.toarray())
-            null = np.abs(vt[-1]) if s[-1] <= 1e-12 * max(s[0], 1.0) else np.zeros(self.n)
-            bad = np.flatnonzero(null > 1e-8)
-        return [names[i] for i in bad]
-
-    def solve(self, demands: np.ndarray) -> np.ndarray:
-        """A⁻¹F for F of shape (n,) or (n, k), in one call."""
-        rhs = np.asarray(demands, dtype=float)
-        if self.backend == "pardiso":
-            self._solver.set_phase(33)
-            self._solver.set_iparm(12, 0)
-            out = self._solver._call_pardiso(self._a, np.asfortranarray(rhs))
-        else:
-            out = self._lu.solve(rhs, trans="T")
-        if not np.all(np.isfinite(out)):
-            raise SingularSystemError(self._suspects())
-        return out
-
-    def solve_transposed(self, g: np.ndarray) -> np.ndarray:
-        """A⁻ᵀg: with g = Bᵀc, the score of one unit of every product."""
-        rhs = np.asarray(g, dtype=float)
-        if self.backend == "pardiso":
-            self._solver.set_phase(33)
-            self._solver.set_iparm(12, 2)
-            try:
-                out = self._solver._call_pardiso(self._a, np.asfortranarray(rhs))
-            finally:
-                self._solver.set_iparm(12, 0)
-        else:
-            out = self._lu.solve(rhs)
-        return out
-
-    def refactor(self, values: np.ndarray) -> None:
-        """Factorise A with new ``values`` (same sparsity pattern, CSR order)."""
-        self._a.data[:] = values
-        self._factorise(first=False)
-
-
 @dataclass(frozen=True)
 class FootprintResult:
     method: str
@@ -284,8 +188,8 @@ def _demand_matrix(
     return names, f
 
 
-def _factorise(m: Matrices, backend: str) -> Factorisation:
-    return Factorisation(m.technosphere, backend, m.processes)
+def _factorise(m: Matrices, backend: str) -> Factorisation | KrylovSolver:
+    return make_solver(m.technosphere, backend, m.processes)
 
 
 def compute(

@@ -191,6 +191,17 @@ def test_krylov_hands_over_to_a_factorisation_when_it_cannot_converge():
     assert solver.fallbacks == 1  # the factorisation is kept for the next solves
 
 
+@pytest.mark.parametrize(("leak", "handed_over"), [(1e-3, 0), (1e-7, 1)])
+def test_krylov_hands_a_nearly_unproductive_cycle_to_the_factorisation(leak, handed_over):
+    """A three-process cycle returning all but ``leak`` of its output: A's condition grows as
+    1/leak, and the error bound decides whether the Krylov answer is kept."""
+    a = sp.csr_matrix(np.array([[1.0, -1, 0], [0, 1, -1], [-(1 - leak), 0, 1]]))
+    solver = KrylovSolver(a)
+    expected = np.linalg.solve(a.toarray(), [1.0, 0, 0])
+    np.testing.assert_allclose(solver.solve(np.array([1.0, 0, 0])), expected, rtol=1e-8)
+    assert solver.fallbacks == handed_over
+
+
 def test_krylov_factorises_a_large_block_of_demands():
     m = _random(300, 6)
     demands = np.random.default_rng(6).random((300, MANY_DEMANDS + 1))

@@ -55,7 +55,7 @@ def make_solver(
     technosphere: sp.spmatrix, backend: str = "auto", names: Sequence[str] = ()
 ) -> Factorisation | KrylovSolver:
     """The solver ``backend`` names; ``auto`` is Krylov from :data:`KRYLOV_MIN_SIZE` processes,
-    else a factorisation (PARDISO where installed)."""
+    else SuperLU (see :class:`Factorisation` for why not PARDISO there)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}")
     if backend == "krylov" or (backend == "auto" and technosphere.shape[0] >= KRYLOV_MIN_SIZE):
@@ -69,6 +69,8 @@ class Factorisation:
 
     ``refactor(values)`` factorises a matrix of the same pattern again (Monte Carlo), reusing
     the symbolic analysis: PARDISO's reordering (phase 22 only) or SuperLU's column ordering.
+    ``auto`` is PARDISO where installed for systems from :data:`KRYLOV_MIN_SIZE` processes and
+    SuperLU below, where PARDISO's fixed cost of about 0.4 s a call outweighs its speed.
     """
 
     def __init__(
@@ -76,8 +78,10 @@ class Factorisation:
     ) -> None:
         if backend not in ("auto", "pardiso", "scipy"):
             raise ValueError("a factorisation's backend is auto, pardiso or scipy")
-        if backend == "auto":
-            backend = "pardiso" if pardiso_available() else "scipy"
+        if backend == "auto":  # a PARDISO call costs about 0.4 s whatever the size (MKL's
+            # threads; benchmark at 1,000 processes), SuperLU a few ms on small systems
+            large = technosphere.shape[0] >= KRYLOV_MIN_SIZE
+            backend = "pardiso" if large and pardiso_available() else "scipy"
         self.backend = backend
         self.n = technosphere.shape[0]
         self._a = technosphere.tocsr()

@@ -13,6 +13,7 @@ import pytest
 from carbonctl.footprint.engine import unit_scores
 from carbonctl.footprint.pact import (
     SCHEMA_FILE,
+    Assurance,
     PactError,
     PactValidationError,
     company_urn,
@@ -191,3 +192,25 @@ def test_energy_and_volume_units_map_to_their_pact_units():
     assert _declared("Nm3")[0] == "cubic meter"
     assert _declared("L") == ("liter", 1)
     assert _declared("t") == ("kilogram", 1000)
+
+
+def test_a_verified_footprint_carries_its_assurance_and_validates(result, exported):
+    assert "assurance" not in exported["pcf"]  # self-declared: no assurance
+    done = dt.datetime(2025, 4, 2, 9, 30, tzinfo=dt.UTC)
+    assured = export(result, assurance=Assurance("示例核查机构", done, "reasonable", "ISO 14067"))
+    validate_pact(assured)
+    assert assured["pcf"]["assurance"] == {
+        "assurance": True,
+        "coverage": "product level",
+        "level": "reasonable",
+        "boundary": "Cradle-to-Gate",
+        "providerName": "示例核查机构",
+        "completedAt": "2025-04-02T09:30:00Z",
+        "standardName": "ISO 14067",
+    }
+    # a cradle-to-grave study has no PACT assurance boundary: the field is left out
+    assert "boundary" not in Assurance("X", done).to_pact("cradle-to-grave")
+    with pytest.raises(PactError, match="provider"):
+        Assurance(" ", done)
+    with pytest.raises(PactError, match="level"):
+        Assurance("X", done, level="full")

@@ -26,6 +26,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -43,6 +44,7 @@ from carbonctl.units import conversion_factor, is_convertible
 __all__ = [
     "SCHEMA_FILE",
     "SPEC_VERSION",
+    "Assurance",
     "PactError",
     "PactValidationError",
     "company_urn",
@@ -200,6 +202,48 @@ def _timestamp(value: dt.date | dt.datetime) -> str:
     return f"{value.isoformat()}T00:00:00Z"
 
 
+#: Assurance levels of PACT (Methodology chapter 5): 有限保证 and 合理保证.
+ASSURANCE_LEVELS = ("limited", "reasonable")
+#: PACT's assurance boundaries for the study boundaries that have one.
+ASSURANCE_BOUNDARIES = {"cradle-to-gate": "Cradle-to-Gate"}
+
+
+@dataclass(frozen=True)
+class Assurance:
+    """A third party's assurance of a footprint (第三方核查), exported as PACT ``assurance``:
+    the verification body, when it finished, limited or reasonable assurance, and the standard
+    it verified against."""
+
+    provider: str
+    completed_at: dt.datetime
+    level: str = "limited"
+    standard: str = "ISO 14067:2018"
+    comments: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.provider.strip():
+            raise PactError("an assurance names its provider (the verification body)")
+        if self.level not in ASSURANCE_LEVELS:
+            raise PactError(
+                f"assurance level {self.level!r} is not one of {', '.join(ASSURANCE_LEVELS)}"
+            )
+
+    def to_pact(self, boundary: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "assurance": True,
+            "coverage": "product level",
+            "level": self.level,
+            "providerName": self.provider,
+            "completedAt": _timestamp(self.completed_at),
+            "standardName": self.standard,
+        }
+        if boundary in ASSURANCE_BOUNDARIES:
+            out["boundary"] = ASSURANCE_BOUNDARIES[boundary]
+        if self.comments:
+            out["comments"] = self.comments
+        return out
+
+
 def _declared(unit: str) -> tuple[str, float]:
     """The PACT declared unit ``unit`` converts to and how many of them one ``unit`` holds."""
     # energy in watt-hours stays kilowatt hour, other energy (GJ, tce) megajoule; volumes in
@@ -264,6 +308,7 @@ def export_pact(
     created: dt.datetime | None = None,
     status: str = "Active",
     secondary_sources: Sequence[tuple[str, str]] = (),
+    assurance: Assurance | None = None,
     validate: bool = True,
 ) -> dict:
     """The ProductFootprint of ``result`` (a dict ready for ``json.dumps``), validated against
@@ -271,7 +316,8 @@ def export_pact(
 
     ``company_ids`` and ``product_ids`` are URNs (:func:`company_urn`, :func:`product_urn`);
     ``footprint_id`` a UUID (a new one when None); ``secondary_sources`` (name, version) of the
-    emission-factor databases behind the background processes.
+    emission-factor databases behind the background processes; ``assurance`` the third-party
+    verification, when there is one (a self-declared footprint has none).
     """
     study = result.study
     if not study.cpc_code.strip():
@@ -328,6 +374,8 @@ def export_pact(
         pcf["pCfIncludingBiogenic"] = _decimal(per_declared + biogenic)
     if declared == "kilogram":
         pcf["productMassPerDeclaredUnit"] = "1"
+    if assurance is not None:
+        pcf["assurance"] = assurance.to_pact(study.boundary)
     if secondary_sources:
         pcf["secondaryEmissionFactorSources"] = [
             {"name": name, "version": version_} for name, version_ in secondary_sources

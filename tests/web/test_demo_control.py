@@ -304,6 +304,7 @@ def test_the_demo_footprints_coke_and_cement_are_graded_and_export_pact(demo, cl
 
     from carbonctl.footprint.pact import validate_pact
     from carbonctl.web.demo import current_logins
+    from carbonctl.web.footprint import services
     from carbonctl.web.footprint.demo import ENTERPRISE_NAME, LOGIN
     from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
 
@@ -316,6 +317,13 @@ def test_the_demo_footprints_coke_and_cement_are_graded_and_export_pact(demo, cl
     assert 300 < coke.score < 1500 and 500 < cement.score < 1000  # kgCO2e per t
     assert coke.grade_detail["basis"] == "percentile"  # ranked among the verified coke studies
     assert cement.grade_detail["reference_kind"] == "cited_average"
+    # verified through the verifier's opinion: the coke study (PACT with assurance), not cement
+    assert coke.verified and coke.verifier.username == "verifier" and coke.verified_at
+    assert cement.verifier == coke.verifier and not cement.verified
+    assert "assurance" in services.pact_document(coke)["pcf"]
+    verified = FootprintStudy.objects.filter(verified=True)
+    assert verified.count() == counts["footprint_verified"]
+    assert not verified.filter(verifier__isnull=True).exists()
     login = next(x for x in current_logins() if x.username == LOGIN[0])
     assert client.login(username=login.username, password=login.password)
     listed = client.get("/footprint/").content.decode()

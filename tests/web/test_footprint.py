@@ -1,5 +1,7 @@
 """The footprint app (issue 19, item 6): studies are seen only in scope (a reporter its own
-enterprise's, an official its region's, a verifier none), a new study from a foreground model is
+enterprise's, an official its region's, a verifier those assigned to it), a third-party
+verification is assigned, given by the assigned verifier only and cleared by a recomputation, a
+new study from a foreground model is
 all or nothing with located errors and audited, the PACT download validates, and a background
 upload makes a new version that keeps the UNCONFIRMED flags visible."""
 
@@ -179,14 +181,24 @@ def test_a_reporter_asking_for_another_enterprise_s_study_gets_404_and_a_denial(
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count() >= before + 4
 
 
-@pytest.mark.parametrize("role", [Role.VERIFIER, Role.PUBLIC], ids=str)
-def test_a_verifier_and_the_public_have_no_footprint_pages(client, w, role):
-    _login(client, w, role)
+def test_the_public_has_no_footprint_pages(client, w):
+    _login(client, w, Role.PUBLIC)
     own = w["studies"]["xiaodian"]
     for url in ("/footprint/", f"/footprint/{own.pk}/", "/footprint/background/",
                 "/footprint/grades/", "/footprint/new/", "/api/v1/footprint/studies"):  # fmt: skip
         assert client.get(url).status_code == 404, url
     assert "/footprint/" not in client.get("/").content.decode()
+
+
+def test_a_verifier_sees_only_the_studies_assigned_to_it(client, w):
+    _login(client, w, Role.VERIFIER)
+    assert client.get("/footprint/").status_code == 200
+    assert client.get("/api/v1/footprint/studies").json()["count"] == 0
+    own = w["studies"]["xiaodian"]
+    denials = AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count()
+    for url in (f"/footprint/{own.pk}/", f"/footprint/{own.pk}/pact.json", "/footprint/new/"):
+        assert client.get(url).status_code == 404, url
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count() >= denials + 3
 
 
 def test_only_the_province_administrator_may_add_to_the_background(client, w):
@@ -408,6 +420,99 @@ def test_a_supplier_s_pact_footprint_is_imported_and_the_study_recomputed(client
         {"file": SimpleUploadedFile("bad.json", json.dumps(broken).encode(), "text/json")},
     )
     assert response.status_code == 422 and "declaredUnit" in response.content.decode()
+
+
+# --- third-party verification -------------------------------------------------------------------
+
+
+def _opinion(**changes) -> dict:
+    return {
+        "outcome": "passed",
+        "level": "limited",
+        "standard": "ISO 14067:2018; GB/T 24067-2024",
+        "statement": "数据与计量记录一致，核算符合 GB/T 24067-2024。",
+        **changes,
+    }
+
+
+def test_a_study_is_assigned_verified_and_its_pact_carries_the_assurance(client, w, computed):
+    from carbonctl.footprint.pact import validate_pact
+
+    verifier = w["users"][Role.VERIFIER]
+    other = create_user("verifier2", PASSWORD, Role.VERIFIER)
+    # the reporter assigns the verification body; audited, before and after
+    response = client.post(f"/footprint/{computed.pk}/verifier/", {"verifier": verifier.pk})
+    assert response.status_code == 302
+    assign = AuditEntry.objects.filter(object_type="footprint.FootprintStudy").latest("pk")
+    assert assign.before["verifier"] == "" and assign.after["verifier"] == "verifier"
+    # the reporter may not give the opinion; another verifier does not see the study
+    denials = AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count()
+    assert client.post(f"/footprint/{computed.pk}/verify/", _opinion()).status_code == 404
+    client.force_login(other)
+    assert client.get(f"/footprint/{computed.pk}/").status_code == 404
+    assert client.post(f"/footprint/{computed.pk}/verify/", _opinion()).status_code == 404
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DENY).count() == denials + 3
+    # the assigned verifier sees it, may not reassign it, and a blank statement is refused
+    client.force_login(verifier)
+    page = client.get(f"/footprint/{computed.pk}/").content.decode()
+    assert 'id="opinion-form"' in page and 'id="verifier-form"' not in page
+    assert client.get("/api/v1/footprint/studies").json()["count"] == 1
+    assert (
+        client.post(f"/footprint/{computed.pk}/verifier/", {"verifier": other.pk}).status_code
+        == 404
+    )
+    refused = client.post(f"/footprint/{computed.pk}/verify/", _opinion(statement=" "))
+    assert refused.status_code == 422 and 'id="verification-errors"' in refused.content.decode()
+    assert not FootprintStudy.objects.get(pk=computed.pk).verification_outcome
+    # the opinion: verified, audited, and the PACT export carries the assurance
+    response = client.post(f"/footprint/{computed.pk}/verify/", _opinion(level="reasonable"))
+    assert response.status_code == 302
+    study = FootprintStudy.objects.get(pk=computed.pk)
+    assert study.verified and study.verification_outcome == "passed" and study.verified_at
+    entry = AuditEntry.objects.filter(object_type="footprint.FootprintStudy").latest("pk")
+    assert entry.user == verifier and entry.before["verified"] is False
+    assert entry.after["verified"] is True and entry.after["assurance_level"] == "reasonable"
+    document = json.loads(client.get(f"/footprint/{computed.pk}/pact.json").content)
+    validate_pact(document)
+    assurance = document["pcf"]["assurance"]
+    assert (assurance["providerName"], assurance["level"]) == ("verifier", "reasonable")
+    assert assurance["boundary"] == "Cradle-to-Gate"
+    # a verified study keeps its verifier: the reporter may not reassign it
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    assert 'id="verifier-form"' not in client.get(f"/footprint/{computed.pk}/").content.decode()
+    response = client.post(f"/footprint/{computed.pk}/verifier/", {"verifier": other.pk})
+    assert response.status_code == 422
+    assert FootprintStudy.objects.get(pk=computed.pk).verifier == verifier
+
+
+def test_a_recomputed_study_loses_its_verification(client, w, computed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    verifier = w["users"][Role.VERIFIER]
+    services.assign_verifier(w["users"][Role.ENTERPRISE_REPORTER], computed, verifier)
+    opinion = services.Opinion(True, "limited", "ISO 14067", "符合要求")
+    services.verify_study(verifier, computed, opinion)
+    assert "assurance" in services.pact_document(computed)["pcf"]
+    document = services.pact_document(computed)
+    response = client.post(
+        f"/footprint/{computed.pk}/suppliers/",
+        {"file": SimpleUploadedFile("supplier.json", json.dumps(document).encode(), "text/json")},
+    )
+    assert response.status_code == 302
+    study = FootprintStudy.objects.get(pk=computed.pk)
+    assert not study.verified and not study.verification_outcome and study.verifier == verifier
+    assert "assurance" not in services.pact_document(study)["pcf"]
+    entry = AuditEntry.objects.filter(object_type="footprint.FootprintStudy").latest("pk")
+    assert entry.before["verified"] is True and entry.after["verified"] is False
+
+
+def test_only_a_user_with_the_verifier_role_may_be_assigned(client, w, computed):
+    analyst = w["users"][Role.PROVINCE_ANALYST]
+    response = client.post(f"/footprint/{computed.pk}/verifier/", {"verifier": analyst.pk})
+    assert response.status_code == 422
+    assert FootprintStudy.objects.get(pk=computed.pk).verifier is None
+    _login(client, w, Role.CITY_OFFICIAL)  # sees the study, may not manage it
+    assert client.post(f"/footprint/{computed.pk}/verifier/", {"verifier": 1}).status_code == 404
 
 
 def test_the_report_downloads_as_excel_and_pdf(client, w, computed):

@@ -54,8 +54,9 @@ EXPECTED = {
     permissions.can_view_metrology: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
     permissions.can_manage_meters: {ADMIN, ANALYST, REPORTER},
     permissions.can_verify_emissions: {VERIFIER},
-    # product carbon footprints (issue 19): a reporter its own (scope), verifiers none
-    permissions.can_view_footprints: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER},
+    # product carbon footprints (issue 19): a reporter its own, a verifier those assigned to it
+    permissions.can_view_footprints: {ADMIN, ANALYST, REVIEWER, CITY, COUNTY, REPORTER, VERIFIER},
+    permissions.can_verify_footprints: {VERIFIER},
     permissions.can_manage_footprints: {ADMIN, ANALYST, REPORTER},
     permissions.can_manage_background: {ADMIN},
 }

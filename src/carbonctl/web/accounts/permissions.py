@@ -53,6 +53,7 @@ class Capability(enum.StrEnum):
     VERIFY_EMISSIONS = "verify_emissions"  # verify the emissions of assigned ETS units (排放核查)
     VIEW_FOOTPRINTS = "view_footprints"  # product carbon footprints in scope (产品碳足迹)
     MANAGE_FOOTPRINTS = "manage_footprints"  # new studies, supplier imports in scope (碳足迹核算)
+    VERIFY_FOOTPRINTS = "verify_footprints"  # verify the footprints assigned to it (碳足迹核查)
     MANAGE_BACKGROUND = "manage_background"  # add a background database version (背景数据库)
 
 
@@ -120,8 +121,10 @@ ALLOWED: Mapping[Capability, frozenset[Role]] = MappingProxyType(
             {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER}
         ),
         Capability.VERIFY_EMISSIONS: frozenset({Role.VERIFIER}),
-        # product carbon footprints (issue 19): a reporter sees and computes its own (scope)
-        Capability.VIEW_FOOTPRINTS: _REGIONAL | {Role.ENTERPRISE_REPORTER},
+        # product carbon footprints (issue 19): a reporter sees and computes its own, a
+        # verifier the studies assigned to it (footprint services.studies_for decides)
+        Capability.VIEW_FOOTPRINTS: _REGIONAL | {Role.ENTERPRISE_REPORTER, Role.VERIFIER},
+        Capability.VERIFY_FOOTPRINTS: frozenset({Role.VERIFIER}),
         Capability.MANAGE_FOOTPRINTS: frozenset(
             {Role.PROVINCE_ADMIN, Role.PROVINCE_ANALYST, Role.ENTERPRISE_REPORTER}
         ),
@@ -320,6 +323,12 @@ def can_manage_footprints(user) -> bool:
     """Compute a study and import suppliers' footprints: province staff, or a reporter for its
     own enterprise (scope decides which enterprise)."""
     return has(user, Capability.MANAGE_FOOTPRINTS)
+
+
+def can_verify_footprints(user) -> bool:
+    """Record the verification of a product carbon footprint: a verifier (核查机构), for the
+    studies assigned to it only (web/footprint/services.studies_for decides which)."""
+    return has(user, Capability.VERIFY_FOOTPRINTS)
 
 
 def can_manage_background(user) -> bool:

@@ -1,12 +1,14 @@
 """The demo's product carbon footprints (演示产品碳足迹): the starter background database as
 version 1, a coking and building-materials enterprise (示例山西焦化建材有限公司, synthetic) with a
 coke study and a cement study from the demo product models (:mod:`carbonctl.demo.footprint`),
-its reporter login, and verified studies of the same products at other demo coking and cement
-enterprises (their models varied a little) so the label grades have a distribution to rank in.
+its reporter login, and studies of the same products at other demo coking and cement
+enterprises (their models varied a little), verified by the demo verifier so the label grades
+have a distribution to rank in. The enterprise's coke study is verified too (its PACT export
+carries the assurance); its cement study awaits the verifier's opinion.
 
 Everything here is demo data: the plants' figures are plausible, not statistics, and the other
 enterprises' studies are the demo models with their energy and material inputs scaled by
-±15 % (a seeded draw), marked verified only so the percentile grading can be shown.
+±15 % (a seeded draw), verified (a demo opinion) only so the percentile grading can be shown.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def load_demo_footprint(users: dict) -> dict[str, int]:
         )
     enterprise = _enterprise()
     reporter = users.get(LOGIN[0]) or _reporter(enterprise)
+    verifier = _verifier(users)
     models = demo_product_models()
     rng = np.random.default_rng(SEED)
     made = []
@@ -80,10 +83,17 @@ def load_demo_footprint(users: dict) -> dict[str, int]:
         others = Enterprise.objects.filter(sector=sector).exclude(pk=enterprise.pk)
         for other in others.order_by("credit_code")[:count]:
             model = _varied(models[key][0], rng)
-            made.append(_study(admin, other, key, models[key], model, background, verified=True))
+            study = _study(admin, other, key, models[key], model, background)
+            services.assign_verifier(admin, study, verifier)
+            made.append(services.verify_study(verifier, study, OPINION))
     for key in PRODUCTS:
         model = models[key][0]
         made.append(_study(reporter, enterprise, key, models[key], model, background))
+    coke, cement = made[-2:]
+    # the coke study verified (its PACT carries the assurance), the cement one awaiting it
+    services.assign_verifier(reporter, coke, verifier)
+    made[-2] = services.verify_study(verifier, coke, OPINION)
+    services.assign_verifier(reporter, cement, verifier)
     services.regrade({m.product for m in made})
     for study in made[-len(PRODUCTS) :]:
         services.pact_document(study)  # the demo's own studies export a valid PACT footprint
@@ -92,6 +102,26 @@ def load_demo_footprint(users: dict) -> dict[str, int]:
         "footprint_studies": len(made),
         "footprint_verified": sum(m.verified for m in made),
     }
+
+
+#: The demo verifier's opinion on the studies it verifies (demo text, not a real verification).
+OPINION = services.Opinion(
+    passed=True,
+    level="limited",
+    standard="ISO 14067:2018; GB/T 24067-2024",
+    statement="（演示）活动数据与计量、生产记录抽样核对一致，背景数据来源已注明，核算符合标准要求。",
+)
+
+
+def _verifier(users: dict):
+    """The demo's verification body: the market demo's ``verifier`` login."""
+    from django.contrib.auth import get_user_model
+
+    verifier = users.get("verifier") or get_user_model().objects.filter(username="verifier").first()
+    if verifier is None:
+        create_user("verifier", "demo-verifier-2024", Role.VERIFIER)
+        verifier = get_user_model().objects.get(username="verifier")
+    return verifier
 
 
 def _enterprise() -> Enterprise:
@@ -125,7 +155,7 @@ def _varied(model: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return varied
 
 
-def _study(user, enterprise, key, product_model, model, background, *, verified=False):
+def _study(user, enterprise, key, product_model, model, background):
     _model, product, amount, unit = product_model
     industry, cpc, cn = PRODUCTS[key]
     fields = services.StudyFields(
@@ -151,5 +181,4 @@ def _study(user, enterprise, key, product_model, model, background, *, verified=
         model,
         file_name=model.attrs.get("file", f"{key}_model.csv"),
         background=background,
-        verified=verified,
     )

@@ -118,3 +118,26 @@ class BackgroundUploadForm(forms.Form):
 
     def clean_exchanges(self):
         return _table_file(self.cleaned_data["exchanges"], _("交换表"))
+
+
+class VerifierForm(forms.Form):
+    """Assign a verification body (核查机构) to a study."""
+
+    verifier = forms.ModelChoiceField(queryset=None, label=_("核查机构"))
+
+    def __init__(self, *args, verifiers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verifier"].queryset = verifiers
+
+
+class OpinionForm(forms.Form):
+    """The assigned verifier's opinion on a study (核查意见)."""
+
+    outcome = forms.ChoiceField(choices=FootprintStudy.Outcome.choices, label=_("核查结论"))
+    level = forms.ChoiceField(choices=FootprintStudy.Assurance.choices, label=_("保证程度"))
+    standard = forms.CharField(
+        max_length=100, initial="ISO 14067:2018; GB/T 24067-2024", label=_("核查依据")
+    )
+    statement = forms.CharField(
+        max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), label=_("核查意见")
+    )

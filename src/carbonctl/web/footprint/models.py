@@ -66,6 +66,14 @@ class FootprintStudy(models.Model):
         ENERGY = "energy", _("能量（热值）分配")
         NONE = "none", _("不分配")
 
+    class Assurance(models.TextChoices):
+        LIMITED = "limited", _("有限保证")
+        REASONABLE = "reasonable", _("合理保证")
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("核查通过")
+        FAILED = "failed", _("核查未通过")
+
     class Method(models.TextChoices):
         AR6 = "AR6", _("IPCC 第六次评估报告 100 年全球增温潜势")
         AR5 = "AR5", _("IPCC 第五次评估报告 100 年全球增温潜势")
@@ -111,6 +119,25 @@ class FootprintStudy(models.Model):
     grade_detail = models.JSONField(_("等级依据"), default=dict, blank=True)
     tiers = models.JSONField(_("数据质量等级"), default=dict, blank=True)
     verified = models.BooleanField(_("已核查"), default=False)
+    # third-party verification (第三方核查): the body the enterprise or the province assigns
+    # records its opinion; a recomputation clears it (the verified figure no longer stands)
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="footprints_to_verify",
+        verbose_name=_("核查机构"),
+    )
+    verification_outcome = models.CharField(
+        _("核查结论"), max_length=10, choices=Outcome.choices, blank=True
+    )
+    assurance_level = models.CharField(
+        _("保证程度"), max_length=10, choices=Assurance.choices, blank=True
+    )
+    verification_standard = models.CharField(_("核查依据"), max_length=100, blank=True)
+    verification_statement = models.CharField(_("核查意见"), max_length=1000, blank=True)
+    verified_at = models.DateTimeField(_("核查完成时间"), null=True, blank=True)
     pact_id = models.UUIDField(_("PACT 标识"), default=uuid.uuid4, unique=True, editable=False)
     pact_version = models.PositiveIntegerField(_("PACT 版本"), default=1)
     created_by = models.ForeignKey(

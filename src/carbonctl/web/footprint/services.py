@@ -20,10 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from carbonctl.errors import CarbonctlError, InputError
+from carbonctl.web.accounts.models import Role
+from carbonctl.web.accounts.permissions import (
+    can_manage_footprints,
+    can_verify_footprints,
+    role_of,
+)
 from carbonctl.web.accounts.scope import _visible_or_404, enterprises_for
 from carbonctl.web.audit.models import AuditEntry
 from carbonctl.web.audit.services import record
@@ -45,10 +54,13 @@ STAGES = ("raw_materials", "production", "distribution", "use", "end_of_life")
 
 
 def studies_for(user) -> QuerySet[FootprintStudy]:
-    """The studies of the enterprises ``user`` may see (accounts.scope)."""
-    return FootprintStudy.objects.filter(enterprise__in=enterprises_for(user)).select_related(
-        "enterprise", "enterprise__county", "background"
-    )
+    """The studies of the enterprises ``user`` may see (accounts.scope); for a verifier, the
+    studies assigned to it."""
+    if user.is_authenticated and role_of(user) == Role.VERIFIER:
+        studies = FootprintStudy.objects.filter(verifier=user)
+    else:
+        studies = FootprintStudy.objects.filter(enterprise__in=enterprises_for(user))
+    return studies.select_related("enterprise", "enterprise__county", "background", "verifier")
 
 
 def study_or_404(request, study_id) -> FootprintStudy:
@@ -253,11 +265,12 @@ class StudyFields:
 
 def create_study(
     user, enterprise, fields: StudyFields, model: pd.DataFrame, *, file_name: str = "",
-    background: BackgroundVersion | None = None, verified: bool = False, request=None,
+    background: BackgroundVersion | None = None, request=None,
 ) -> FootprintStudy:  # fmt: skip
     """A study of ``enterprise``'s product from its foreground model, computed on the current
     background version; all or nothing: a model that does not link (an unknown item, a bad
-    unit) raises InputErrors naming row and column and nothing is stored."""
+    unit) raises InputErrors naming row and column and nothing is stored. A new study is
+    self-declared: only its assigned verifier makes it verified (:func:`verify_study`)."""
     background = background or current_background()
     if background is None:
         raise CarbonctlError("no background database version: load one first")
@@ -267,7 +280,6 @@ def create_study(
         model=rows_of(model),
         model_file=file_name[:200],
         created_by=user,
-        verified=verified,
         **fields.__dict__,
     )
     compute_study(study)  # raises before anything is written
@@ -484,13 +496,110 @@ def regrade(products: Iterable[str]) -> int:
 
 
 def recompute(user, study: FootprintStudy, *, request=None, action=AuditEntry.Action.UPDATE):
-    """Compute ``study`` again (after a supplier import) and save it, audited."""
-    before = _summary(study)
+    """Compute ``study`` again (after a supplier import) and save it, audited. A verification
+    no longer holds for the new figure: it is cleared (the verifier stays assigned)."""
+    before = {**_summary(study), **_verification(study)}
+    was_verified = study.verified
     with transaction.atomic():
         compute_study(study)
+        _clear_verification(study)
         study.pact_version += 1
         study.save()
-        record(user, action, study, before=before, after=_summary(study), request=request)
+        after = {**_summary(study), **_verification(study)}
+        record(user, action, study, before=before, after=after, request=request)
+        if was_verified:
+            regrade([study.product])
+    return study
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+def _verification(study: FootprintStudy) -> dict:
+    return {
+        "verifier": study.verifier.get_username() if study.verifier_id else "",
+        "verification_outcome": study.verification_outcome,
+        "assurance_level": study.assurance_level,
+        "verification_standard": study.verification_standard,
+        "verification_statement": study.verification_statement,
+        "verified": study.verified,
+        "verified_at": study.verified_at.isoformat() if study.verified_at else "",
+    }
+
+
+def _clear_verification(study: FootprintStudy) -> None:
+    study.verification_outcome = ""
+    study.assurance_level = ""
+    study.verification_standard = ""
+    study.verification_statement = ""
+    study.verified = False
+    study.verified_at = None
+
+
+def verifiers():
+    """The users with the verifier role (核查机构) a study may be assigned to, by user name."""
+    return get_user_model().objects.filter(profile__role=Role.VERIFIER).order_by("username")
+
+
+def assign_verifier(user, study: FootprintStudy, verifier, *, request=None) -> FootprintStudy:
+    """Assign ``verifier`` (a user with the verifier role) to verify ``study``: province staff or
+    the enterprise's reporter (scope is the caller's to check). A study verified as passed
+    keeps its verifier; any earlier opinion is cleared for the new one."""
+    if not can_manage_footprints(user):
+        raise PermissionDenied("role may not assign footprint verifiers")
+    if verifier is None or role_of(verifier) != Role.VERIFIER:
+        raise CarbonctlError("the verifier must be a user with the verifier role (核查机构)")
+    if study.verification_outcome == FootprintStudy.Outcome.PASSED:
+        raise CarbonctlError("the study is verified; compute it again before a new verification")
+    before = _verification(study)
+    with transaction.atomic():
+        study.verifier = verifier
+        _clear_verification(study)
+        study.save()
+        record(user, AuditEntry.Action.UPDATE, study, before=before, after=_verification(study),
+               request=request)  # fmt: skip
+    return study
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """A verifier's opinion on a study (核查意见)."""
+
+    passed: bool
+    level: str
+    standard: str
+    statement: str
+
+
+def verify_study(user, study: FootprintStudy, opinion: Opinion, *, request=None) -> FootprintStudy:
+    """Record the assigned verifier's opinion on ``study``: passed (the study counts as verified
+    in its product's grade distribution and its PACT export carries the assurance) or not
+    passed (the statement says why). Audited; the product's studies are graded again."""
+    if not can_verify_footprints(user) or study.verifier_id != user.pk:
+        raise PermissionDenied("study not assigned to the verifier")
+    if study.score is None:
+        raise CarbonctlError("the study has no result to verify")
+    if opinion.level not in FootprintStudy.Assurance.values:
+        raise CarbonctlError(
+            f"assurance level {opinion.level!r}: expected one of "
+            f"{', '.join(FootprintStudy.Assurance.values)}"
+        )
+    if not opinion.statement.strip():
+        raise CarbonctlError("the verification statement (核查意见) is empty")
+    before = _verification(study)
+    with transaction.atomic():
+        outcome = FootprintStudy.Outcome
+        study.verification_outcome = outcome.PASSED if opinion.passed else outcome.FAILED
+        study.assurance_level = opinion.level
+        study.verification_standard = opinion.standard.strip()
+        study.verification_statement = opinion.statement.strip()
+        study.verified = opinion.passed
+        study.verified_at = timezone.now()
+        study.save()
+        record(user, AuditEntry.Action.UPDATE, study, before=before, after=_verification(study),
+               request=request)  # fmt: skip
+        regrade([study.product])
+    study.refresh_from_db()
     return study
 
 
@@ -579,6 +688,23 @@ def pact_document(study: FootprintStudy) -> dict:
         version=study.pact_version,
         created=study.updated,
         secondary_sources=[("carbonctl background database", study.background.version)],
+        assurance=_assurance(study),
+    )
+
+
+def _assurance(study: FootprintStudy):
+    """The PACT assurance of a study verified as passed; None for a self-declared one."""
+    from carbonctl.footprint.pact import Assurance
+
+    if not study.verified or study.verifier is None or study.verified_at is None:
+        return None
+    verifier = study.verifier
+    return Assurance(
+        provider=verifier.get_full_name() or verifier.get_username(),
+        completed_at=study.verified_at,
+        level=study.assurance_level or "limited",
+        standard=study.verification_standard or "ISO 14067:2018",
+        comments=study.verification_statement[:500],
     )
 
 

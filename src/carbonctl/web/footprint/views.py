@@ -24,6 +24,7 @@ from carbonctl.errors import CarbonctlError, InputErrors
 from carbonctl.web.accounts.permissions import (
     can_manage_background,
     can_manage_footprints,
+    can_verify_footprints,
     can_view_footprints,
 )
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
@@ -36,8 +37,10 @@ from carbonctl.web.footprint.forms import (
     BackgroundUploadForm,
     GradesQuery,
     ListQuery,
+    OpinionForm,
     PactForm,
     StudyForm,
+    VerifierForm,
 )
 from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
 from carbonctl.web.forms import public_message, query, saved_upload
@@ -239,6 +242,29 @@ def _study_context(request, study: FootprintStudy) -> dict:
         "cbam": study.industry in services.CBAM_INDUSTRIES and bool(study.cn_code),
         "may_manage": can_manage_footprints(request.user),
         "unconfirmed_used": result.get("unconfirmed", 0),
+        **_verification_context(request, study),
+    }
+
+
+def _verification_context(request, study: FootprintStudy, **forms) -> dict:
+    """The verification section: the state, the assignment form for those who manage the
+    study (unless it is verified), the opinion form for its assigned verifier."""
+    user = request.user
+    may_assign = can_manage_footprints(user) and (
+        study.verification_outcome != FootprintStudy.Outcome.PASSED
+    )
+    may_verify = can_verify_footprints(user) and study.verifier_id == user.pk
+    return {
+        "may_assign": may_assign,
+        "may_verify": may_verify and study.score is not None,
+        "verifier_form": forms.get("verifier_form")
+        or VerifierForm(
+            verifiers=services.verifiers(),
+            initial={"verifier": study.verifier_id},
+        ),
+        "opinion_form": forms.get("opinion_form") or OpinionForm(),
+        "verification_errors": forms.get("errors", []),
+        "may_see_enterprise": enterprises_for(user).filter(pk=study.enterprise_id).exists(),
     }
 
 
@@ -258,6 +284,70 @@ def study(request, study_id: int):
     _may_view(request)
     found = services.study_or_404(request, study_id)
     return render(request, "footprint/study.html", _study_context(request, found))
+
+
+@login_required
+def assign_verifier(request, study_id: int):
+    """Assign the study's verifier (POST from the study page): who may manage it, in scope."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    _may_manage(request)
+    if request.method != "POST":
+        return redirect("footprint:study", study_id=found.pk)
+    form = VerifierForm(request.POST, verifiers=services.verifiers())
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.assign_verifier(
+                request.user, found, form.cleaned_data["verifier"], request=request
+            )
+        except CarbonctlError as exc:
+            errors = [public_message(exc)]
+        else:
+            return redirect("footprint:study", study_id=found.pk)
+    else:
+        errors = _form_errors(form)
+    context = _study_context(request, found)
+    context.update(_verification_context(request, found, verifier_form=form, errors=errors))
+    return render(request, "footprint/study.html", context, status=422)
+
+
+@login_required
+def verify(request, study_id: int):
+    """The assigned verifier's opinion (POST from the study page); anyone else gets 404 and a
+    denial in the audit log."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    if not can_verify_footprints(request.user) or found.verifier_id != request.user.pk:
+        record_denial(request, "footprint.FootprintStudy", str(found.pk), "not its verifier")
+        raise Http404
+    if request.method != "POST":
+        return redirect("footprint:study", study_id=found.pk)
+    form = OpinionForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        opinion = services.Opinion(
+            passed=data["outcome"] == FootprintStudy.Outcome.PASSED,
+            level=data["level"],
+            standard=data["standard"],
+            statement=data["statement"],
+        )
+        try:
+            services.verify_study(request.user, found, opinion, request=request)
+        except CarbonctlError as exc:
+            errors = [public_message(exc)]
+        else:
+            return redirect("footprint:study", study_id=found.pk)
+    else:
+        errors = _form_errors(form)
+    context = _study_context(request, found)
+    context.update(_verification_context(request, found, opinion_form=form, errors=errors))
+    return render(request, "footprint/study.html", context, status=422)
+
+
+def _form_errors(form) -> list[str]:
+    return [f"{form.fields[k].label or k}: {' '.join(v)}" for k, v in form.errors.items()]
 
 
 #: Columns of the core's report tables not shown (process ids are internal keys).

@@ -574,3 +574,29 @@ def test_a_background_upload_makes_a_new_version_that_keeps_unconfirmed_visible(
     assert 'class="status-unconfirmed" data-id="mat:cement"' in page
     assert "UNCONFIRMED (association survey not verified)" in page
     assert post("assoc-2025", good).status_code == 422  # a version name is used once
+
+
+def test_a_study_is_computed_again_on_a_newer_background_version(client, w, computed):
+    verifier = w["users"][Role.VERIFIER]
+    services.assign_verifier(w["users"][Role.ENTERPRISE_REPORTER], computed, verifier)
+    services.verify_study(verifier, computed, services.Opinion(True, "limited", "ISO", "符合"))
+    assert 'id="newer-background"' not in client.get(f"/footprint/{computed.pk}/").content.decode()
+    newer = services.save_background(
+        w["users"][Role.PROVINCE_ADMIN], starter_background(), version="starter-test-2"
+    )
+    page = client.get(f"/footprint/{computed.pk}/").content.decode()
+    assert 'id="newer-background"' in page and "starter-test-2" in page
+    _login(client, w, Role.CITY_OFFICIAL)  # sees the study, may not compute it
+    assert 'id="update-background"' not in client.get(f"/footprint/{computed.pk}/").content.decode()
+    assert client.post(f"/footprint/{computed.pk}/background/").status_code == 404
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    assert client.post(f"/footprint/{computed.pk}/background/").status_code == 302
+    study = FootprintStudy.objects.get(pk=computed.pk)
+    assert study.background == newer and study.pact_version == computed.pact_version + 1
+    assert study.score == pytest.approx(computed.score, rel=1e-9)  # the same data, same figure
+    assert not study.verified  # the opinion was on the old computation
+    entry = AuditEntry.objects.filter(object_type="footprint.FootprintStudy").latest("pk")
+    assert (entry.before["background"], entry.after["background"]) == (
+        computed.background.version,
+        "starter-test-2",
+    )

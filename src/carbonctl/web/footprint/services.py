@@ -495,21 +495,38 @@ def regrade(products: Iterable[str]) -> int:
     return changed
 
 
-def recompute(user, study: FootprintStudy, *, request=None, action=AuditEntry.Action.UPDATE):
-    """Compute ``study`` again (after a supplier import) and save it, audited. A verification
-    no longer holds for the new figure: it is cleared (the verifier stays assigned)."""
-    before = {**_summary(study), **_verification(study)}
+def recompute(
+    user, study: FootprintStudy, *, request=None, action=AuditEntry.Action.UPDATE,
+    background: BackgroundVersion | None = None,
+) -> FootprintStudy:  # fmt: skip
+    """Compute ``study`` again (after a supplier import, or on a newer ``background`` version)
+    and save it, audited. A verification no longer holds for the new figure: it is cleared
+    (the verifier stays assigned)."""
+    before = {**_summary(study), **_verification(study), "background": study.background.version}
     was_verified = study.verified
     with transaction.atomic():
+        if background is not None:
+            study.background = background
         compute_study(study)
         _clear_verification(study)
         study.pact_version += 1
         study.save()
-        after = {**_summary(study), **_verification(study)}
+        after = {**_summary(study), **_verification(study), "background": study.background.version}
         record(user, action, study, before=before, after=after, request=request)
         if was_verified:
             regrade([study.product])
     return study
+
+
+def update_background(user, study: FootprintStudy, *, request=None) -> FootprintStudy:
+    """Compute ``study`` on the newest background version (who may manage it; scope is the
+    caller's to check); a study already on it is left alone."""
+    if not can_manage_footprints(user):
+        raise PermissionDenied("role may not compute footprints")
+    newest = current_background()
+    if newest is None or newest.pk == study.background_id:
+        return study
+    return recompute(user, study, request=request, background=newest)
 
 
 # --- verification -------------------------------------------------------------------------------

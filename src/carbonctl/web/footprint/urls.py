@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:study_id>/suppliers/", views.suppliers, name="suppliers"),
     path("<int:study_id>/verifier/", views.assign_verifier, name="assign-verifier"),
     path("<int:study_id>/verify/", views.verify, name="verify"),
+    path("<int:study_id>/background/", views.update_background, name="update-background"),
     path("<int:study_id>/pact.json", views.pact, name="pact"),
     path("<int:study_id>/cbam.xlsx", views.cbam, name="cbam"),
     path("<int:study_id>/report.<str:fmt>", views.report, name="report"),

@@ -243,7 +243,13 @@ def _study_context(request, study: FootprintStudy) -> dict:
         "may_manage": can_manage_footprints(request.user),
         "unconfirmed_used": result.get("unconfirmed", 0),
         **_verification_context(request, study),
+        "newest_background": _newer_background(study),
     }
+
+
+def _newer_background(study: FootprintStudy) -> BackgroundVersion | None:
+    newest = services.current_background()
+    return newest if newest is not None and newest.pk != study.background_id else None
 
 
 def _verification_context(request, study: FootprintStudy, **forms) -> dict:
@@ -310,6 +316,22 @@ def assign_verifier(request, study_id: int):
     context = _study_context(request, found)
     context.update(_verification_context(request, found, verifier_form=form, errors=errors))
     return render(request, "footprint/study.html", context, status=422)
+
+
+@login_required
+def update_background(request, study_id: int):
+    """Compute the study again on the newest background version (POST from the study page)."""
+    _may_view(request)
+    found = services.study_or_404(request, study_id)
+    _may_manage(request)
+    if request.method == "POST":
+        try:
+            services.update_background(request.user, found, request=request)
+        except CarbonctlError as exc:  # the model no longer links on the new version
+            context = _study_context(request, found)
+            context["background_errors"] = [public_message(exc)]
+            return render(request, "footprint/study.html", context, status=422)
+    return redirect("footprint:study", study_id=found.pk)
 
 
 @login_required

@@ -373,6 +373,26 @@ def test_an_upload_with_an_unknown_item_is_refused_whole_with_its_row(client, w)
     assert (FootprintStudy.objects.count(), AuditEntry.objects.count()) == before
 
 
+def test_the_tier_shares_are_stored_when_they_add_up_to_100(client, w):
+    _login(client, w, Role.ENTERPRISE_REPORTER)
+    model = (EXAMPLES / "model_cement.csv").read_bytes()
+    shares = {"tier_metered_calibrated": "60", "tier_metered": "30", "tier_estimated": "5"}
+    before = FootprintStudy.objects.count()
+    response = client.post("/footprint/new/", _study_form(w, model, **shares))
+    assert response.status_code == 422 and "95" in response.content.decode()
+    assert FootprintStudy.objects.count() == before
+    response = client.post(
+        "/footprint/new/", _study_form(w, model, **{**shares, "tier_estimated": "10"})
+    )
+    assert response.status_code == 302
+    study = FootprintStudy.objects.latest("pk")
+    assert study.tiers == pytest.approx(
+        {"metered_calibrated": 0.6, "metered": 0.3, "estimated": 0.1}
+    )
+    page = client.get(f"/footprint/{study.pk}/").content.decode()
+    assert 'id="tiers"' in page and "60%" in page
+
+
 def test_a_reporter_may_not_compute_for_another_enterprise(client, w):
     _login(client, w, Role.ENTERPRISE_REPORTER)
     model = (EXAMPLES / "model_cement.csv").read_bytes()

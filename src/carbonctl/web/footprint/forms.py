@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carbonctl.metrology.tiers import TIERS, tier_table
 from carbonctl.web.footprint.models import FootprintStudy
 from carbonctl.web.forms import format_field
 
@@ -76,6 +78,15 @@ class StudyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].choices = [(str(e.pk), e.name) for e in enterprises]
         self.fields["industry"].choices = list(industries)
+        # the data-quality tiers of the foreground activity data (carbonctl.metrology), in %
+        names = tier_table()["name_en" if get_language().startswith("en") else "name_zh"]
+        for tier in TIERS:
+            self.fields[f"tier_{tier}"] = forms.FloatField(
+                label=_("%(tier)s 占比（%%）") % {"tier": names[tier]},
+                min_value=0,
+                max_value=100,
+                required=False,
+            )
 
     def clean_file(self):
         return _table_file(self.cleaned_data["file"], _("前景模型"))
@@ -85,7 +96,21 @@ class StudyForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and not (dt.date(1990, 1, 1) <= start <= end <= dt.date(2100, 12, 31)):
             raise forms.ValidationError(_("核算期结束不得早于开始，且在 1990–2100 年之间。"))
+        data["tiers"] = self._tiers(data)
         return data
+
+    def _tiers(self, data) -> dict[str, float]:
+        """The tier shares (0–1) when any is given; they must add up to 100 % (within 0.5)."""
+        given = {t: data.get(f"tier_{t}") for t in TIERS}
+        if all(v is None for v in given.values()):
+            return {}  # not assessed
+        total = sum(v or 0.0 for v in given.values())
+        if abs(total - 100) > 0.5:
+            raise forms.ValidationError(
+                _("数据质量等级占比之和须为 100%%（现为 %(total)s%%）；不评估则全部留空。")
+                % {"total": f"{total:g}"}
+            )
+        return {t: (v or 0.0) / total for t, v in given.items()}
 
 
 class PactForm(forms.Form):

@@ -265,7 +265,8 @@ class StudyFields:
 
 def create_study(
     user, enterprise, fields: StudyFields, model: pd.DataFrame, *, file_name: str = "",
-    background: BackgroundVersion | None = None, request=None,
+    background: BackgroundVersion | None = None, tiers: Mapping[str, float] | None = None,
+    request=None,
 ) -> FootprintStudy:  # fmt: skip
     """A study of ``enterprise``'s product from its foreground model, computed on the current
     background version; all or nothing: a model that does not link (an unknown item, a bad
@@ -280,6 +281,7 @@ def create_study(
         model=rows_of(model),
         model_file=file_name[:200],
         created_by=user,
+        tiers=dict(tiers or {}),
         **fields.__dict__,
     )
     compute_study(study)  # raises before anything is written

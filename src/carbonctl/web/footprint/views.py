@@ -697,7 +697,13 @@ def new_study(request):
             with saved_upload(upload) as path:
                 model = services.read_model(path, file=name)
             made = services.create_study(
-                request.user, enterprise, fields, model, file_name=name, request=request
+                request.user,
+                enterprise,
+                fields,
+                model,
+                file_name=name,
+                tiers=data["tiers"],
+                request=request,
             )
         except InputErrors as exc:
             errors = [public_message(e) for e in exc.errors]

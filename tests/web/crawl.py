@@ -108,18 +108,43 @@ def _scanner(lang: str) -> tuple[re.Pattern, frozenset[str]]:
     if lang == "en":
         keys = {k: v for k, v in keys.items() if CODE_LIKE.search(k)}
     names = {n for kind in core.LABEL_KINDS for n in core.labels(kind, lang).values()}
-    words = sorted(set(keys) | names, key=len, reverse=True)
+    return re.compile(_trie_pattern(set(keys) | names)), frozenset(set(keys) - names)
 
-    def bounded(word: str) -> str:
-        escaped = re.escape(word)
-        # an ASCII key is a word of its own: "gas" is not in "gasoline"
-        if word[0].isascii() and word[0].isalnum():
-            escaped = r"(?<![A-Za-z0-9_])" + escaped
-        if word[-1].isascii() and word[-1].isalnum():
-            escaped += r"(?![A-Za-z0-9_])"
-        return escaped
 
-    return re.compile("|".join(bounded(w) for w in words)), frozenset(set(keys) - names)
+def _trie_pattern(words: set[str]) -> str:
+    """One pattern of ``words`` matching, at a position, the longest word there — as an
+    alternation sorted longest first would, but as a trie of shared prefixes, which Python's
+    regex engine walks in one pass instead of trying thousands of alternatives at each
+    character. An ASCII word is a word of its own ("gas" is not in "gasoline"): a word starting
+    with an ASCII letter or digit must not follow one, and one ending with it must not be
+    followed by one."""
+    end = ""  # the key of a node's end-of-word mark (no character is empty)
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[end] = True
+
+    def alnum(char: str) -> bool:
+        return char.isascii() and char.isalnum()
+
+    def walk(node: dict, last: str) -> str:
+        branches = [re.escape(c) + walk(child, c) for c, child in sorted(node.items()) if c]
+        stop = ("(?![A-Za-z0-9_])" if alnum(last) else "") if end in node else None
+        if not branches:
+            return stop or ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if stop is None:
+            return body
+        # the longer words first (greedy), the word ending here if none of them matches
+        return f"(?:{body}|{stop})" if stop else f"(?:{body})?"
+
+    heads = []
+    for char, child in sorted(trie.items()):
+        head = ("(?<![A-Za-z0-9_])" if alnum(char) else "") + re.escape(char) + walk(child, char)
+        heads.append(head)
+    return "|".join(heads)
 
 
 def _line_before(text: str, end: int) -> str:

@@ -153,6 +153,9 @@ ACTIONS = {
     "enterprises:saving-targets": ({}, ["file"]),
     "market:compute": ({}, ["year", "step"]),
     "market:assign": ({"unit_id": "{ets_unit}"}, ["year", "verifier"]),
+    "footprint:assign-verifier": ({"study_id": "{study}"}, ["verifier"]),
+    "footprint:verify": ({"study_id": "{study}"}, ["outcome", "level", "standard", "statement"]),
+    "footprint:update-background": ({"study_id": "{study}"}, []),
 }
 #: Well-formed values for the fields an action needs besides the one made hostile.
 VALID = {

@@ -161,6 +161,12 @@ def page(request):
         "may_manage": can_manage_footprints(request.user),
         "may_background": can_manage_background(request.user),
         "background": services.current_background(),
+        # a verifier sees assigned studies of enterprises outside its scope: no link to those
+        "linked": set(
+            enterprises_for(request.user)
+            .filter(pk__in={r["study"].enterprise_id for r in page_obj.object_list})
+            .values_list("pk", flat=True)
+        ),
     }
     return render(request, "footprint/page.html", context)
 

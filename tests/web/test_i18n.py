@@ -214,6 +214,7 @@ def read_po(path: Path) -> list[dict[str, object]]:
 CATALOGUE = [entry for po in PO_FILES for entry in read_po(po)]
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize("po", PO_FILES, ids=lambda p: p.parent.parent.parent.parent.name)
 def test_catalogue_is_complete_and_not_fuzzy(po):
     entries = read_po(po)
@@ -227,6 +228,7 @@ def test_catalogue_is_complete_and_not_fuzzy(po):
             assert len(entry["msgstr"]) == 2, entry["msgid"]
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     "entry", CATALOGUE, ids=[f"{e['msgctxt'] or ''}|{e['msgid'][:20]}" for e in CATALOGUE]
 )
@@ -255,6 +257,7 @@ def _template_files() -> list[Path]:
     return sorted(WEB.glob("**/templates/**/*.html"))
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize("template", _template_files(), ids=lambda p: p.name)
 def test_templates_mark_every_chinese_literal(template):
     """Chinese text in a template is inside {% translate %} or {% blocktranslate %}, and every
@@ -272,6 +275,7 @@ def test_templates_mark_every_chinese_literal(template):
 TITLE_BLOCK = re.compile(r"\{%\s*block title\s*%\}(.*?)\{%\s*endblock", re.S)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize("template", _template_files(), ids=lambda p: p.name)
 def test_a_page_title_is_text(template):
     """A page's title block holds words, not markup (a form left inside it showed as the

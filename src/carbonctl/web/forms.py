@@ -125,3 +125,8 @@ class QueryErrorMiddleware:
         if isinstance(exception, BadQuery):
             return HttpResponseBadRequest(str(exception), content_type="text/plain; charset=utf-8")
         return None
+
+
+def form_errors(form: forms.Form) -> list[str]:
+    """A bound form's errors as "label: messages" lines, one per field."""
+    return [f"{form.fields[k].label or k}: {' '.join(v)}" for k, v in form.errors.items()]

@@ -57,3 +57,9 @@ def create_user(
             summary=f"user {username} as {role}",
         )
     return user
+
+
+def verifiers():
+    """The users with the verifier role (核查机构), by user name: those a unit-year or a
+    footprint study may be assigned to."""
+    return get_user_model().objects.filter(profile__role=Role.VERIFIER).order_by("username")

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -553,11 +552,6 @@ def _clear_verification(study: FootprintStudy) -> None:
     study.verification_statement = ""
     study.verified = False
     study.verified_at = None
-
-
-def verifiers():
-    """The users with the verifier role (核查机构) a study may be assigned to, by user name."""
-    return get_user_model().objects.filter(profile__role=Role.VERIFIER).order_by("username")
 
 
 def assign_verifier(user, study: FootprintStudy, verifier, *, request=None) -> FootprintStudy:

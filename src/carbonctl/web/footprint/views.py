@@ -28,6 +28,7 @@ from carbonctl.web.accounts.permissions import (
     can_view_footprints,
 )
 from carbonctl.web.accounts.scope import enterprise_or_404, enterprises_for
+from carbonctl.web.accounts.services import verifiers
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.display import number
 from carbonctl.web.exports import XLSX, pdf_response, xlsx_response
@@ -43,7 +44,7 @@ from carbonctl.web.footprint.forms import (
     VerifierForm,
 )
 from carbonctl.web.footprint.models import BackgroundVersion, FootprintStudy
-from carbonctl.web.forms import public_message, query, saved_upload
+from carbonctl.web.forms import form_errors, public_message, query, saved_upload
 
 PER_PAGE = 50
 
@@ -271,7 +272,7 @@ def _verification_context(request, study: FootprintStudy, **forms) -> dict:
         "may_verify": may_verify and study.score is not None,
         "verifier_form": forms.get("verifier_form")
         or VerifierForm(
-            verifiers=services.verifiers(),
+            verifiers=verifiers(),
             initial={"verifier": study.verifier_id},
         ),
         "opinion_form": forms.get("opinion_form") or OpinionForm(),
@@ -304,24 +305,12 @@ def assign_verifier(request, study_id: int):
     _may_view(request)
     found = services.study_or_404(request, study_id)
     _may_manage(request)
-    if request.method != "POST":
-        return redirect("footprint:study", study_id=found.pk)
-    form = VerifierForm(request.POST, verifiers=services.verifiers())
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            services.assign_verifier(
-                request.user, found, form.cleaned_data["verifier"], request=request
-            )
-        except CarbonctlError as exc:
-            errors = [public_message(exc)]
-        else:
-            return redirect("footprint:study", study_id=found.pk)
-    else:
-        errors = _form_errors(form)
-    context = _study_context(request, found)
-    context.update(_verification_context(request, found, verifier_form=form, errors=errors))
-    return render(request, "footprint/study.html", context, status=422)
+    form = VerifierForm(request.POST or None, verifiers=verifiers())
+
+    def assign(data):
+        services.assign_verifier(request.user, found, data["verifier"], request=request)
+
+    return _verification_step(request, found, form, assign, "verifier_form")
 
 
 @login_required
@@ -349,33 +338,38 @@ def verify(request, study_id: int):
     if not can_verify_footprints(request.user) or found.verifier_id != request.user.pk:
         record_denial(request, "footprint.FootprintStudy", str(found.pk), "not its verifier")
         raise Http404
-    if request.method != "POST":
-        return redirect("footprint:study", study_id=found.pk)
-    form = OpinionForm(request.POST)
-    errors: list[str] = []
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def give(data):
         opinion = services.Opinion(
             passed=data["outcome"] == FootprintStudy.Outcome.PASSED,
             level=data["level"],
             standard=data["standard"],
             statement=data["statement"],
         )
+        services.verify_study(request.user, found, opinion, request=request)
+
+    return _verification_step(
+        request, found, OpinionForm(request.POST or None), give, "opinion_form"
+    )
+
+
+def _verification_step(request, study: FootprintStudy, form, act, form_key: str):
+    """A POST of the verification section: ``act`` on the valid form's data, then back to the
+    study; a bad form or a refused step shows the study page again with the reasons (422)."""
+    if request.method != "POST":
+        return redirect("footprint:study", study_id=study.pk)
+    if form.is_valid():
         try:
-            services.verify_study(request.user, found, opinion, request=request)
+            act(form.cleaned_data)
         except CarbonctlError as exc:
             errors = [public_message(exc)]
         else:
-            return redirect("footprint:study", study_id=found.pk)
+            return redirect("footprint:study", study_id=study.pk)
     else:
-        errors = _form_errors(form)
-    context = _study_context(request, found)
-    context.update(_verification_context(request, found, opinion_form=form, errors=errors))
+        errors = form_errors(form)
+    context = _study_context(request, study)
+    context.update(_verification_context(request, study, **{form_key: form, "errors": errors}))
     return render(request, "footprint/study.html", context, status=422)
-
-
-def _form_errors(form) -> list[str]:
-    return [f"{form.fields[k].label or k}: {' '.join(v)}" for k, v in form.errors.items()]
 
 
 #: Columns of the core's report tables not shown (process ids are internal keys).

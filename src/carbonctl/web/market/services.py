@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -254,11 +253,6 @@ def assignment_units(user) -> QuerySet[VerifierAssignment]:
         .select_related("unit", "unit__enterprise")
         .order_by("-year", "unit__unit_id")
     )
-
-
-def verifiers():
-    """The users with the verifier role (核查机构), by user name."""
-    return get_user_model().objects.filter(profile__role=Role.VERIFIER).order_by("username")
 
 
 def assign_verifier(user, unit: EtsUnit, year: int, verifier) -> VerifierAssignment:

@@ -21,9 +21,10 @@ from carbonctl.web.accounts.permissions import (
     can_verify_emissions,
     can_view_market,
 )
+from carbonctl.web.accounts.services import verifiers
 from carbonctl.web.audit.services import record_denial
 from carbonctl.web.exports import xlsx_response
-from carbonctl.web.forms import YearField, query
+from carbonctl.web.forms import YearField, form_errors, query
 from carbonctl.web.market import flags as market_flags
 from carbonctl.web.market import services
 from carbonctl.web.market.models import (
@@ -218,7 +219,7 @@ def unit(request, unit_id: int, errors=None, status=200):
             "ccer": CcerHolding.objects.filter(enterprise=found.enterprise),
             "green": GreenHolding.objects.filter(enterprise=found.enterprise),
             "may_manage": can_manage_market(request.user),
-            "verifiers": services.verifiers() if can_manage_market(request.user) else [],
+            "verifiers": verifiers() if can_manage_market(request.user) else [],
             "errors": errors or [],
         },
         status=status,
@@ -233,7 +234,7 @@ def assign(request, unit_id: int):
     if not can_manage_market(request.user):
         return _refused(request, str(unit_id), "role may not assign verifiers")
     params = query(request, AssignForm, request.POST)
-    verifier = services.verifiers().filter(pk=params["verifier"]).first()
+    verifier = verifiers().filter(pk=params["verifier"]).first()
     try:
         services.assign_verifier(request.user, found, params["year"], verifier)
     except services.MarketError as exc:
@@ -280,7 +281,7 @@ def verify(request):
             else:
                 return redirect("market:verify")
         else:
-            errors = [f"{form.fields[k].label or k}: {' '.join(v)}" for k, v in form.errors.items()]
+            errors = form_errors(form)
             status = 400
     assignments = list(services.assignment_units(request.user))
     done = {
